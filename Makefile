@@ -1,0 +1,164 @@
+# callaudit - one non-recursive Makefile for the analyzer, callstack, tests and demo.
+#
+#   make            install missing Debian packages, build build/callaudit and build/callstack
+#   make test       unit tests, fuzzers (briefly), integration tests; release and ASan+UBSan builds
+#   make demo       a real call between two callstack endpoints, both security codes shown
+#   make fuzz       run each fuzzer longer (FUZZ_SECONDS, default 300)
+#   make format     clang-format the sources; make check-format checks them
+#
+# Dependencies come from Debian only and are installed by `make deps` (apt-get
+# as root, sudo otherwise) when pkg-config or the tools say they are missing.
+
+BUILD ?= build
+CC ?= cc
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 300
+FUZZ_QUICK_SECONDS ?= 10
+
+PKG_MODULES := openssl libsrtp2 nice glib-2.0 jansson libpcap cmocka
+DEB_PACKAGES := build-essential pkg-config libssl-dev libsrtp2-dev libnice-dev libglib2.0-dev \
+	libjansson-dev libpcap-dev libcmocka-dev clang llvm libclang-rt-14-dev clang-format \
+	tcpdump tshark iproute2 openssl
+DEB_TOOLS := pkg-config clang tcpdump tshark ip openssl
+
+# V=1 shows the full commands
+Q := $(if $(V),,@)
+
+WARNINGS := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion \
+	-Wcast-qual -Wwrite-strings -Wstrict-prototypes -Wmissing-prototypes \
+	-Wimplicit-fallthrough -Wformat=2 -Wvla -Werror
+HARDENING := -O2 -g -fstack-protector-strong -D_FORTIFY_SOURCE=2
+SANITIZE := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+CPPFLAGS += -D_DEFAULT_SOURCE -Ianalyzer -Icallstack
+
+LIB_SRC := analyzer/ca_error.c analyzer/cursor.c analyzer/seccode.c analyzer/sdp.c
+CALLAUDIT_SRC := analyzer/callaudit.c
+CALLSTACK_SRC := callstack/cert.c callstack/endpoint.c callstack/leg.c callstack/leg_dtls.c \
+	callstack/main.c callstack/media.c callstack/offer.c callstack/relay.c callstack/report.c \
+	callstack/signaling.c
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+# callstack pieces the unit tests exercise directly
+UNIT_EXTRA_SRC := callstack/media.c
+FUZZERS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+
+.PHONY: all deps test demo fuzz clean format check-format unit integration
+all: $(BUILD)/callaudit $(BUILD)/callstack
+
+# --- dependencies ---------------------------------------------------------------
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+deps:
+	@if pkg-config --exists $(PKG_MODULES) 2>/dev/null && \
+	    for t in $(DEB_TOOLS); do command -v $$t >/dev/null || exit 1; done; then \
+	    echo "deps: all present"; \
+	else \
+	    echo "deps: installing Debian packages: $(DEB_PACKAGES)"; \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	        $(DEB_PACKAGES) >/dev/null; \
+	fi
+
+# Library flags are read once, after `deps`, into a generated makefile that
+# make then re-reads.
+$(BUILD)/config.mk: | deps
+	@mkdir -p $(BUILD)
+	@pkg-config --exists $(PKG_MODULES) || { echo "missing: $(PKG_MODULES)"; exit 1; }
+	@{ echo "PKG_CFLAGS := $$(pkg-config --cflags $(PKG_MODULES) | sed 's/-I/-isystem /g')"; \
+	   echo "LIBS_CRYPTO := $$(pkg-config --libs openssl)"; \
+	   echo "LIBS_CALLSTACK := $$(pkg-config --libs openssl libsrtp2 nice glib-2.0 jansson) -lm"; \
+	   echo "LIBS_CMOCKA := $$(pkg-config --libs cmocka)"; } > $@
+
+ifeq ($(filter clean deps format check-format,$(MAKECMDGOALS)),)
+include $(BUILD)/config.mk
+endif
+
+CFLAGS_ALL = $(WARNINGS) $(PKG_CFLAGS)
+
+# --- one set of rules per build variant: release (build/) and asan (build/asan/) ---
+# $(1): output directory, $(2): code generation flags
+define variant
+$(1)/obj/%.o: %.c $(BUILD)/config.mk
+	@mkdir -p $$(@D)
+	@echo "  CC      $$@"
+	$$(Q)$$(CC) $$(CPPFLAGS) $$(CFLAGS_ALL) $(2) $$(CFLAGS) -MMD -MP -c $$< -o $$@
+
+$(1)/libcallaudit.a: $(LIB_SRC:%.c=$(1)/obj/%.o)
+	$$(AR) rcs $$@ $$^
+
+$(1)/callaudit: $(CALLAUDIT_SRC:%.c=$(1)/obj/%.o) $(1)/libcallaudit.a
+	$$(CC) $(2) $$(LDFLAGS) -o $$@ $$^ $$(LIBS_CRYPTO)
+
+$(1)/callstack: $(CALLSTACK_SRC:%.c=$(1)/obj/%.o) $(1)/libcallaudit.a
+	$$(CC) $(2) $$(LDFLAGS) -o $$@ $$^ $$(LIBS_CALLSTACK)
+
+$(1)/unit_tests: $(UNIT_SRC:%.c=$(1)/obj/%.o) $(UNIT_EXTRA_SRC:%.c=$(1)/obj/%.o) $(1)/libcallaudit.a
+	$$(CC) $(2) $$(LDFLAGS) -o $$@ $$^ $$(LIBS_CMOCKA) $$(LIBS_CRYPTO) -lm
+
+$(1)/integration_driver: $(1)/obj/tests/integration/driver.o
+	$$(CC) $(2) $$(LDFLAGS) -o $$@ $$^ $$(LIBS_CMOCKA)
+
+-include $$(shell find $(1)/obj -name '*.d' 2>/dev/null)
+endef
+
+$(eval $(call variant,$(BUILD),$(HARDENING)))
+$(eval $(call variant,$(BUILD)/asan,$(SANITIZE)))
+
+# --- fuzzers (clang libFuzzer, with ASan+UBSan) ----------------------------------
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(BUILD)/config.mk
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) $(WARNINGS) $(PKG_CFLAGS) -g -O1 \
+	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	    -o $@ $< $(LIB_SRC) $(LIBS_CRYPTO)
+
+FUZZ_BINS := $(FUZZERS:%=$(BUILD)/fuzz/%)
+
+# Run each fuzzer on its seed corpus for SECONDS; new inputs go to a scratch
+# directory so the committed corpus only changes on purpose.
+define run_fuzzers
+	@for f in $(FUZZERS); do \
+	    mkdir -p $(BUILD)/fuzz/work-$$f; \
+	    echo "fuzz: $$f for $(1) s"; \
+	    $(BUILD)/fuzz/$$f -max_total_time=$(1) -print_final_stats=0 \
+	        -artifact_prefix=$(BUILD)/fuzz/ $(BUILD)/fuzz/work-$$f tests/fuzz/corpus/$$f \
+	        >$(BUILD)/fuzz/$$f.log 2>&1 || { tail -n 40 $(BUILD)/fuzz/$$f.log; exit 1; }; \
+	    grep -h -m1 -E '^#[0-9]+.*(DONE|pulse)' $(BUILD)/fuzz/$$f.log | tail -n 1; \
+	done
+endef
+
+fuzz: $(FUZZ_BINS)
+	$(call run_fuzzers,$(FUZZ_SECONDS))
+
+# --- tests ------------------------------------------------------------------------
+LSAN_OPTIONS_TEST := suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
+SAN_ENV := ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 LSAN_OPTIONS=$(LSAN_OPTIONS_TEST)
+
+unit: $(BUILD)/unit_tests $(BUILD)/asan/unit_tests
+	@echo "== unit tests (release build)"
+	CALLAUDIT_FIXTURES=fixtures $(BUILD)/unit_tests
+	@echo "== unit tests (ASan+UBSan build)"
+	CALLAUDIT_FIXTURES=fixtures $(SAN_ENV) $(BUILD)/asan/unit_tests
+
+integration: all $(BUILD)/asan/callaudit $(BUILD)/asan/callstack $(BUILD)/integration_driver
+	@echo "== integration tests (release build)"
+	BIN=$(CURDIR)/$(BUILD) $(BUILD)/integration_driver tests/integration/*.sh
+	@echo "== integration tests (ASan+UBSan build)"
+	BIN=$(CURDIR)/$(BUILD)/asan $(SAN_ENV) $(BUILD)/integration_driver tests/integration/*.sh
+
+test: all $(FUZZ_BINS)
+	@echo "== fuzzers, $(FUZZ_QUICK_SECONDS) s each"
+	$(call run_fuzzers,$(FUZZ_QUICK_SECONDS))
+	$(MAKE) --no-print-directory check-format
+	$(MAKE) --no-print-directory unit
+	$(MAKE) --no-print-directory integration
+
+demo: all
+	@tests/demo.sh $(BUILD)
+
+FORMAT_SRC = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find analyzer callstack capture tests -name '*.[ch]')
+format:
+	clang-format -i $(FORMAT_SRC)
+check-format:
+	@clang-format --dry-run -Werror $(FORMAT_SRC) && echo "format: clean"
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,398 @@
+/* sdp.c - SDP (RFC 8866) parsing for E2EE call audits; see sdp.h.
+ *
+ *   v=0
+ *   o=<username> <sess-id> <sess-version> IN IP4 <addr>
+ *   s=-
+ *   t=0 0
+ *   a=<session attributes>
+ *   m=<media> <port> <proto> <fmt> ...
+ *   a=<media attributes>
+ */
+#include "sdp.h"
+
+#include <string.h>
+
+#include "cursor.h"
+
+/* The value of a session-level attribute, kept until the media sections are
+ * known so that sections without their own copy inherit it (RFC 8839 5.4,
+ * RFC 8122 5). */
+typedef struct {
+    char ice_ufrag[CA_SDP_ICE_CRED_LEN + 1];
+    char ice_pwd[CA_SDP_ICE_CRED_LEN + 1];
+    bool has_fingerprint;
+    ca_sdp_fingerprint_t fingerprint;
+    ca_sdp_setup_t setup;
+} sdp_session_attrs_t;
+
+#define SDP_FAIL(sdp, lineno, why)                                                                 \
+    do {                                                                                           \
+        (sdp)->error_line = (lineno);                                                              \
+        (sdp)->error = (why);                                                                      \
+        return CA_ERR_MALFORMED;                                                                   \
+    } while (0)
+
+static bool cursor_equals(const ca_cursor_t *c, const char *s)
+{
+    size_t n = strlen(s);
+    return ca_cursor_left(c) == n && memcmp(c->p, s, n) == 0;
+}
+
+/* Next space-separated token; fails when none is left. */
+CA_MUST_CHECK static ca_err_t sdp_token(ca_cursor_t *c, ca_cursor_t *tok)
+{
+    while (ca_cursor_left(c) > 0 && c->p[0] == ' ')
+        CA_GUARD(ca_cursor_skip(c, 1));
+    size_t n = 0;
+    while (n < ca_cursor_left(c) && c->p[n] != ' ')
+        n++;
+    CA_ENSURE(n > 0, CA_ERR_MALFORMED);
+    return ca_cursor_sub(c, n, tok);
+}
+
+/* Split at the first DELIM: HEAD before it, C after it. No DELIM: HEAD is all. */
+CA_MUST_CHECK static ca_err_t sdp_split(ca_cursor_t *c, char delim, ca_cursor_t *head)
+{
+    size_t n = 0;
+    while (n < ca_cursor_left(c) && c->p[n] != delim)
+        n++;
+    CA_GUARD(ca_cursor_sub(c, n, head));
+    if (ca_cursor_left(c) > 0)
+        CA_GUARD(ca_cursor_skip(c, 1));
+    return CA_OK;
+}
+
+/* Copy a token into a fixed field, failing rather than truncating. Control
+ * characters and NULs are refused so copied strings are safe to print. */
+CA_MUST_CHECK static ca_err_t sdp_copy(const ca_cursor_t *tok, char *dst, size_t dst_size)
+{
+    size_t n = ca_cursor_left(tok);
+    CA_ENSURE(n < dst_size, CA_ERR_MALFORMED);
+    for (size_t i = 0; i < n; i++)
+        CA_ENSURE(tok->p[i] >= 0x20 && tok->p[i] != 0x7f, CA_ERR_MALFORMED);
+    memcpy(dst, tok->p, n);
+    dst[n] = '\0';
+    return CA_OK;
+}
+
+CA_MUST_CHECK static ca_err_t sdp_uint(const ca_cursor_t *tok, uint64_t max, uint64_t *out)
+{
+    size_t n = ca_cursor_left(tok);
+    CA_ENSURE(n > 0 && n <= 20, CA_ERR_MALFORMED);
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t d = tok->p[i];
+        CA_ENSURE(d >= '0' && d <= '9', CA_ERR_MALFORMED);
+        CA_ENSURE(v <= (max - (uint64_t)(d - '0')) / 10, CA_ERR_MALFORMED);
+        v = v * 10 + (uint64_t)(d - '0');
+    }
+    *out = v;
+    return CA_OK;
+}
+
+static int hex_value(uint8_t ch)
+{
+    if (ch >= '0' && ch <= '9')
+        return ch - '0';
+    if (ch >= 'a' && ch <= 'f')
+        return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F')
+        return ch - 'A' + 10;
+    return -1;
+}
+
+ca_err_t ca_sdp_parse_fingerprint_hex(const char *hex, size_t hex_len, ca_sdp_fingerprint_t *out)
+{
+    ca_cursor_t c = ca_cursor_make((const uint8_t *)hex, hex_len);
+    out->len = 0;
+    while (ca_cursor_left(&c) > 0) {
+        uint8_t hi, lo;
+        if (out->len > 0) {
+            uint8_t colon;
+            CA_GUARD(ca_cursor_u8(&c, &colon));
+            CA_ENSURE(colon == ':', CA_ERR_MALFORMED);
+        }
+        CA_ENSURE(out->len < CA_SDP_MAX_FINGERPRINT, CA_ERR_MALFORMED);
+        CA_GUARD(ca_cursor_u8(&c, &hi));
+        CA_GUARD(ca_cursor_u8(&c, &lo));
+        int h = hex_value(hi), l = hex_value(lo);
+        CA_ENSURE(h >= 0 && l >= 0, CA_ERR_MALFORMED);
+        out->bytes[out->len++] = (uint8_t)(h << 4 | l);
+    }
+    CA_ENSURE(out->len > 0, CA_ERR_MALFORMED);
+    return CA_OK;
+}
+
+CA_MUST_CHECK static ca_err_t parse_fingerprint(ca_cursor_t *v, ca_sdp_fingerprint_t *fp)
+{
+    ca_cursor_t hash, hex;
+    CA_GUARD(sdp_token(v, &hash));
+    CA_GUARD(sdp_token(v, &hex));
+    CA_GUARD(sdp_copy(&hash, fp->hash, sizeof fp->hash));
+    for (char *s = fp->hash; *s; s++)
+        if (*s >= 'A' && *s <= 'Z')
+            *s = (char)(*s - 'A' + 'a');
+    CA_GUARD(ca_sdp_parse_fingerprint_hex((const char *)hex.p, ca_cursor_left(&hex), fp));
+    /* The hash name fixes the length (RFC 8122 5). */
+    size_t want = strcmp(fp->hash, "sha-1") == 0     ? 20
+                  : strcmp(fp->hash, "sha-224") == 0 ? 28
+                  : strcmp(fp->hash, "sha-256") == 0 ? 32
+                  : strcmp(fp->hash, "sha-384") == 0 ? 48
+                  : strcmp(fp->hash, "sha-512") == 0 ? 64
+                                                     : 0;
+    CA_ENSURE(want == 0 || want == fp->len, CA_ERR_MALFORMED);
+    return CA_OK;
+}
+
+CA_MUST_CHECK static ca_err_t parse_setup(const ca_cursor_t *v, ca_sdp_setup_t *setup)
+{
+    if (cursor_equals(v, "actpass"))
+        *setup = CA_SDP_SETUP_ACTPASS;
+    else if (cursor_equals(v, "active"))
+        *setup = CA_SDP_SETUP_ACTIVE;
+    else if (cursor_equals(v, "passive"))
+        *setup = CA_SDP_SETUP_PASSIVE;
+    else if (cursor_equals(v, "holdconn"))
+        *setup = CA_SDP_SETUP_HOLDCONN;
+    else
+        return CA_ERR_MALFORMED;
+    return CA_OK;
+}
+
+/* candidate:<foundation> <component> <transport> <priority> <addr> <port> typ <type> ... */
+CA_MUST_CHECK static ca_err_t parse_candidate(ca_cursor_t *v, ca_sdp_candidate_t *cand)
+{
+    ca_cursor_t all = *v, tok;
+    uint64_t n;
+    CA_GUARD(sdp_copy(&all, cand->value, sizeof cand->value));
+    CA_GUARD(sdp_token(v, &tok));
+    CA_GUARD(sdp_copy(&tok, cand->foundation, sizeof cand->foundation));
+    CA_GUARD(sdp_token(v, &tok));
+    CA_GUARD(sdp_uint(&tok, 256, &n));
+    CA_ENSURE(n >= 1, CA_ERR_MALFORMED);
+    cand->component = (unsigned)n;
+    CA_GUARD(sdp_token(v, &tok));
+    CA_GUARD(sdp_copy(&tok, cand->transport, sizeof cand->transport));
+    CA_GUARD(sdp_token(v, &tok));
+    CA_GUARD(sdp_uint(&tok, UINT32_MAX, &n));
+    cand->priority = (uint32_t)n;
+    CA_GUARD(sdp_token(v, &tok));
+    CA_GUARD(sdp_copy(&tok, cand->addr, sizeof cand->addr));
+    CA_GUARD(sdp_token(v, &tok));
+    CA_GUARD(sdp_uint(&tok, 65535, &n));
+    cand->port = (uint16_t)n;
+    CA_GUARD(sdp_token(v, &tok));
+    CA_ENSURE(cursor_equals(&tok, "typ"), CA_ERR_MALFORMED);
+    CA_GUARD(sdp_token(v, &tok));
+    CA_GUARD(sdp_copy(&tok, cand->type, sizeof cand->type));
+    return CA_OK;
+}
+
+/* rtpmap:<pt> <encoding>/<clock rate>[/<channels>] */
+CA_MUST_CHECK static ca_err_t parse_rtpmap(ca_cursor_t *v, ca_sdp_rtpmap_t *map)
+{
+    ca_cursor_t tok, enc, rate;
+    uint64_t n;
+    CA_GUARD(sdp_token(v, &tok));
+    CA_GUARD(sdp_uint(&tok, 127, &n));
+    map->payload_type = (uint8_t)n;
+    CA_GUARD(sdp_token(v, &tok));
+    CA_GUARD(sdp_split(&tok, '/', &enc));
+    CA_GUARD(sdp_copy(&enc, map->encoding, sizeof map->encoding));
+    CA_GUARD(sdp_split(&tok, '/', &rate));
+    CA_GUARD(sdp_uint(&rate, UINT32_MAX, &n));
+    map->clock_rate = (uint32_t)n;
+    return CA_OK;
+}
+
+/* extmap:<id>[/<direction>] <uri> [<attributes>] (RFC 8285 5) */
+CA_MUST_CHECK static ca_err_t parse_extmap(ca_cursor_t *v, ca_sdp_extmap_t *map)
+{
+    ca_cursor_t tok, id;
+    uint64_t n;
+    CA_GUARD(sdp_token(v, &tok));
+    CA_GUARD(sdp_split(&tok, '/', &id));
+    CA_GUARD(sdp_uint(&id, 255, &n));
+    CA_ENSURE(n >= 1, CA_ERR_MALFORMED);
+    map->id = (uint8_t)n;
+    CA_GUARD(sdp_token(v, &tok));
+    CA_GUARD(sdp_copy(&tok, map->uri, sizeof map->uri));
+    return CA_OK;
+}
+
+/* m=<media> <port>[/<number of ports>] <proto> <fmt> ... */
+CA_MUST_CHECK static ca_err_t parse_media_line(ca_cursor_t *v, ca_sdp_media_t *m)
+{
+    ca_cursor_t tok, port;
+    uint64_t n;
+    CA_GUARD(sdp_token(v, &tok));
+    CA_GUARD(sdp_copy(&tok, m->media, sizeof m->media));
+    CA_GUARD(sdp_token(v, &tok));
+    CA_GUARD(sdp_split(&tok, '/', &port));
+    CA_GUARD(sdp_uint(&port, 65535, &n));
+    m->port = (uint16_t)n;
+    CA_GUARD(sdp_token(v, &tok));
+    CA_GUARD(sdp_copy(&tok, m->proto, sizeof m->proto));
+    while (ca_cursor_left(v) > 0) {
+        if (sdp_token(v, &tok) != CA_OK)
+            break; /* trailing spaces */
+        CA_ENSURE(m->n_formats < CA_SDP_MAX_FORMATS, CA_ERR_LIMIT);
+        CA_GUARD(sdp_copy(&tok, m->formats[m->n_formats], sizeof m->formats[0]));
+        m->n_formats++;
+    }
+    CA_ENSURE(m->n_formats > 0, CA_ERR_MALFORMED);
+    return CA_OK;
+}
+
+/* An attribute that may stand at session level (SESSION) or in a media section (MEDIA). */
+CA_MUST_CHECK static ca_err_t parse_attribute(ca_cursor_t *line, sdp_session_attrs_t *session,
+                                              ca_sdp_media_t *m)
+{
+    ca_cursor_t name, value = *line;
+    CA_GUARD(sdp_split(&value, ':', &name));
+    char *ufrag = m ? m->ice_ufrag : session->ice_ufrag;
+    char *pwd = m ? m->ice_pwd : session->ice_pwd;
+
+    if (cursor_equals(&name, "ice-ufrag"))
+        return sdp_copy(&value, ufrag, CA_SDP_ICE_CRED_LEN + 1);
+    if (cursor_equals(&name, "ice-pwd"))
+        return sdp_copy(&value, pwd, CA_SDP_ICE_CRED_LEN + 1);
+    if (cursor_equals(&name, "fingerprint")) {
+        ca_sdp_fingerprint_t *fp = m ? &m->fingerprint : &session->fingerprint;
+        CA_GUARD(parse_fingerprint(&value, fp));
+        *(m ? &m->has_fingerprint : &session->has_fingerprint) = true;
+        return CA_OK;
+    }
+    if (cursor_equals(&name, "setup"))
+        return parse_setup(&value, m ? &m->setup : &session->setup);
+    if (!m)
+        return CA_OK; /* other session-level attributes do not matter here */
+
+    if (cursor_equals(&name, "candidate")) {
+        if (m->n_candidates == CA_SDP_MAX_CANDIDATES) {
+            m->candidates_dropped++;
+            return CA_OK;
+        }
+        CA_GUARD(parse_candidate(&value, &m->candidates[m->n_candidates]));
+        m->n_candidates++;
+        return CA_OK;
+    }
+    if (cursor_equals(&name, "rtpmap")) {
+        CA_ENSURE(m->n_rtpmap < CA_SDP_MAX_RTPMAP, CA_ERR_LIMIT);
+        CA_GUARD(parse_rtpmap(&value, &m->rtpmap[m->n_rtpmap]));
+        m->n_rtpmap++;
+        return CA_OK;
+    }
+    if (cursor_equals(&name, "extmap")) {
+        CA_ENSURE(m->n_extmap < CA_SDP_MAX_EXTMAP, CA_ERR_LIMIT);
+        CA_GUARD(parse_extmap(&value, &m->extmap[m->n_extmap]));
+        m->n_extmap++;
+        return CA_OK;
+    }
+    if (cursor_equals(&name, "mid"))
+        return sdp_copy(&value, m->mid, sizeof m->mid);
+    if (cursor_equals(&name, "rtcp-mux"))
+        m->rtcp_mux = true;
+    else if (cursor_equals(&name, "crypto"))
+        m->has_crypto = true;
+    else if (cursor_equals(&name, "cryptex"))
+        m->cryptex = true;
+    return CA_OK;
+}
+
+/* o=<username> <sess-id> <sess-version> <nettype> <addrtype> <unicast-address> */
+CA_MUST_CHECK static ca_err_t parse_origin(ca_cursor_t *v, ca_sdp_t *sdp)
+{
+    ca_cursor_t tok;
+    CA_GUARD(sdp_token(v, &tok));
+    CA_GUARD(sdp_copy(&tok, sdp->origin_user, sizeof sdp->origin_user));
+    CA_GUARD(sdp_token(v, &tok));
+    CA_GUARD(sdp_copy(&tok, sdp->session_id, sizeof sdp->session_id));
+    return CA_OK;
+}
+
+static void inherit_session_attrs(ca_sdp_t *sdp, const sdp_session_attrs_t *session)
+{
+    for (size_t i = 0; i < sdp->n_media; i++) {
+        ca_sdp_media_t *m = &sdp->media[i];
+        if (m->ice_ufrag[0] == '\0')
+            memcpy(m->ice_ufrag, session->ice_ufrag, sizeof m->ice_ufrag);
+        if (m->ice_pwd[0] == '\0')
+            memcpy(m->ice_pwd, session->ice_pwd, sizeof m->ice_pwd);
+        if (!m->has_fingerprint && session->has_fingerprint) {
+            m->fingerprint = session->fingerprint;
+            m->has_fingerprint = true;
+        }
+        if (m->setup == CA_SDP_SETUP_NONE)
+            m->setup = session->setup;
+    }
+}
+
+ca_err_t ca_sdp_parse(const uint8_t *text, size_t len, ca_sdp_t *sdp)
+{
+    sdp_session_attrs_t session;
+    memset(sdp, 0, sizeof *sdp);
+    memset(&session, 0, sizeof session);
+    ca_cursor_t c = ca_cursor_make(text, len), line;
+    unsigned lineno = 0;
+    ca_sdp_media_t *m = NULL;
+
+    while (ca_cursor_left(&c) > 0) {
+        CA_GUARD(ca_cursor_line(&c, &line));
+        lineno++;
+        if (ca_cursor_left(&line) == 0)
+            continue; /* tolerate blank lines, as most stacks do */
+        if (ca_cursor_left(&line) > CA_SDP_MAX_LINE)
+            SDP_FAIL(sdp, lineno, "line too long");
+        uint8_t type, eq;
+        CA_GUARD(ca_cursor_u8(&line, &type));
+        if (ca_cursor_u8(&line, &eq) != CA_OK || eq != '=' || type < 'a' || type > 'z')
+            SDP_FAIL(sdp, lineno, "not a <type>=<value> line");
+        if (lineno == 1 && (type != 'v' || !cursor_equals(&line, "0")))
+            SDP_FAIL(sdp, lineno, "an SDP description starts with v=0");
+
+        ca_err_t rc = CA_OK;
+        switch (type) {
+        case 'o':
+            if (!m)
+                rc = parse_origin(&line, sdp);
+            break;
+        case 'm':
+            if (sdp->n_media == CA_SDP_MAX_MEDIA)
+                SDP_FAIL(sdp, lineno, "too many media sections");
+            m = &sdp->media[sdp->n_media++];
+            rc = parse_media_line(&line, m);
+            break;
+        case 'a':
+            rc = parse_attribute(&line, &session, m);
+            break;
+        default:
+            break; /* s=, t=, c=, b=, ... carry nothing this audit needs */
+        }
+        if (rc != CA_OK)
+            SDP_FAIL(sdp, lineno, type == 'm' ? "bad media line" : "bad attribute");
+    }
+    if (lineno == 0)
+        SDP_FAIL(sdp, 1, "empty description");
+    if (sdp->n_media == 0)
+        SDP_FAIL(sdp, lineno, "no media section");
+    inherit_session_attrs(sdp, &session);
+    return CA_OK;
+}
+
+const char *ca_sdp_setup_name(ca_sdp_setup_t setup)
+{
+    switch (setup) {
+    case CA_SDP_SETUP_NONE:
+        return "none";
+    case CA_SDP_SETUP_ACTPASS:
+        return "actpass";
+    case CA_SDP_SETUP_ACTIVE:
+        return "active";
+    case CA_SDP_SETUP_PASSIVE:
+        return "passive";
+    case CA_SDP_SETUP_HOLDCONN:
+        return "holdconn";
+    }
+    return "?";
+}

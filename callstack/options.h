@@ -1,0 +1,34 @@
+/* options.h - callstack's command-line options, shared by its roles. */
+#ifndef CS_OPTIONS_H
+#define CS_OPTIONS_H
+
+#include <stdbool.h>
+
+#include "leg.h"
+#include "sdp.h"
+
+typedef struct {
+    const char *listen;     /* answer, relay */
+    const char *connect;    /* call, relay */
+    const char *bind;       /* local ICE address; default: the signaling socket's */
+    double duration;        /* seconds of media */
+    unsigned timeout_s;     /* bound on each setup step (connect, SDP, ICE, DTLS) */
+    unsigned wait_s;        /* answer/relay: how long to wait for a call */
+    const char *cert_path;
+    const char *key_path;
+    const char *keylog_path;
+    const char *sdp_out;
+    bool json;
+    bool mitm;
+    unsigned mtu;
+    double tone_hz;
+    ca_sdp_setup_t setup;   /* answer: active (default) or passive */
+    cs_fault_t fault;       /* test-only faults */
+} cs_options_t;
+
+/* callstack call / answer: 0 on a successful call, 1 on failure. */
+int cs_endpoint_run(const cs_options_t *opt, bool caller);
+/* callstack relay [--mitm]: 0 when the call went through, 1 otherwise. */
+int cs_relay_run(const cs_options_t *opt);
+
+#endif

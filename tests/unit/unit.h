@@ -1,0 +1,20 @@
+/* unit.h - the groups of the unit-test binary (cmocka), one per module. */
+#ifndef CA_UNIT_H
+#define CA_UNIT_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+int ca_test_cursor(void);
+int ca_test_seccode(void);
+int ca_test_sdp(void);
+int ca_test_media(void);
+
+/* Read FIXTURES/NAME (CALLAUDIT_FIXTURES, default "fixtures") into a malloc'ed buffer. */
+uint8_t *ca_test_read_fixture(const char *name, size_t *len);
+
+#endif
