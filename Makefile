@@ -18,8 +18,8 @@ FUZZ_QUICK_SECONDS ?= 10
 PKG_MODULES := openssl libsrtp2 nice glib-2.0 jansson libpcap cmocka
 DEB_PACKAGES := build-essential pkg-config libssl-dev libsrtp2-dev libnice-dev libglib2.0-dev \
 	libjansson-dev libpcap-dev libcmocka-dev clang llvm libclang-rt-14-dev clang-format \
-	tcpdump tshark iproute2 openssl
-DEB_TOOLS := pkg-config clang tcpdump tshark ip openssl
+	tcpdump tshark iproute2 openssl jq socat
+DEB_TOOLS := pkg-config clang tcpdump tshark ip openssl jq socat
 
 # V=1 shows the full commands
 Q := $(if $(V),,@)
@@ -47,15 +47,15 @@ all: $(BUILD)/callaudit $(BUILD)/callstack
 # --- dependencies ---------------------------------------------------------------
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 deps:
-	@if pkg-config --exists $(PKG_MODULES) 2>/dev/null && \
-	    for t in $(DEB_TOOLS); do command -v $$t >/dev/null || exit 1; done; then \
-	    echo "deps: all present"; \
-	else \
-	    echo "deps: installing Debian packages: $(DEB_PACKAGES)"; \
-	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	        $(DEB_PACKAGES) >/dev/null; \
-	fi
+	@missing=""; \
+	for t in $(DEB_TOOLS); do command -v $$t >/dev/null 2>&1 || missing="$$missing $$t"; done; \
+	pkg-config --exists $(PKG_MODULES) 2>/dev/null || missing="$$missing libraries"; \
+	if [ -z "$$missing" ]; then echo "deps: all present"; exit 0; fi; \
+	echo "deps: missing$$missing; installing Debian packages (log: /tmp/callaudit-apt.log)"; \
+	{ $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+	      $(DEB_PACKAGES); } >/tmp/callaudit-apt.log 2>&1 || \
+	{ tail -n 20 /tmp/callaudit-apt.log; echo "deps: apt-get failed"; exit 1; }
 
 # Library flags are read once, after `deps`, into a generated makefile that
 # make then re-reads.

@@ -95,6 +95,15 @@ int cs_cert_load(cs_cert_t *cert, const char *cert_path, const char *key_path, c
     return 0;
 }
 
+int cs_cert_write_pem(const cs_cert_t *cert, const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    int ok = PEM_write_X509(f, cert->x509);
+    return fclose(f) == 0 && ok == 1 ? 0 : -1;
+}
+
 void cs_cert_free(cs_cert_t *cert)
 {
     if (!cert)

@@ -27,6 +27,9 @@ int cs_cert_generate(cs_cert_t *cert, char *err, size_t err_size);
 int cs_cert_load(cs_cert_t *cert, const char *cert_path, const char *key_path, char *err,
                  size_t err_size);
 
+/* Write the certificate as PEM. 0 on success. */
+int cs_cert_write_pem(const cs_cert_t *cert, const char *path);
+
 void cs_cert_free(cs_cert_t *cert);
 
 #endif

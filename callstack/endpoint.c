@@ -125,9 +125,12 @@ static gboolean on_setup_timeout(gpointer data)
     endpoint_t *ep = data;
     char why[160];
     ep->setup_timer = 0;
-    snprintf(why, sizeof why, "%s did not complete within %u s",
-             cs_leg_remote_thumbprint(ep->leg) ? "SRTP keying" : "ICE and the DTLS handshake",
-             ep->opt->timeout_s);
+    if (!cs_leg_ice_ready(ep->leg))
+        snprintf(why, sizeof why, "ICE found no working candidate pair within %u s",
+                 ep->opt->timeout_s);
+    else
+        snprintf(why, sizeof why, "the DTLS handshake did not complete within %u s",
+                 ep->opt->timeout_s);
     endpoint_fail(ep, why);
     return G_SOURCE_REMOVE;
 }
@@ -260,6 +263,10 @@ int cs_endpoint_run(const cs_options_t *opt, bool caller)
                         : cs_cert_generate(&cert, err, sizeof err)) != 0)
         goto report;
     have_cert = true;
+    if (opt->cert_out && cs_cert_write_pem(&cert, opt->cert_out) != 0) {
+        snprintf(err, sizeof err, "cannot write %s", opt->cert_out);
+        goto report;
+    }
     if (caller) {
         fd = cs_sig_connect(opt->connect, opt->timeout_s * 1000, err, sizeof err);
     } else {
@@ -283,6 +290,7 @@ int cs_endpoint_run(const cs_options_t *opt, bool caller)
                            .bind_addr = bind_addr,
                            .mtu = opt->mtu,
                            .keylog_path = opt->keylog_path,
+                           .srtp_profiles = opt->srtp_profile,
                            .fault = opt->fault};
     cs_leg_events_t events = {on_ready, on_rtp, on_rtcp, on_failed, on_closed};
     ep.leg = cs_leg_new(&cfg, &events, &ep, err, sizeof err);

@@ -286,6 +286,11 @@ bool cs_leg_is_ready(const cs_leg_t *leg)
     return leg->srtp_out != NULL && !leg->closed;
 }
 
+bool cs_leg_ice_ready(const cs_leg_t *leg)
+{
+    return leg->ice_ready;
+}
+
 const cs_leg_stats_t *cs_leg_stats(const cs_leg_t *leg)
 {
     return &leg->stats;

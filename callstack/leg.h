@@ -46,6 +46,7 @@ typedef struct {
     const char *bind_addr;   /* the local address to gather a host candidate on */
     unsigned mtu;            /* path MTU for DTLS records; 0: 1200 */
     const char *keylog_path; /* NULL: none */
+    const char *srtp_profiles; /* OpenSSL use_srtp list; NULL: AEAD-GCM then AES-CM-SHA1-80 */
     cs_fault_t fault;
 } cs_leg_config_t;
 
@@ -83,6 +84,7 @@ int cs_leg_send_rtcp(cs_leg_t *leg, uint8_t *buf, size_t len);
 void cs_leg_close(cs_leg_t *leg);
 
 bool cs_leg_is_ready(const cs_leg_t *leg);
+bool cs_leg_ice_ready(const cs_leg_t *leg);
 const cs_leg_stats_t *cs_leg_stats(const cs_leg_t *leg);
 bool cs_leg_dtls_client(const cs_leg_t *leg);
 const uint8_t *cs_leg_remote_thumbprint(const cs_leg_t *leg); /* NULL before the handshake */

@@ -16,6 +16,7 @@
 
 /* UDP over IPv4; the DTLS record layer budgets for it (RFC 6347 4.1.1). */
 #define LEG_UDP_OVERHEAD 28
+#define CS_SRTP_PROFILES_DEFAULT "SRTP_AEAD_AES_128_GCM:SRTP_AES128_CM_SHA1_80"
 
 static int leg_ssl_index = -1;
 static BIO_METHOD *leg_bio_method;
@@ -148,7 +149,8 @@ int cs_leg_dtls_init(cs_leg_t *leg, char *err, size_t err_size)
                                      "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
                                      "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305") !=
             1 ||
-        SSL_CTX_set_tlsext_use_srtp(ctx, "SRTP_AEAD_AES_128_GCM:SRTP_AES128_CM_SHA1_80") != 0 ||
+        SSL_CTX_set_tlsext_use_srtp(ctx, leg->cfg.srtp_profiles ? leg->cfg.srtp_profiles
+                                                             : CS_SRTP_PROFILES_DEFAULT) != 0 ||
         SSL_CTX_use_certificate(ctx, leg->cfg.cert->x509) != 1 ||
         SSL_CTX_use_PrivateKey(ctx, leg->cfg.cert->pkey) != 1 ||
         SSL_CTX_check_private_key(ctx) != 1) {

@@ -17,6 +17,7 @@ static const char usage_text[] =
     "                    pin a PEM certificate and key (default: fresh ECDSA P-256 per call)\n"
     "  --keylog FILE     append the NSS key log line (CLIENT_RANDOM) of the session\n"
     "  --sdp-out FILE    write the local and remote SDP\n"
+    "  --cert-out FILE   write the certificate this side used (PEM), e.g. for callaudit code\n"
     "  --json            print the report as JSON\n"
     "  --timeout S       bound on each setup step: connect, SDP, ICE, DTLS (default 10)\n"
     "  --wait S          answer/relay: how long to wait for a call (default 60)\n"
@@ -24,6 +25,8 @@ static const char usage_text[] =
     "  --mtu N           path MTU for DTLS records (default 1200)\n"
     "  --setup active|passive\n"
     "                    answer: the DTLS role to take when the offer says actpass\n"
+    "  --srtp-profile SRTP_AEAD_AES_128_GCM|SRTP_AES128_CM_SHA1_80\n"
+    "                    offer or accept only this SRTP profile (interop and tests)\n"
     "  --tone HZ         frequency of the test tone sent and expected (default 440)\n"
     "  --mitm            relay: act as a man in the middle (attack demonstration)\n"
     "  --fault wrong-fingerprint|silent-dtls\n"
@@ -37,6 +40,7 @@ enum {
     OPT_KEY,
     OPT_KEYLOG,
     OPT_SDP_OUT,
+    OPT_CERT_OUT,
     OPT_JSON,
     OPT_TIMEOUT,
     OPT_WAIT,
@@ -44,6 +48,7 @@ enum {
     OPT_MTU,
     OPT_SETUP,
     OPT_TONE,
+    OPT_SRTP_PROFILE,
     OPT_MITM,
     OPT_FAULT,
     OPT_HELP,
@@ -57,6 +62,7 @@ static const struct option long_options[] = {
     {"key", required_argument, NULL, OPT_KEY},
     {"keylog", required_argument, NULL, OPT_KEYLOG},
     {"sdp-out", required_argument, NULL, OPT_SDP_OUT},
+    {"cert-out", required_argument, NULL, OPT_CERT_OUT},
     {"json", no_argument, NULL, OPT_JSON},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"wait", required_argument, NULL, OPT_WAIT},
@@ -64,6 +70,7 @@ static const struct option long_options[] = {
     {"mtu", required_argument, NULL, OPT_MTU},
     {"setup", required_argument, NULL, OPT_SETUP},
     {"tone", required_argument, NULL, OPT_TONE},
+    {"srtp-profile", required_argument, NULL, OPT_SRTP_PROFILE},
     {"mitm", no_argument, NULL, OPT_MITM},
     {"fault", required_argument, NULL, OPT_FAULT},
     {"help", no_argument, NULL, OPT_HELP},
@@ -120,6 +127,9 @@ static int parse_options(int argc, char **argv, cs_options_t *opt)
         case OPT_SDP_OUT:
             opt->sdp_out = optarg;
             break;
+        case OPT_CERT_OUT:
+            opt->cert_out = optarg;
+            break;
         case OPT_JSON:
             opt->json = true;
             break;
@@ -148,6 +158,14 @@ static int parse_options(int argc, char **argv, cs_options_t *opt)
         case OPT_TONE:
             if (parse_number(optarg, 50, 3900, &opt->tone_hz) != 0)
                 return usage_error("--tone '%s' is not between 50 and 3900 Hz", optarg);
+            break;
+        case OPT_SRTP_PROFILE:
+            if (strcmp(optarg, "SRTP_AEAD_AES_128_GCM") != 0 &&
+                strcmp(optarg, "SRTP_AES128_CM_SHA1_80") != 0)
+                return usage_error("--srtp-profile '%s' is not SRTP_AEAD_AES_128_GCM or "
+                                   "SRTP_AES128_CM_SHA1_80",
+                                   optarg);
+            opt->srtp_profile = optarg;
             break;
         case OPT_MITM:
             opt->mitm = true;

@@ -18,9 +18,11 @@ typedef struct {
     const char *key_path;
     const char *keylog_path;
     const char *sdp_out;
+    const char *cert_out;   /* write the certificate used, PEM */
     bool json;
     bool mitm;
     unsigned mtu;
+    const char *srtp_profile; /* offer only this SRTP profile */
     double tone_hz;
     ca_sdp_setup_t setup;   /* answer: active (default) or passive */
     cs_fault_t fault;       /* test-only faults */

@@ -1,0 +1,89 @@
+# lib.sh - helpers for integration scripts (sourced, not run).
+#
+# $BIN holds the binaries under test (build/ or build/asan/). Each script
+# gets a scratch directory $T, removed on exit, and a port range of its own
+# so scripts never collide. Exit 0 passes, 77 skips (say why first), any
+# other status fails.
+
+set -u
+export LC_ALL=C
+BIN=${BIN:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build}
+FIXTURES=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../fixtures" && pwd)
+CALLSTACK="$BIN/callstack"
+CALLAUDIT="$BIN/callaudit"
+T=$(mktemp -d)
+PIDS=()
+cleanup() {
+    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+    wait 2>/dev/null
+    rm -rf "$T"
+}
+trap cleanup EXIT
+
+# A port base per script run: 20000-59999, stepping 10.
+PORT=$((20000 + (RANDOM * 7 + $$) % 4000 * 10))
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+skip() { echo "SKIP: $*" >&2; exit 77; }
+note() { echo "-- $*"; }
+
+# Run a command in the background, remembering its pid in $! and PIDS.
+bg() { "$@" & PIDS+=($!); }
+
+# json FILE FILTER: a jq query on a report.
+json() { jq -r "$2" "$1"; }
+
+# Wait for a background pid and return its exit status, bounded by SECONDS.
+wait_for() {
+    local pid=$1 limit=$2 i=0
+    while kill -0 "$pid" 2>/dev/null; do
+        sleep 0.1; i=$((i + 1))
+        [ $i -ge $((limit * 10)) ] && { kill "$pid"; echo "timeout after ${limit}s" >&2; return 124; }
+    done
+    wait "$pid"
+}
+
+# Wait until a TCP port listens (the answerer is up). It must not connect:
+# an answerer takes the first connection as its call.
+wait_listen() {
+    local port=$1 i=0
+    until ss -Hltn "sport = :$port" | grep -q .; do
+        sleep 0.05; i=$((i + 1)); [ $i -ge 100 ] && fail "nothing listens on port $port"
+    done
+}
+
+# send_raw PORT PRINTF-FORMAT [HOLD]: once something listens on PORT, connect,
+# send the bytes, and hold the connection HOLD seconds (default 0.5).
+send_raw() {
+    local port=$1 fmt=$2 hold=${3:-0.5} i=0
+    until ss -Hltn "sport = :$port" | grep -q .; do
+        sleep 0.05; i=$((i + 1)); [ $i -ge 100 ] && return 1
+    done
+    exec 3<>"/dev/tcp/127.0.0.1/$port" || return 1
+    printf "$fmt" "${@:4}" >&3
+    sleep "$hold"
+    exec 3>&-
+}
+
+# send_sdp PORT SDP [HOLD]: the same, framed as a signaling message.
+send_sdp() {
+    local body
+    body=$(printf "$2"; printf x); body=${body%x}
+    send_raw "$1" "Content-Length: ${#body}\r\n\r\n%s" "${3:-0.5}" "$body"
+}
+
+# assert_call_ok FILE: a callstack --json report of a working call.
+assert_call_ok() {
+    local f=$1
+    [ "$(json "$f" .ok)" = true ] || fail "$f: call not ok: $(json "$f" .error)"
+    [ "$(json "$f" '.security_code | test("^[0-9]{5} [0-9]{5} [0-9]{5} [0-9]{5}$")')" = true ] ||
+        fail "$f: no security code"
+    [ "$(json "$f" '.rtp.authenticated > 0 and .rtp.rejected == 0')" = true ] ||
+        fail "$f: RTP not authenticated: $(json "$f" .rtp)"
+    [ "$(json "$f" '.rtp.tone_frames * 10 >= .rtp.authenticated * 9')" = true ] ||
+        fail "$f: the tone did not come through"
+    [ "$(json "$f" '.rtcp.authenticated > 0 and .rtcp.bye_received')" = true ] ||
+        fail "$f: SRTCP / BYE missing: $(json "$f" .rtcp)"
+    [ "$(json "$f" .srtp_profile)" = SRTP_AEAD_AES_128_GCM ] || fail "$f: unexpected SRTP profile"
+    case "$(json "$f" .cipher_suite)" in TLS_ECDHE_*) ;; *) fail "$f: not an ECDHE suite" ;; esac
+}
