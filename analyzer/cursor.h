@@ -90,8 +90,7 @@ CA_MUST_CHECK static inline ca_err_t ca_cursor_u48(ca_cursor_t *c, uint64_t *out
 }
 
 /* Borrow the next N bytes; *out stays valid as long as the underlying buffer. */
-CA_MUST_CHECK static inline ca_err_t ca_cursor_bytes(ca_cursor_t *c, size_t n,
-                                                     const uint8_t **out)
+CA_MUST_CHECK static inline ca_err_t ca_cursor_bytes(ca_cursor_t *c, size_t n, const uint8_t **out)
 {
     CA_ENSURE(ca_cursor_left(c) >= n, CA_ERR_TRUNCATED);
     *out = c->p;

@@ -17,14 +17,14 @@
 
 #include "ca_error.h"
 
-#define CA_SDP_MAX_MEDIA        4
-#define CA_SDP_MAX_CANDIDATES   16
-#define CA_SDP_MAX_FORMATS      16
-#define CA_SDP_MAX_RTPMAP       16
-#define CA_SDP_MAX_EXTMAP       16
-#define CA_SDP_MAX_LINE         1024
-#define CA_SDP_MAX_FINGERPRINT  64 /* sha-512 */
-#define CA_SDP_ICE_CRED_LEN     256 /* RFC 8839: ufrag <= 32 and pwd <= 256 chars */
+#define CA_SDP_MAX_MEDIA       4
+#define CA_SDP_MAX_CANDIDATES  16
+#define CA_SDP_MAX_FORMATS     16
+#define CA_SDP_MAX_RTPMAP      16
+#define CA_SDP_MAX_EXTMAP      16
+#define CA_SDP_MAX_LINE        1024
+#define CA_SDP_MAX_FINGERPRINT 64  /* sha-512 */
+#define CA_SDP_ICE_CRED_LEN    256 /* RFC 8839: ufrag <= 32 and pwd <= 256 chars */
 
 typedef enum {
     CA_SDP_SETUP_NONE = 0, /* no a=setup attribute */
@@ -35,20 +35,20 @@ typedef enum {
 } ca_sdp_setup_t;
 
 typedef struct {
-    char hash[16];                          /* "sha-256", lower case */
+    char hash[16]; /* "sha-256", lower case */
     uint8_t bytes[CA_SDP_MAX_FINGERPRINT];
     size_t len;
 } ca_sdp_fingerprint_t;
 
 typedef struct {
-    char value[256];     /* the attribute value after "candidate:", for ICE stacks */
+    char value[256]; /* the attribute value after "candidate:", for ICE stacks */
     char foundation[33];
     unsigned component;
-    char transport[8];   /* "UDP" or "TCP" as written */
+    char transport[8]; /* "UDP" or "TCP" as written */
     uint32_t priority;
     char addr[64];
     uint16_t port;
-    char type[8];        /* host, srflx, prflx, relay */
+    char type[8]; /* host, srflx, prflx, relay */
 } ca_sdp_candidate_t;
 
 typedef struct {
@@ -63,9 +63,9 @@ typedef struct {
 } ca_sdp_extmap_t;
 
 typedef struct {
-    char media[16];   /* audio, video, application */
+    char media[16]; /* audio, video, application */
     uint16_t port;
-    char proto[32];   /* UDP/TLS/RTP/SAVPF, RTP/AVP, ... */
+    char proto[32]; /* UDP/TLS/RTP/SAVPF, RTP/AVP, ... */
     char formats[CA_SDP_MAX_FORMATS][8];
     size_t n_formats;
     char mid[33];
@@ -75,8 +75,8 @@ typedef struct {
     ca_sdp_fingerprint_t fingerprint;
     ca_sdp_setup_t setup;
     bool rtcp_mux;
-    bool has_crypto;  /* SDES a=crypto: SRTP keys in the signaling */
-    bool cryptex;     /* RFC 9335 a=cryptex */
+    bool has_crypto; /* SDES a=crypto: SRTP keys in the signaling */
+    bool cryptex;    /* RFC 9335 a=cryptex */
     ca_sdp_candidate_t candidates[CA_SDP_MAX_CANDIDATES];
     size_t n_candidates;
     size_t candidates_dropped; /* beyond CA_SDP_MAX_CANDIDATES: counted, not silently lost */

@@ -12,10 +12,10 @@
 
 #include "ca_error.h"
 
-#define CA_SHA256_LEN        32
-#define CA_SECCODE_DIGITS    20
+#define CA_SHA256_LEN     32
+#define CA_SECCODE_DIGITS 20
 /* "NNNNN NNNNN NNNNN NNNNN" plus the terminator */
-#define CA_SECCODE_TEXT_LEN  24
+#define CA_SECCODE_TEXT_LEN 24
 /* "AA:BB:...": 32 pairs, 31 colons, terminator */
 #define CA_THUMBPRINT_TEXT_LEN (CA_SHA256_LEN * 3)
 

@@ -28,8 +28,8 @@ int cs_cert_generate(cs_cert_t *cert, char *err, size_t err_size)
     if (RAND_bytes(serial, sizeof serial) != 1 || RAND_bytes(id, sizeof id) != 1)
         goto fail;
     serial[0] &= 0x7f; /* a positive serial */
-    snprintf(cn, sizeof cn, "callstack-%02x%02x%02x%02x%02x%02x", id[0], id[1], id[2], id[3],
-             id[4], id[5]);
+    snprintf(cn, sizeof cn, "callstack-%02x%02x%02x%02x%02x%02x", id[0], id[1], id[2], id[3], id[4],
+             id[5]);
     cert->pkey = EVP_EC_gen("P-256");
     cert->x509 = X509_new();
     bn = BN_bin2bn(serial, sizeof serial, NULL);

@@ -22,8 +22,8 @@ void cs_leg_fail(cs_leg_t *leg, const char *fmt, ...)
 
 int cs_leg_send_datagram(cs_leg_t *leg, const uint8_t *buf, size_t len)
 {
-    if (len > G_MAXUINT || nice_agent_send(leg->agent, leg->stream_id, 1, (guint)len,
-                                           (const gchar *)buf) < 0) {
+    if (len > G_MAXUINT ||
+        nice_agent_send(leg->agent, leg->stream_id, 1, (guint)len, (const gchar *)buf) < 0) {
         leg->stats.send_failures++;
         return -1;
     }
@@ -49,8 +49,7 @@ static void on_component_state(NiceAgent *agent, guint stream_id, guint componen
         leg->ice_ready = true;
         cs_leg_dtls_start(leg);
     } else if (state == NICE_COMPONENT_STATE_FAILED && !leg->handshake_done) {
-        cs_leg_fail(leg, "%s: ICE connectivity checks failed: no candidate pair works",
-                    leg->name);
+        cs_leg_fail(leg, "%s: ICE connectivity checks failed: no candidate pair works", leg->name);
     }
 }
 
@@ -134,8 +133,8 @@ cs_leg_t *cs_leg_new(const cs_leg_config_t *cfg, const cs_leg_events_t *events, 
         snprintf(err, err_size, "%s: cannot create an ICE agent", cfg->name);
         goto fail;
     }
-    g_object_set(leg->agent, "controlling-mode", cfg->controlling, "upnp", FALSE, "ice-tcp",
-                 FALSE, NULL);
+    g_object_set(leg->agent, "controlling-mode", cfg->controlling, "upnp", FALSE, "ice-tcp", FALSE,
+                 NULL);
     /* libnice skips loopback when it enumerates interfaces; naming the address
      * also keeps the candidate set to the one interface that reaches the peer. */
     nice_address_init(&addr);

@@ -39,13 +39,13 @@ typedef enum {
 } cs_fault_t;
 
 typedef struct {
-    const char *name;        /* for messages: "caller", "leg A", ... */
-    GMainContext *ctx;       /* borrowed */
-    bool controlling;        /* ICE role: the offerer controls (RFC 8445 6.1.1) */
-    const cs_cert_t *cert;   /* borrowed */
-    const char *bind_addr;   /* the local address to gather a host candidate on */
-    unsigned mtu;            /* path MTU for DTLS records; 0: 1200 */
-    const char *keylog_path; /* NULL: none */
+    const char *name;          /* for messages: "caller", "leg A", ... */
+    GMainContext *ctx;         /* borrowed */
+    bool controlling;          /* ICE role: the offerer controls (RFC 8445 6.1.1) */
+    const cs_cert_t *cert;     /* borrowed */
+    const char *bind_addr;     /* the local address to gather a host candidate on */
+    unsigned mtu;              /* path MTU for DTLS records; 0: 1200 */
+    const char *keylog_path;   /* NULL: none */
     const char *srtp_profiles; /* OpenSSL use_srtp list; NULL: AEAD-GCM then AES-CM-SHA1-80 */
     cs_fault_t fault;
 } cs_leg_config_t;

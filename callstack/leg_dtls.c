@@ -15,7 +15,7 @@
 #include <openssl/err.h>
 
 /* UDP over IPv4; the DTLS record layer budgets for it (RFC 6347 4.1.1). */
-#define LEG_UDP_OVERHEAD 28
+#define LEG_UDP_OVERHEAD         28
 #define CS_SRTP_PROFILES_DEFAULT "SRTP_AEAD_AES_128_GCM:SRTP_AES128_CM_SHA1_80"
 
 static int leg_ssl_index = -1;
@@ -145,12 +145,12 @@ int cs_leg_dtls_init(cs_leg_t *leg, char *err, size_t err_size)
      * preference of WebRTC stacks: AES-GCM, then AES-CM with HMAC-SHA1-80. */
     if (!ctx || SSL_CTX_set_min_proto_version(ctx, DTLS1_2_VERSION) != 1 ||
         SSL_CTX_set_max_proto_version(ctx, DTLS1_2_VERSION) != 1 ||
-        SSL_CTX_set_cipher_list(ctx, "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
-                                     "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
-                                     "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305") !=
-            1 ||
+        SSL_CTX_set_cipher_list(ctx,
+                                "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+                                "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+                                "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305") != 1 ||
         SSL_CTX_set_tlsext_use_srtp(ctx, leg->cfg.srtp_profiles ? leg->cfg.srtp_profiles
-                                                             : CS_SRTP_PROFILES_DEFAULT) != 0 ||
+                                                                : CS_SRTP_PROFILES_DEFAULT) != 0 ||
         SSL_CTX_use_certificate(ctx, leg->cfg.cert->x509) != 1 ||
         SSL_CTX_use_PrivateKey(ctx, leg->cfg.cert->pkey) != 1 ||
         SSL_CTX_check_private_key(ctx) != 1) {

@@ -24,8 +24,8 @@ struct cs_leg {
     bool dtls_client;
     uint8_t expected_thumbprint[CA_SHA256_LEN]; /* from the peer's a=fingerprint */
     bool have_expected;
-    SSL_CTX *ssl_ctx; /* owned */
-    SSL *ssl;         /* owned; owns the BIO */
+    SSL_CTX *ssl_ctx;        /* owned */
+    SSL *ssl;                /* owned; owns the BIO */
     const uint8_t *rx_dgram; /* borrowed: the datagram the BIO hands to OpenSSL next */
     size_t rx_len;
     guint dtls_timer;

@@ -176,8 +176,7 @@ static int parse_options(int argc, char **argv, cs_options_t *opt)
             else if (strcmp(optarg, "silent-dtls") == 0)
                 opt->fault = CS_FAULT_SILENT_DTLS;
             else
-                return usage_error("--fault '%s' is not wrong-fingerprint or silent-dtls",
-                                   optarg);
+                return usage_error("--fault '%s' is not wrong-fingerprint or silent-dtls", optarg);
             break;
         case 'h':
         case OPT_HELP:
@@ -196,8 +195,8 @@ static int parse_options(int argc, char **argv, cs_options_t *opt)
 
 int main(int argc, char **argv)
 {
-    cs_options_t opt = {.duration = 3, .timeout_s = 10, .wait_s = 60, .tone_hz = 440,
-                        .setup = CA_SDP_SETUP_ACTIVE};
+    cs_options_t opt = {
+        .duration = 3, .timeout_s = 10, .wait_s = 60, .tone_hz = 440, .setup = CA_SDP_SETUP_ACTIVE};
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         fputs(usage_text, argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;

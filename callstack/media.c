@@ -41,7 +41,7 @@ uint8_t cs_ulaw_encode(int16_t sample)
     for (int mask = 0x4000; (s & mask) == 0 && exponent > 0; mask >>= 1)
         exponent--;
     int mantissa = (s >> (exponent + 3)) & 0x0f;
-    return (uint8_t)~(sign | (exponent << 4) | mantissa);
+    return (uint8_t) ~(sign | (exponent << 4) | mantissa);
 }
 
 int16_t cs_ulaw_decode(uint8_t code)

@@ -8,9 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CS_MEDIA_PT_PCMU      0
-#define CS_MEDIA_CLOCK        8000
-#define CS_MEDIA_FRAME_MS     20
+#define CS_MEDIA_PT_PCMU       0
+#define CS_MEDIA_CLOCK         8000
+#define CS_MEDIA_FRAME_MS      20
 #define CS_MEDIA_FRAME_SAMPLES (CS_MEDIA_CLOCK * CS_MEDIA_FRAME_MS / 1000)
 
 typedef struct {

@@ -8,24 +8,24 @@
 #include "sdp.h"
 
 typedef struct {
-    const char *listen;     /* answer, relay */
-    const char *connect;    /* call, relay */
-    const char *bind;       /* local ICE address; default: the signaling socket's */
-    double duration;        /* seconds of media */
-    unsigned timeout_s;     /* bound on each setup step (connect, SDP, ICE, DTLS) */
-    unsigned wait_s;        /* answer/relay: how long to wait for a call */
+    const char *listen;  /* answer, relay */
+    const char *connect; /* call, relay */
+    const char *bind;    /* local ICE address; default: the signaling socket's */
+    double duration;     /* seconds of media */
+    unsigned timeout_s;  /* bound on each setup step (connect, SDP, ICE, DTLS) */
+    unsigned wait_s;     /* answer/relay: how long to wait for a call */
     const char *cert_path;
     const char *key_path;
     const char *keylog_path;
     const char *sdp_out;
-    const char *cert_out;   /* write the certificate used, PEM */
+    const char *cert_out; /* write the certificate used, PEM */
     bool json;
     bool mitm;
     unsigned mtu;
     const char *srtp_profile; /* offer only this SRTP profile */
     double tone_hz;
-    ca_sdp_setup_t setup;   /* answer: active (default) or passive */
-    cs_fault_t fault;       /* test-only faults */
+    ca_sdp_setup_t setup; /* answer: active (default) or passive */
+    cs_fault_t fault;     /* test-only faults */
 } cs_options_t;
 
 /* callstack call / answer: 0 on a successful call, 1 on failure. */

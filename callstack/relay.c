@@ -23,8 +23,8 @@
 typedef struct {
     const cs_options_t *opt;
     GMainLoop *loop;
-    cs_leg_t *leg_a; /* toward the caller: the relay answers */
-    cs_leg_t *leg_b; /* toward the callee: the relay offers */
+    cs_leg_t *leg_a;          /* toward the caller: the relay answers */
+    cs_leg_t *leg_b;          /* toward the callee: the relay offers */
     cs_media_rx_t rx_a, rx_b; /* what each leg received, to see the BYEs */
     uint64_t forwarded_a_to_b, forwarded_b_to_a, dropped;
     guint setup_timer;
@@ -128,8 +128,8 @@ static gboolean on_setup_timeout(gpointer data)
 }
 
 /* The relay answers the caller's offer on leg A and offers to the callee on leg B. */
-static int mitm_negotiate(relay_t *r, int fd_a, int fd_b, const ca_sdp_media_t *offer_a,
-                          char *err, size_t err_size)
+static int mitm_negotiate(relay_t *r, int fd_a, int fd_b, const ca_sdp_media_t *offer_a, char *err,
+                          size_t err_size)
 {
     unsigned timeout_ms = r->opt->timeout_s * 1000;
     char *offer_b = NULL, *answer_a = NULL, *answer_b = NULL;
@@ -157,8 +157,7 @@ static int mitm_negotiate(relay_t *r, int fd_a, int fd_b, const ca_sdp_media_t *
     }
     answer_a = cs_offer_build(r->leg_a, mine_a);
     if (cs_sig_send(fd_a, answer_a, strlen(answer_a), err, err_size) != 0 ||
-        cs_leg_set_remote(r->leg_a, offer_a, cs_offer_is_dtls_client(mine_a), err, err_size) !=
-            0 ||
+        cs_leg_set_remote(r->leg_a, offer_a, cs_offer_is_dtls_client(mine_a), err, err_size) != 0 ||
         cs_leg_set_remote(r->leg_b, audio_b, audio_b->setup == CA_SDP_SETUP_PASSIVE, err,
                           err_size) != 0)
         goto out;
@@ -235,11 +234,10 @@ out:;
     cs_report_t rb = {"relay leg B (callee side)", r.leg_b, &cert_b, NULL, NULL,
                       status == 0 ? NULL : err};
     if (opt->json) {
-        json_t *o = json_pack("{s:s,s:o,s:o,s:{s:I,s:I,s:I}}", "mode", "mitm", "leg_a",
-                              cs_report_json(&ra), "leg_b", cs_report_json(&rb), "forwarded",
-                              "caller_to_callee", (json_int_t)r.forwarded_a_to_b,
-                              "callee_to_caller", (json_int_t)r.forwarded_b_to_a, "dropped",
-                              (json_int_t)r.dropped);
+        json_t *o = json_pack(
+            "{s:s,s:o,s:o,s:{s:I,s:I,s:I}}", "mode", "mitm", "leg_a", cs_report_json(&ra), "leg_b",
+            cs_report_json(&rb), "forwarded", "caller_to_callee", (json_int_t)r.forwarded_a_to_b,
+            "callee_to_caller", (json_int_t)r.forwarded_b_to_a, "dropped", (json_int_t)r.dropped);
         json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         fputc('\n', stdout);
         json_decref(o);
@@ -280,8 +278,8 @@ out:
                "  \"answer_bytes\": %zu\n}\n",
                status == 0 ? "true" : "false", offer_len, answer_len);
     else
-        printf("relay: forwarded offer (%zu bytes) and answer (%zu bytes) unchanged%s\n",
-               offer_len, answer_len, status == 0 ? "" : " -- FAILED");
+        printf("relay: forwarded offer (%zu bytes) and answer (%zu bytes) unchanged%s\n", offer_len,
+               answer_len, status == 0 ? "" : " -- FAILED");
     free(answer);
     return status;
 }
@@ -298,8 +296,8 @@ int cs_relay_run(const cs_options_t *opt)
     if (listen_fd < 0)
         goto out;
     fd_a = cs_sig_accept(listen_fd, opt->wait_s * 1000, err, sizeof err);
-    if (fd_a < 0 || cs_sig_recv(fd_a, opt->timeout_s * 1000, &offer, &offer_len, err,
-                                sizeof err) != 0)
+    if (fd_a < 0 ||
+        cs_sig_recv(fd_a, opt->timeout_s * 1000, &offer, &offer_len, err, sizeof err) != 0)
         goto out;
     /* Even the honest relay reads the offer: it refuses to pass on garbage. */
     if (cs_offer_parse(offer, offer_len, sdp, &audio, err, sizeof err) != 0)

@@ -45,16 +45,15 @@ json_t *cs_report_json(const cs_report_t *r)
                         json_string(cs_leg_dtls_client(r->leg) ? "client" : "server"));
     json_object_set_new(o, "cipher_suite", json_string(cs_leg_cipher_suite(r->leg)));
     json_object_set_new(o, "srtp_profile", json_string(cs_leg_srtp_profile(r->leg)));
-    json_t *rtp = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}", "sent", (json_int_t)st->rtp_sent,
-                            "received", (json_int_t)st->rtp_received, "authenticated",
-                            (json_int_t)st->rtp_authenticated, "rejected",
-                            (json_int_t)st->rtp_rejected, "replayed",
-                            (json_int_t)st->rtp_replayed, "before_keys",
-                            (json_int_t)st->media_before_keys);
-    json_t *rtcp = json_pack("{s:I,s:I,s:I,s:I}", "sent", (json_int_t)st->rtcp_sent, "received",
-                             (json_int_t)st->rtcp_received, "authenticated",
-                             (json_int_t)st->rtcp_authenticated, "rejected",
-                             (json_int_t)st->rtcp_rejected);
+    json_t *rtp =
+        json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}", "sent", (json_int_t)st->rtp_sent, "received",
+                  (json_int_t)st->rtp_received, "authenticated", (json_int_t)st->rtp_authenticated,
+                  "rejected", (json_int_t)st->rtp_rejected, "replayed",
+                  (json_int_t)st->rtp_replayed, "before_keys", (json_int_t)st->media_before_keys);
+    json_t *rtcp =
+        json_pack("{s:I,s:I,s:I,s:I}", "sent", (json_int_t)st->rtcp_sent, "received",
+                  (json_int_t)st->rtcp_received, "authenticated",
+                  (json_int_t)st->rtcp_authenticated, "rejected", (json_int_t)st->rtcp_rejected);
     if (r->rx) {
         json_object_set_new(rtp, "tone_frames", json_integer((json_int_t)r->rx->tone_frames));
         json_object_set_new(rtcp, "bye_received", json_boolean(r->rx->bye));
@@ -91,11 +90,12 @@ void cs_report_text(FILE *out, const cs_report_t *r)
             (unsigned long long)st->rtp_replayed);
     if (r->rx)
         fprintf(out, ", tone %llu", (unsigned long long)r->rx->tone_frames);
-    fprintf(out,
-            "\n  rtcp:               sent %llu, received %llu, authenticated %llu, rejected %llu%s\n",
-            (unsigned long long)st->rtcp_sent, (unsigned long long)st->rtcp_received,
-            (unsigned long long)st->rtcp_authenticated, (unsigned long long)st->rtcp_rejected,
-            r->rx && r->rx->bye ? ", bye received" : "");
+    fprintf(
+        out,
+        "\n  rtcp:               sent %llu, received %llu, authenticated %llu, rejected %llu%s\n",
+        (unsigned long long)st->rtcp_sent, (unsigned long long)st->rtcp_received,
+        (unsigned long long)st->rtcp_authenticated, (unsigned long long)st->rtcp_rejected,
+        r->rx && r->rx->bye ? ", bye received" : "");
 }
 
 void cs_report_print(FILE *out, const cs_report_t *r, bool json)

@@ -12,12 +12,12 @@
 #include "media.h"
 
 typedef struct {
-    const char *role;          /* "caller", "callee", "relay leg A", ... */
-    cs_leg_t *leg;             /* NULL if the call failed before ICE */
+    const char *role; /* "caller", "callee", "relay leg A", ... */
+    cs_leg_t *leg;    /* NULL if the call failed before ICE */
     const cs_cert_t *cert;
-    const cs_media_tx_t *tx;   /* NULL for the relay */
-    const cs_media_rx_t *rx;   /* NULL for the relay */
-    const char *error;         /* NULL or empty: the call succeeded */
+    const cs_media_tx_t *tx; /* NULL for the relay */
+    const cs_media_rx_t *rx; /* NULL for the relay */
+    const char *error;       /* NULL or empty: the call succeeded */
 } cs_report_t;
 
 /* The JSON object of one leg's report; the caller owns the reference. */

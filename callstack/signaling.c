@@ -154,8 +154,7 @@ int cs_sig_send(int fd, const char *body, size_t len, char *err, size_t err_size
 }
 
 /* Read exactly LEN bytes before DEADLINE (monotonic ms). */
-static int read_exact(int fd, char *buf, size_t len, long long deadline, char *err,
-                      size_t err_size)
+static int read_exact(int fd, char *buf, size_t len, long long deadline, char *err, size_t err_size)
 {
     while (len > 0) {
         long long left = deadline - now_ms();
@@ -177,8 +176,7 @@ static int read_exact(int fd, char *buf, size_t len, long long deadline, char *e
     return 0;
 }
 
-int cs_sig_recv(int fd, unsigned timeout_ms, char **body, size_t *len, char *err,
-                size_t err_size)
+int cs_sig_recv(int fd, unsigned timeout_ms, char **body, size_t *len, char *err, size_t err_size)
 {
     static const char prefix[] = "Content-Length: ";
     char header[64];

@@ -18,8 +18,7 @@ int cs_sig_accept(int listen_fd, unsigned timeout_ms, char *err, size_t err_size
 int cs_sig_connect(const char *addr_port, unsigned timeout_ms, char *err, size_t err_size);
 int cs_sig_send(int fd, const char *body, size_t len, char *err, size_t err_size);
 /* Receive one message into a malloc'ed NUL-terminated *BODY. */
-int cs_sig_recv(int fd, unsigned timeout_ms, char **body, size_t *len, char *err,
-                size_t err_size);
+int cs_sig_recv(int fd, unsigned timeout_ms, char **body, size_t *len, char *err, size_t err_size);
 /* The numeric local address of a connected socket: the address that reaches the peer. */
 int cs_sig_local_addr(int fd, char *addr, size_t addr_size);
 /* Wait until the peer closes the connection or TIMEOUT_MS passes; 0 if it closed. */

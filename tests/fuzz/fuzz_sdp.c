@@ -16,7 +16,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         /* Everything the parser hands out must be a terminated string. */
         for (size_t i = 0; i < sdp.n_media; i++) {
             const ca_sdp_media_t *m = &sdp.media[i];
-            if (strlen(m->ice_ufrag) > CA_SDP_ICE_CRED_LEN || m->n_candidates > CA_SDP_MAX_CANDIDATES)
+            if (strlen(m->ice_ufrag) > CA_SDP_ICE_CRED_LEN ||
+                m->n_candidates > CA_SDP_MAX_CANDIDATES)
                 abort();
             for (size_t c = 0; c < m->n_candidates; c++)
                 if (strlen(m->candidates[c].value) >= sizeof m->candidates[c].value)

@@ -96,8 +96,8 @@ static void rtp_garbage_is_counted(void **state)
     cs_media_rx_t rx;
     static const uint8_t v1[] = {0x40, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff};
     static const uint8_t csrc_past_end[] = {0x8f, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-    static const uint8_t ext_past_end[] = {0x90, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xbe, 0xde,
-                                           0x00, 0x09};
+    static const uint8_t ext_past_end[] = {0x90, 0x00, 0, 0, 0,    0,    0,    0,
+                                           0,    0,    0, 0, 0xbe, 0xde, 0x00, 0x09};
     cs_media_rx_init(&rx, 440);
     cs_media_rx_rtp(&rx, v1, sizeof v1);
     cs_media_rx_rtp(&rx, csrc_past_end, sizeof csrc_past_end);

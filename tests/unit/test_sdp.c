@@ -202,12 +202,9 @@ static void fingerprint_hex(void **state)
 int ca_test_sdp(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(parses_offer),
-        cmocka_unit_test(inherits_session_attributes),
-        cmocka_unit_test(refuses_malformed),
-        cmocka_unit_test(counts_candidates_beyond_the_cap),
-        cmocka_unit_test(every_prefix_is_safe),
-        cmocka_unit_test(fingerprint_hex),
+        cmocka_unit_test(parses_offer),         cmocka_unit_test(inherits_session_attributes),
+        cmocka_unit_test(refuses_malformed),    cmocka_unit_test(counts_candidates_beyond_the_cap),
+        cmocka_unit_test(every_prefix_is_safe), cmocka_unit_test(fingerprint_hex),
     };
     return cmocka_run_group_tests_name("sdp", tests, NULL, NULL);
 }

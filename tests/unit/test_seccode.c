@@ -116,8 +116,8 @@ static void thumbprint_refuses_empty(void **state)
 int ca_test_seccode(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(vector_thumbprints),    cmocka_unit_test(vector_codes),
-        cmocka_unit_test(groups_are_zero_padded), cmocka_unit_test(parse_typed_codes),
+        cmocka_unit_test(vector_thumbprints),       cmocka_unit_test(vector_codes),
+        cmocka_unit_test(groups_are_zero_padded),   cmocka_unit_test(parse_typed_codes),
         cmocka_unit_test(thumbprint_refuses_empty),
     };
     return cmocka_run_group_tests_name("seccode", tests, NULL, NULL);
