@@ -31,7 +31,9 @@ HARDENING := -O2 -g -fstack-protector-strong -D_FORTIFY_SOURCE=2
 SANITIZE := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 CPPFLAGS += -D_DEFAULT_SOURCE -Ianalyzer -Icallstack
 
-LIB_SRC := analyzer/ca_error.c analyzer/cursor.c analyzer/seccode.c analyzer/sdp.c
+LIB_SRC := analyzer/ca_error.c analyzer/cursor.c analyzer/seccode.c analyzer/sdp.c \
+	analyzer/addr.c analyzer/link.c analyzer/ip.c analyzer/ipfrag.c analyzer/stun.c analyzer/rtp.c \
+	analyzer/dtls.c analyzer/dtls_names.c
 CALLAUDIT_SRC := analyzer/callaudit.c
 CALLSTACK_SRC := callstack/cert.c callstack/endpoint.c callstack/leg.c callstack/leg_dtls.c \
 	callstack/main.c callstack/media.c callstack/offer.c callstack/relay.c callstack/report.c \

@@ -1,0 +1,43 @@
+/* addr.c - comparing and printing addresses and endpoints. */
+#include "addr.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+bool ca_addr_equal(const ca_addr_t *a, const ca_addr_t *b)
+{
+    return a->family == b->family && memcmp(a->bytes, b->bytes, sizeof a->bytes) == 0;
+}
+
+bool ca_endpoint_equal(const ca_endpoint_t *a, const ca_endpoint_t *b)
+{
+    return a->port == b->port && ca_addr_equal(&a->addr, &b->addr);
+}
+
+int ca_endpoint_compare(const ca_endpoint_t *a, const ca_endpoint_t *b)
+{
+    if (a->addr.family != b->addr.family)
+        return a->addr.family < b->addr.family ? -1 : 1;
+    int c = memcmp(a->addr.bytes, b->addr.bytes, sizeof a->addr.bytes);
+    if (c != 0)
+        return c;
+    return a->port == b->port ? 0 : (a->port < b->port ? -1 : 1);
+}
+
+void ca_addr_format(const ca_addr_t *a, char *out, size_t size)
+{
+    char text[INET6_ADDRSTRLEN] = "?";
+    if (a->family == 4)
+        inet_ntop(AF_INET, a->bytes, text, sizeof text);
+    else if (a->family == 6)
+        inet_ntop(AF_INET6, a->bytes, text, sizeof text);
+    snprintf(out, size, "%s", text);
+}
+
+void ca_endpoint_format(const ca_endpoint_t *ep, char *out, size_t size)
+{
+    char text[INET6_ADDRSTRLEN];
+    ca_addr_format(&ep->addr, text, sizeof text);
+    snprintf(out, size, ep->addr.family == 6 ? "[%s]:%u" : "%s:%u", text, ep->port);
+}

@@ -1,0 +1,36 @@
+/* rtp.h - RTP (RFC 3550 5.1) and RTCP (RFC 3550 6) headers, as far as they
+ * travel in clear under SRTP/SRTCP (RFC 3711): SRTP leaves the RTP header
+ * readable, SRTCP the first RTCP header and the sender's SSRC. */
+#ifndef CA_RTP_H
+#define CA_RTP_H
+
+#include <stdbool.h>
+
+#include "cursor.h"
+
+typedef struct {
+    bool padding, extension, marker;
+    uint8_t csrc_count;
+    uint8_t payload_type;
+    uint16_t seq;
+    uint32_t timestamp;
+    uint32_t ssrc;
+    uint16_t ext_profile;  /* 0xBEDE one-byte, 0x100x two-byte (RFC 8285) */
+    ca_cursor_t ext;       /* header extension data, borrowed */
+    ca_cursor_t payload;   /* payload (and, for SRTP, the trailer), borrowed */
+} ca_rtp_t;
+
+typedef struct {
+    uint8_t packet_type; /* of the first packet of the compound */
+    uint8_t count;       /* RC/SC field */
+    uint16_t length_words;
+    uint32_t ssrc;       /* sender SSRC of the first packet */
+} ca_rtcp_t;
+
+/* RFC 5761 4: with RTP and RTCP multiplexed, second-byte values 192-223 are RTCP. */
+bool ca_rtp_is_rtcp(const ca_cursor_t *c);
+
+CA_MUST_CHECK ca_err_t ca_rtp_decode(ca_cursor_t *c, ca_rtp_t *rtp);
+CA_MUST_CHECK ca_err_t ca_rtcp_decode(ca_cursor_t *c, ca_rtcp_t *rtcp);
+
+#endif
