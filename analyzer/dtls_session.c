@@ -1,0 +1,538 @@
+/* dtls_session.c - the DTLS handshake tracker; see dtls_session.h.
+ *
+ * Message order (RFC 6347 4.2.4 and RFC 5246 7.3), full handshake:
+ *
+ *   Client                                        Server
+ *   ClientHello            -------->
+ *                          <--------   HelloVerifyRequest (optional)
+ *   ClientHello            -------->
+ *                                      ServerHello, Certificate*,
+ *                                      ServerKeyExchange*, CertificateRequest*,
+ *                          <--------   ServerHelloDone
+ *   Certificate*, ClientKeyExchange,
+ *   CertificateVerify*, [ChangeCipherSpec],
+ *   Finished               -------->
+ *                                      NewSessionTicket*, [ChangeCipherSpec],
+ *                          <--------   Finished
+ *
+ * and abbreviated (resumption): ClientHello; ServerHello, NewSessionTicket*,
+ * [ChangeCipherSpec], Finished; [ChangeCipherSpec], Finished. Each message
+ * gets a position in that order; one that comes before a message already
+ * seen, or from the wrong side, is a HANDSHAKE_ORDER violation.
+ */
+#include "dtls_session.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+enum {
+    POS_NONE = -1,
+    POS_CLIENT_HELLO,
+    POS_HELLO_VERIFY,
+    POS_CLIENT_HELLO_2,
+    POS_SERVER_HELLO,
+    POS_SERVER_CERT,
+    POS_SERVER_KEY_EXCHANGE,
+    POS_CERT_REQUEST,
+    POS_SERVER_HELLO_DONE,
+    POS_CLIENT_CERT,
+    POS_CLIENT_KEY_EXCHANGE,
+    POS_CERT_VERIFY,
+    POS_CLIENT_CCS,
+    POS_CLIENT_FINISHED,
+    POS_SESSION_TICKET,
+    POS_SERVER_CCS,
+    POS_SERVER_FINISHED,
+    POS_CLIENT_CCS_ABBR, /* resumption: the client finishes last */
+    POS_CLIENT_FINISHED_ABBR,
+};
+
+ca_dtls_session_t *ca_dtls_session_new(void)
+{
+    ca_dtls_session_t *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->order_pos = POS_NONE;
+    ca_dtls_reasm_init(&s->reasm[0]);
+    ca_dtls_reasm_init(&s->reasm[1]);
+    return s;
+}
+
+void ca_dtls_session_free(ca_dtls_session_t *s)
+{
+    if (!s)
+        return;
+    ca_dtls_reasm_free(&s->reasm[0]);
+    ca_dtls_reasm_free(&s->reasm[1]);
+    free(s->cert[0].der);
+    free(s->cert[1].der);
+    free(s);
+}
+
+ca_dir_t ca_dtls_session_dir(const ca_dtls_session_t *s, const ca_endpoint_t *src)
+{
+    return s->roles_known && ca_endpoint_equal(src, &s->server) ? CA_S2C : CA_C2S;
+}
+
+const char *ca_dtls_step_name(const ca_dtls_step_t *step)
+{
+    switch (step->kind) {
+    case CA_STEP_HANDSHAKE:
+        return ca_dtls_hs_name(step->hs_type);
+    case CA_STEP_CCS:
+        return "change_cipher_spec";
+    case CA_STEP_FINISHED:
+        return "finished";
+    case CA_STEP_ALERT:
+        return "alert";
+    case CA_STEP_ENCRYPTED:
+        return "encrypted_handshake";
+    }
+    return "unknown";
+}
+
+__attribute__((format(printf, 3, 4))) static void add_violation(ca_dtls_session_t *s,
+                                                                uint64_t frame, const char *fmt,
+                                                                ...)
+{
+    va_list ap;
+    if (s->n_violations == CA_DTLS_MAX_VIOLATIONS) {
+        s->violations_dropped++;
+        return;
+    }
+    ca_dtls_violation_t *v = &s->violations[s->n_violations++];
+    v->frame = frame;
+    va_start(ap, fmt);
+    vsnprintf(v->what, sizeof v->what, fmt, ap);
+    va_end(ap);
+}
+
+static ca_dtls_step_t *add_step(ca_dtls_session_t *s, uint64_t frame, ca_dir_t dir,
+                                ca_step_kind_t kind, uint8_t hs_type)
+{
+    if (s->n_steps == CA_DTLS_MAX_STEPS) {
+        s->steps_dropped++;
+        return NULL;
+    }
+    ca_dtls_step_t *st = &s->steps[s->n_steps++];
+    memset(st, 0, sizeof *st);
+    st->frame = frame;
+    st->dir = dir;
+    st->kind = kind;
+    st->hs_type = hs_type;
+    return st;
+}
+
+static int position(const ca_dtls_session_t *s, ca_dir_t dir, ca_step_kind_t kind, uint8_t type)
+{
+    if (kind == CA_STEP_CCS)
+        return dir == CA_S2C ? POS_SERVER_CCS : s->resumed ? POS_CLIENT_CCS_ABBR : POS_CLIENT_CCS;
+    if (kind == CA_STEP_FINISHED)
+        return dir == CA_S2C      ? POS_SERVER_FINISHED
+               : s->resumed ? POS_CLIENT_FINISHED_ABBR
+                            : POS_CLIENT_FINISHED;
+    if (dir == CA_C2S) {
+        switch (type) {
+        case CA_HS_CLIENT_HELLO:
+            return s->hello_verify || s->hello_retry ? POS_CLIENT_HELLO_2 : POS_CLIENT_HELLO;
+        case CA_HS_CERTIFICATE:
+            return POS_CLIENT_CERT;
+        case CA_HS_CLIENT_KEY_EXCHANGE:
+            return POS_CLIENT_KEY_EXCHANGE;
+        case CA_HS_CERTIFICATE_VERIFY:
+            return POS_CERT_VERIFY;
+        default:
+            return POS_NONE;
+        }
+    }
+    switch (type) {
+    case CA_HS_HELLO_VERIFY:
+        return POS_HELLO_VERIFY;
+    case CA_HS_SERVER_HELLO:
+        return POS_SERVER_HELLO;
+    case CA_HS_CERTIFICATE:
+        return POS_SERVER_CERT;
+    case CA_HS_SERVER_KEY_EXCHANGE:
+        return POS_SERVER_KEY_EXCHANGE;
+    case CA_HS_CERTIFICATE_REQUEST:
+        return POS_CERT_REQUEST;
+    case CA_HS_SERVER_HELLO_DONE:
+        return POS_SERVER_HELLO_DONE;
+    case CA_HS_NEW_SESSION_TICKET:
+        return POS_SESSION_TICKET;
+    default:
+        return POS_NONE;
+    }
+}
+
+/* RFC 6347 4.2.4: a message must not come before one that follows it. */
+static void check_order(ca_dtls_session_t *s, const ca_dtls_step_t *st)
+{
+    int pos = position(s, st->dir, st->kind, st->hs_type);
+    const char *name = ca_dtls_step_name(st);
+    if (pos == POS_NONE) {
+        add_violation(s, st->frame, "%s from the %s", name, st->dir == CA_C2S ? "client" : "server");
+        return;
+    }
+    if (pos <= s->order_pos) {
+        /* the step whose position we are at, for the message */
+        const char *after = "a later message";
+        for (size_t i = 0; i + 1 < s->n_steps; i++)
+            if (position(s, s->steps[i].dir, s->steps[i].kind, s->steps[i].hs_type) ==
+                s->order_pos)
+                after = ca_dtls_step_name(&s->steps[i]);
+        add_violation(s, st->frame, "%s after %s", name, after);
+        return;
+    }
+    s->order_pos = pos;
+}
+
+static bool has_step(const ca_dtls_session_t *s, ca_dir_t dir, uint8_t type)
+{
+    for (size_t i = 0; i < s->n_steps; i++)
+        if (s->steps[i].kind == CA_STEP_HANDSHAKE && s->steps[i].dir == dir &&
+            s->steps[i].hs_type == type)
+            return true;
+    return false;
+}
+
+/* At completion: a full handshake must have had the messages DTLS-SRTP needs. */
+static void check_mandatory(ca_dtls_session_t *s)
+{
+    static const struct {
+        ca_dir_t dir;
+        uint8_t type;
+    } full[] = {
+        {CA_C2S, CA_HS_CLIENT_HELLO},         {CA_S2C, CA_HS_SERVER_HELLO},
+        {CA_S2C, CA_HS_SERVER_HELLO_DONE},    {CA_C2S, CA_HS_CLIENT_KEY_EXCHANGE},
+    };
+    for (size_t i = 0; i < sizeof full / sizeof full[0]; i++) {
+        if (s->resumed && full[i].type != CA_HS_CLIENT_HELLO &&
+            full[i].type != CA_HS_SERVER_HELLO)
+            continue;
+        if (!has_step(s, full[i].dir, full[i].type))
+            add_violation(s, s->complete_frame, "handshake completed without %s",
+                          ca_dtls_hs_name(full[i].type));
+    }
+    /* RFC 5246 7.4.8: a client that sent a certificate proves it holds the key. */
+    if (s->cert[CA_C2S].chain_len > 0 && !has_step(s, CA_C2S, CA_HS_CERTIFICATE_VERIFY))
+        add_violation(s, s->complete_frame, "client certificate without certificate_verify");
+}
+
+static void describe_key(X509 *x, char *out, size_t size)
+{
+    EVP_PKEY *pk = X509_get0_pubkey(x);
+    char group[64] = "";
+    size_t glen = 0;
+    if (!pk) {
+        snprintf(out, size, "unknown");
+        return;
+    }
+    switch (EVP_PKEY_get_base_id(pk)) {
+    case EVP_PKEY_EC:
+        if (EVP_PKEY_get_group_name(pk, group, sizeof group, &glen) != 1)
+            snprintf(group, sizeof group, "?");
+        snprintf(out, size, "EC %s",
+                 strcmp(group, "prime256v1") == 0  ? "P-256"
+                 : strcmp(group, "secp384r1") == 0 ? "P-384"
+                 : strcmp(group, "secp521r1") == 0 ? "P-521"
+                                                   : group);
+        break;
+    case EVP_PKEY_RSA:
+        snprintf(out, size, "RSA %d", EVP_PKEY_get_bits(pk));
+        break;
+    case EVP_PKEY_ED25519:
+        snprintf(out, size, "Ed25519");
+        break;
+    default:
+        snprintf(out, size, "%s", OBJ_nid2sn(EVP_PKEY_get_base_id(pk)));
+        break;
+    }
+}
+
+static void describe_subject(X509 *x, char *out, size_t size)
+{
+    BIO *b = BIO_new(BIO_s_mem());
+    out[0] = '\0';
+    if (!b)
+        return;
+    if (X509_NAME_print_ex(b, X509_get_subject_name(x), 0, XN_FLAG_RFC2253) >= 0) {
+        int n = BIO_read(b, out, (int)size - 1);
+        out[n > 0 ? n : 0] = '\0';
+    }
+    BIO_free(b);
+}
+
+/* Certificate (RFC 5246 7.4.2): keep the leaf; it must parse to exactly its length. */
+static void take_certificate(ca_dtls_session_t *s, ca_dir_t dir, const ca_dtls_message_t *msg)
+{
+    ca_dtls_cert_t *c = &s->cert[dir];
+    ca_cursor_t body = msg->body, list, der;
+    if (c->present)
+        return; /* a second Certificate is an order violation, reported as such */
+    c->present = true;
+    c->frame = msg->frame;
+    if (ca_dtls_certificate_list(&body, &list) != CA_OK) {
+        s->malformed_messages++;
+        add_violation(s, msg->frame, "malformed certificate from the %s",
+                      dir == CA_C2S ? "client" : "server");
+        return;
+    }
+    while (ca_cursor_left(&list) > 0) {
+        if (ca_dtls_certificate_next(&list, &der) != CA_OK) {
+            s->malformed_messages++;
+            break;
+        }
+        if (c->chain_len++ > 0)
+            continue;
+        const uint8_t *bytes;
+        size_t len = ca_cursor_left(&der);
+        if (ca_cursor_bytes(&der, len, &bytes) != CA_OK || !(c->der = malloc(len)))
+            continue;
+        memcpy(c->der, bytes, len);
+        c->der_len = len;
+        if (ca_thumbprint_der(c->der, len, c->thumbprint) != CA_OK)
+            continue;
+        const unsigned char *p = c->der;
+        X509 *x = d2i_X509(NULL, &p, (long)len);
+        if (x && p == c->der + len) {
+            c->parsed = true;
+            describe_subject(x, c->subject, sizeof c->subject);
+            describe_key(x, c->key, sizeof c->key);
+        }
+        X509_free(x);
+    }
+}
+
+static void take_server_hello(ca_dtls_session_t *s, const ca_dtls_message_t *msg)
+{
+    ca_dtls_hello_t h;
+    ca_cursor_t body = msg->body;
+    if (ca_dtls_server_hello_decode(&body, &h) != CA_OK) {
+        s->malformed_messages++;
+        add_violation(s, msg->frame, "malformed server_hello");
+        return;
+    }
+    if (h.hello_retry_request) {
+        s->hello_retry = true;
+        return;
+    }
+    s->server_hello = h;
+    s->have_server_hello = true;
+    s->version = ca_dtls_hello_version(&h);
+    s->cipher_suite = h.cipher_suites[0];
+    s->srtp_chosen = h.has_use_srtp;
+    s->srtp_profile = h.n_srtp_profiles > 0 ? h.srtp_profiles[0] : 0;
+    const ca_dtls_hello_t *ch = &s->client_hello;
+    s->resumed = s->have_client_hello && h.session_id_len > 0 &&
+                 h.session_id_len == ch->session_id_len &&
+                 memcmp(h.session_id, ch->session_id, h.session_id_len) == 0;
+    /* RFC 5764 4.1.1: the server picks one profile the client offered. */
+    if (s->srtp_chosen) {
+        bool offered = false;
+        for (size_t i = 0; i < ch->n_srtp_profiles; i++)
+            offered |= ch->srtp_profiles[i] == s->srtp_profile;
+        if (h.n_srtp_profiles != 1 || !offered)
+            add_violation(s, msg->frame,
+                          "server_hello use_srtp chose %s, not one profile the client offered",
+                          ca_dtls_srtp_profile_name(s->srtp_profile));
+    }
+}
+
+static void process_message(ca_dtls_session_t *s, ca_dir_t dir, const ca_dtls_message_t *msg)
+{
+    ca_cursor_t body = msg->body;
+    ca_dtls_step_t *st = add_step(s, msg->frame, dir, CA_STEP_HANDSHAKE, msg->msg_type);
+    if (st)
+        check_order(s, st);
+    switch (msg->msg_type) {
+    case CA_HS_CLIENT_HELLO:
+        if (ca_dtls_client_hello_decode(&body, &s->client_hello) != CA_OK) {
+            s->malformed_messages++;
+            add_violation(s, msg->frame, "malformed client_hello");
+            break;
+        }
+        s->have_client_hello = true;
+        s->srtp_offered = s->client_hello.has_use_srtp;
+        break;
+    case CA_HS_HELLO_VERIFY:
+        s->hello_verify = true;
+        break;
+    case CA_HS_SERVER_HELLO:
+        if (dir == CA_S2C)
+            take_server_hello(s, msg);
+        break;
+    case CA_HS_CERTIFICATE:
+        take_certificate(s, dir, msg);
+        break;
+    case CA_HS_SERVER_KEY_EXCHANGE:
+        if (ca_dtls_ske_group(&body, &s->ske_group) != CA_OK)
+            s->ske_group = 0;
+        break;
+    default:
+        break;
+    }
+}
+
+/* Handshake records of epoch 0 carry plaintext fragments; later epochs the
+ * encrypted Finished (DTLS 1.2). */
+static void handshake_record(ca_dtls_session_t *s, const ca_endpoint_t *src,
+                             const ca_endpoint_t *dst, uint64_t frame,
+                             const ca_dtls_record_t *rec)
+{
+    ca_cursor_t c = rec->fragment;
+    if (rec->epoch > 0) {
+        ca_dir_t dir = ca_dtls_session_dir(s, src);
+        if (!s->roles_known || s->finished[dir])
+            return; /* a retransmitted Finished, or a renegotiation we cannot read */
+        s->finished[dir] = true;
+        s->finished_frame[dir] = frame;
+        ca_dtls_step_t *st = add_step(s, frame, dir, CA_STEP_FINISHED, CA_HS_FINISHED);
+        if (st) {
+            if (!s->ccs[dir])
+                add_violation(s, frame, "encrypted handshake before change_cipher_spec");
+            check_order(s, st);
+        }
+        if (s->finished[CA_C2S] && s->finished[CA_S2C] && !s->complete) {
+            s->complete = true;
+            s->complete_frame = frame;
+            check_mandatory(s);
+        }
+        return;
+    }
+    while (ca_cursor_left(&c) > 0) {
+        ca_dtls_hs_t hs;
+        if (ca_dtls_hs_next(&c, &hs) != CA_OK) {
+            s->malformed_records++;
+            return;
+        }
+        if (!s->roles_known) {
+            if (hs.msg_type == CA_HS_CLIENT_HELLO) {
+                s->client = *src;
+                s->server = *dst;
+            } else if (hs.msg_type == CA_HS_SERVER_HELLO || hs.msg_type == CA_HS_HELLO_VERIFY) {
+                s->client = *dst;
+                s->server = *src;
+            } else {
+                s->unsupported_records++; /* mid-handshake start: roles unknown */
+                continue;
+            }
+            s->roles_known = true;
+        }
+        ca_dir_t dir = ca_dtls_session_dir(s, src);
+        ca_err_t rc = ca_dtls_reasm_add(&s->reasm[dir], &hs, frame);
+        if (rc != CA_OK)
+            s->malformed_messages++;
+        ca_dtls_message_t msg;
+        while (ca_dtls_reasm_next(&s->reasm[dir], &msg))
+            process_message(s, dir, &msg);
+    }
+}
+
+static void other_record(ca_dtls_session_t *s, const ca_endpoint_t *src, uint64_t frame,
+                         const ca_dtls_record_t *rec)
+{
+    ca_dir_t dir = ca_dtls_session_dir(s, src);
+    ca_cursor_t c = rec->fragment;
+    switch (rec->content_type) {
+    case CA_DTLS_CT_CCS: {
+        uint8_t one;
+        if (ca_cursor_u8(&c, &one) != CA_OK || one != 1 || ca_cursor_left(&c) != 0) {
+            s->malformed_records++;
+            return;
+        }
+        if (s->ccs[dir])
+            return; /* retransmitted with its flight */
+        s->ccs[dir] = true;
+        ca_dtls_step_t *st = add_step(s, frame, dir, CA_STEP_CCS, 0);
+        if (st)
+            check_order(s, st);
+        return;
+    }
+    case CA_DTLS_CT_ALERT: {
+        ca_dtls_alert_t alert = {0, 0};
+        if (rec->epoch == 0 && ca_dtls_alert_decode(&c, &alert) != CA_OK) {
+            s->malformed_records++;
+            return;
+        }
+        ca_dtls_step_t *st = add_step(s, frame, dir, CA_STEP_ALERT, 0);
+        if (st) {
+            st->alert_level = alert.level; /* 0: encrypted, unreadable without keys */
+            st->alert_description = alert.description;
+        }
+        if (alert.level == 2 && !s->fatal_alert) {
+            s->fatal_alert = true;
+            s->fatal_alert_frame = frame;
+            s->fatal_alert_dir = dir;
+            s->fatal_alert_description = alert.description;
+        } else if (alert.level == 0 && !s->complete) {
+            s->encrypted_alert_before_complete = true;
+        }
+        return;
+    }
+    case CA_DTLS_CT_APP_DATA:
+        s->app_data_records++;
+        return;
+    default: /* ACK (DTLS 1.3) and others */
+        return;
+    }
+}
+
+/* Whether DGRAM opens a new handshake: a plaintext ClientHello with
+ * message_seq 0 after this session completed or failed. */
+static bool starts_new_session(const ca_dtls_session_t *s, ca_cursor_t dgram)
+{
+    ca_dtls_record_t rec;
+    ca_dtls_hs_t hs;
+    if (!(s->complete || s->fatal_alert) || ca_dtls_record_next(&dgram, &rec) != CA_OK ||
+        rec.unified || rec.content_type != CA_DTLS_CT_HANDSHAKE || rec.epoch != 0)
+        return false;
+    return ca_dtls_hs_next(&rec.fragment, &hs) == CA_OK && hs.msg_type == CA_HS_CLIENT_HELLO &&
+           hs.message_seq == 0;
+}
+
+ca_dtls_feed_t ca_dtls_session_feed(ca_dtls_session_t *s, const ca_endpoint_t *src,
+                                    const ca_endpoint_t *dst, uint64_t frame, ca_cursor_t dgram)
+{
+    if (starts_new_session(s, dgram))
+        return CA_DTLS_NEW_SESSION;
+    if (s->first_frame == 0)
+        s->first_frame = frame;
+    s->last_frame = frame;
+    while (ca_cursor_left(&dgram) > 0) {
+        ca_dtls_record_t rec;
+        ca_err_t rc = ca_dtls_record_next(&dgram, &rec);
+        if (rc == CA_ERR_UNSUPPORTED) {
+            s->unsupported_records++;
+            break;
+        }
+        if (rc != CA_OK) {
+            s->malformed_records++;
+            break; /* the next record cannot be found */
+        }
+        s->records++;
+        if (rec.unified) {
+            ca_dir_t dir = ca_dtls_session_dir(s, src);
+            s->encrypted_records++;
+            bool seen = false;
+            for (size_t i = 0; i < s->n_steps; i++)
+                seen |= s->steps[i].kind == CA_STEP_ENCRYPTED && s->steps[i].dir == dir;
+            if (!seen)
+                (void)add_step(s, frame, dir, CA_STEP_ENCRYPTED, 0);
+            continue;
+        }
+        if (rec.content_type == CA_DTLS_CT_HANDSHAKE)
+            handshake_record(s, src, dst, frame, &rec);
+        else if (s->roles_known)
+            other_record(s, src, frame, &rec);
+        else
+            s->unsupported_records++;
+    }
+    return CA_DTLS_FED;
+}

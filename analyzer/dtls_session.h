@@ -1,0 +1,119 @@
+/* dtls_session.h - what one DTLS handshake on the wire says: roles, the
+ * handshake ladder (each message once, with its frame), negotiated version,
+ * cipher suite and SRTP profile, both certificates, alerts, and every
+ * deviation from the message order RFC 6347 allows. Fed datagram by datagram
+ * by the flow table; read by the audit rules. Owns its certificate copies and
+ * reassembly buffers; nothing it keeps points into a capture buffer.
+ */
+#ifndef CA_DTLS_SESSION_H
+#define CA_DTLS_SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "dtls.h"
+#include "dtls_reasm.h"
+#include "seccode.h"
+
+#define CA_DTLS_MAX_STEPS      40
+#define CA_DTLS_MAX_VIOLATIONS 8
+
+typedef enum { CA_C2S = 0, CA_S2C = 1 } ca_dir_t;
+
+typedef enum {
+    CA_STEP_HANDSHAKE, /* a handshake message: hs_type */
+    CA_STEP_CCS,
+    CA_STEP_FINISHED,  /* the first encrypted handshake record after CCS */
+    CA_STEP_ALERT,
+    CA_STEP_ENCRYPTED, /* DTLS 1.3: an encrypted record in the handshake */
+} ca_step_kind_t;
+
+typedef struct {
+    uint64_t frame;
+    ca_dir_t dir;
+    ca_step_kind_t kind;
+    uint8_t hs_type;
+    uint8_t alert_level, alert_description; /* CA_STEP_ALERT; level 0: encrypted */
+} ca_dtls_step_t;
+
+typedef struct {
+    bool present;        /* a Certificate message arrived */
+    size_t chain_len;    /* certificates in it (0: an empty Certificate) */
+    uint64_t frame;
+    uint8_t *der;        /* owned: the leaf certificate */
+    size_t der_len;
+    bool parsed;         /* OpenSSL decoded the leaf and consumed exactly its length */
+    uint8_t thumbprint[CA_SHA256_LEN];
+    char subject[256];
+    char key[32];        /* "EC P-256", "RSA 2048", ... */
+} ca_dtls_cert_t;
+
+typedef struct {
+    uint64_t frame;
+    char what[120];
+} ca_dtls_violation_t;
+
+typedef struct {
+    bool roles_known;
+    ca_endpoint_t client, server;
+
+    bool have_client_hello, have_server_hello;
+    ca_dtls_hello_t client_hello; /* the last ClientHello (after a cookie exchange) */
+    ca_dtls_hello_t server_hello;
+    bool hello_verify;            /* RFC 6347 4.2.1 cookie exchange */
+    bool hello_retry;             /* DTLS 1.3 HelloRetryRequest */
+    bool resumed;                 /* abbreviated handshake (session id echoed) */
+    uint16_t version;             /* negotiated; 0 before the ServerHello */
+    uint16_t cipher_suite;
+    bool srtp_offered;            /* use_srtp in the ClientHello */
+    bool srtp_chosen;             /* use_srtp in the ServerHello */
+    uint16_t srtp_profile;
+    uint16_t ske_group;           /* (EC)DHE group from ServerKeyExchange; 0 unknown */
+
+    ca_dtls_step_t steps[CA_DTLS_MAX_STEPS];
+    size_t n_steps, steps_dropped;
+    ca_dtls_cert_t cert[2];       /* [CA_C2S] client's, [CA_S2C] server's */
+    bool ccs[2], finished[2];
+    uint64_t finished_frame[2];
+    bool complete;                /* both Finished seen (DTLS 1.2) */
+    uint64_t complete_frame;
+
+    bool fatal_alert;
+    uint64_t fatal_alert_frame;
+    ca_dir_t fatal_alert_dir;
+    uint8_t fatal_alert_description;
+    bool encrypted_alert_before_complete; /* could be fatal: unreadable */
+
+    ca_dtls_violation_t violations[CA_DTLS_MAX_VIOLATIONS];
+    size_t n_violations, violations_dropped;
+
+    uint64_t first_frame, last_frame;
+    uint64_t records, malformed_records, unsupported_records, malformed_messages;
+    uint64_t encrypted_records; /* DTLS 1.3 unified-header records */
+    uint64_t app_data_records;
+
+    /* private */
+    int order_pos;
+    ca_dtls_reasm_t reasm[2];
+} ca_dtls_session_t;
+
+typedef enum {
+    CA_DTLS_FED,        /* the datagram belonged to this session */
+    CA_DTLS_NEW_SESSION /* a fresh ClientHello: the flow starts a new session */
+} ca_dtls_feed_t;
+
+ca_dtls_session_t *ca_dtls_session_new(void);
+void ca_dtls_session_free(ca_dtls_session_t *s);
+
+/* Feed one datagram that starts with a DTLS record, sent from SRC to DST. */
+ca_dtls_feed_t ca_dtls_session_feed(ca_dtls_session_t *s, const ca_endpoint_t *src,
+                                    const ca_endpoint_t *dst, uint64_t frame, ca_cursor_t dgram);
+
+/* The direction of a packet from SRC relative to the session's roles. */
+ca_dir_t ca_dtls_session_dir(const ca_dtls_session_t *s, const ca_endpoint_t *src);
+
+/* The step's name as DESIGN.md spells it: client_hello, ..., change_cipher_spec, finished. */
+const char *ca_dtls_step_name(const ca_dtls_step_t *step);
+
+#endif
