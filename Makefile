@@ -29,11 +29,13 @@ WARNINGS := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conve
 	-Wimplicit-fallthrough -Wformat=2 -Wvla -Werror
 HARDENING := -O2 -g -fstack-protector-strong -D_FORTIFY_SOURCE=2
 SANITIZE := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
-CPPFLAGS += -D_DEFAULT_SOURCE -Ianalyzer -Icallstack
+CPPFLAGS += -D_DEFAULT_SOURCE -Ianalyzer -Icapture -Icallstack
 
 LIB_SRC := analyzer/ca_error.c analyzer/cursor.c analyzer/seccode.c analyzer/sdp.c \
 	analyzer/addr.c analyzer/link.c analyzer/ip.c analyzer/ipfrag.c analyzer/stun.c analyzer/rtp.c \
-	analyzer/dtls.c analyzer/dtls_names.c analyzer/dtls_reasm.c analyzer/dtls_session.c
+	analyzer/dtls.c analyzer/dtls_names.c analyzer/dtls_reasm.c analyzer/dtls_session.c \
+	analyzer/flow.c analyzer/pipeline.c analyzer/audit.c analyzer/report_json.c \
+	analyzer/report_text.c analyzer/report_junit.c capture/pcap_source.c
 CALLAUDIT_SRC := analyzer/callaudit.c
 CALLSTACK_SRC := callstack/cert.c callstack/endpoint.c callstack/leg.c callstack/leg_dtls.c \
 	callstack/main.c callstack/media.c callstack/offer.c callstack/relay.c callstack/report.c \
@@ -66,6 +68,7 @@ $(BUILD)/config.mk: | deps
 	@pkg-config --exists $(PKG_MODULES) || { echo "missing: $(PKG_MODULES)"; exit 1; }
 	@{ echo "PKG_CFLAGS := $$(pkg-config --cflags $(PKG_MODULES) | sed 's/-I/-isystem /g')"; \
 	   echo "LIBS_CRYPTO := $$(pkg-config --libs openssl)"; \
+	   echo "LIBS_CALLAUDIT := $$(pkg-config --libs openssl libpcap jansson)"; \
 	   echo "LIBS_CALLSTACK := $$(pkg-config --libs openssl libsrtp2 nice glib-2.0 jansson) -lm"; \
 	   echo "LIBS_CMOCKA := $$(pkg-config --libs cmocka)"; } > $@
 
@@ -87,13 +90,13 @@ $(1)/libcallaudit.a: $(LIB_SRC:%.c=$(1)/obj/%.o)
 	$$(AR) rcs $$@ $$^
 
 $(1)/callaudit: $(CALLAUDIT_SRC:%.c=$(1)/obj/%.o) $(1)/libcallaudit.a
-	$$(CC) $(2) $$(LDFLAGS) -o $$@ $$^ $$(LIBS_CRYPTO)
+	$$(CC) $(2) $$(LDFLAGS) -o $$@ $$^ $$(LIBS_CALLAUDIT)
 
 $(1)/callstack: $(CALLSTACK_SRC:%.c=$(1)/obj/%.o) $(1)/libcallaudit.a
-	$$(CC) $(2) $$(LDFLAGS) -o $$@ $$^ $$(LIBS_CALLSTACK)
+	$$(CC) $(2) $$(LDFLAGS) -o $$@ $$^ $$(LIBS_CALLSTACK) $$(LIBS_CALLAUDIT)
 
 $(1)/unit_tests: $(UNIT_SRC:%.c=$(1)/obj/%.o) $(UNIT_EXTRA_SRC:%.c=$(1)/obj/%.o) $(1)/libcallaudit.a
-	$$(CC) $(2) $$(LDFLAGS) -o $$@ $$^ $$(LIBS_CMOCKA) $$(LIBS_CRYPTO) -lm
+	$$(CC) $(2) $$(LDFLAGS) -o $$@ $$^ $$(LIBS_CMOCKA) $$(LIBS_CALLAUDIT) -lm
 
 $(1)/integration_driver: $(1)/obj/tests/integration/driver.o
 	$$(CC) $(2) $$(LDFLAGS) -o $$@ $$^ $$(LIBS_CMOCKA)
@@ -109,7 +112,7 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(BUILD)/config.mk
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(CPPFLAGS) $(WARNINGS) $(PKG_CFLAGS) -g -O1 \
 	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	    -o $@ $< $(LIB_SRC) $(LIBS_CRYPTO)
+	    -o $@ $< $(LIB_SRC) $(LIBS_CALLAUDIT)
 
 FUZZ_BINS := $(FUZZERS:%=$(BUILD)/fuzz/%)
 

@@ -10,15 +10,15 @@
 
 #include <string.h>
 
-#define EXT_SUPPORTED_GROUPS 10
-#define EXT_SIG_ALGS         13
-#define EXT_USE_SRTP         14
-#define EXT_EMS              23
-#define EXT_SESSION_TICKET   35
+#define EXT_SUPPORTED_GROUPS   10
+#define EXT_SIG_ALGS           13
+#define EXT_USE_SRTP           14
+#define EXT_EMS                23
+#define EXT_SESSION_TICKET     35
 #define EXT_SUPPORTED_VERSIONS 43
-#define EXT_KEY_SHARE        51
+#define EXT_KEY_SHARE          51
 /* RFC 6347 4.1: no record may exceed 2^14 plus the expansion of the cipher. */
-#define DTLS_MAX_RECORD (16384 + 2048)
+#define DTLS_MAX_RECORD     (16384 + 2048)
 #define DTLS_MAX_EXTENSIONS 64
 
 static const uint8_t hrr_random[32] = {
@@ -77,8 +77,7 @@ ca_err_t ca_dtls_hs_next(ca_cursor_t *c, ca_dtls_hs_t *hs)
     CA_GUARD(ca_cursor_u16(c, &hs->message_seq));
     CA_GUARD(ca_cursor_u24(c, &hs->fragment_offset));
     CA_GUARD(ca_cursor_u24(c, &hs->fragment_length));
-    CA_ENSURE((uint64_t)hs->fragment_offset + hs->fragment_length <= hs->length,
-              CA_ERR_MALFORMED);
+    CA_ENSURE((uint64_t)hs->fragment_offset + hs->fragment_length <= hs->length, CA_ERR_MALFORMED);
     return ca_cursor_sub(c, hs->fragment_length, &hs->body);
 }
 
@@ -108,8 +107,8 @@ CA_MUST_CHECK static ca_err_t read_u16_list(ca_cursor_t *c, size_t prefix, uint1
 CA_MUST_CHECK static ca_err_t decode_use_srtp(ca_cursor_t *v, ca_dtls_hello_t *h)
 {
     uint8_t mki;
-    CA_GUARD(read_u16_list(v, 2, h->srtp_profiles, CA_DTLS_MAX_SRTP_PROFILES,
-                           &h->n_srtp_profiles, NULL));
+    CA_GUARD(read_u16_list(v, 2, h->srtp_profiles, CA_DTLS_MAX_SRTP_PROFILES, &h->n_srtp_profiles,
+                           NULL));
     CA_ENSURE(h->n_srtp_profiles > 0, CA_ERR_MALFORMED);
     CA_GUARD(ca_cursor_u8(v, &mki));
     CA_GUARD(ca_cursor_skip(v, mki));
@@ -252,7 +251,7 @@ ca_err_t ca_dtls_server_hello_decode(ca_cursor_t *c, ca_dtls_hello_t *h)
 uint16_t ca_dtls_hello_version(const ca_dtls_hello_t *h)
 {
     return h->has_supported_versions && h->n_supported_versions == 1 ? h->supported_versions[0]
-                                                                      : h->version;
+                                                                     : h->version;
 }
 
 ca_err_t ca_dtls_certificate_list(ca_cursor_t *c, ca_cursor_t *list)

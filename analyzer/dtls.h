@@ -21,30 +21,30 @@
 #define CA_DTLS_V13 0xfefc
 
 /* Handshake types (IANA TLS HandshakeType) */
-#define CA_HS_CLIENT_HELLO        1
-#define CA_HS_SERVER_HELLO        2
-#define CA_HS_HELLO_VERIFY        3
-#define CA_HS_NEW_SESSION_TICKET  4
+#define CA_HS_CLIENT_HELLO         1
+#define CA_HS_SERVER_HELLO         2
+#define CA_HS_HELLO_VERIFY         3
+#define CA_HS_NEW_SESSION_TICKET   4
 #define CA_HS_ENCRYPTED_EXTENSIONS 8
-#define CA_HS_CERTIFICATE         11
-#define CA_HS_SERVER_KEY_EXCHANGE 12
-#define CA_HS_CERTIFICATE_REQUEST 13
-#define CA_HS_SERVER_HELLO_DONE   14
-#define CA_HS_CERTIFICATE_VERIFY  15
-#define CA_HS_CLIENT_KEY_EXCHANGE 16
-#define CA_HS_FINISHED            20
+#define CA_HS_CERTIFICATE          11
+#define CA_HS_SERVER_KEY_EXCHANGE  12
+#define CA_HS_CERTIFICATE_REQUEST  13
+#define CA_HS_SERVER_HELLO_DONE    14
+#define CA_HS_CERTIFICATE_VERIFY   15
+#define CA_HS_CLIENT_KEY_EXCHANGE  16
+#define CA_HS_FINISHED             20
 
-#define CA_DTLS_HS_HEADER_LEN 12
+#define CA_DTLS_HS_HEADER_LEN     12
 #define CA_DTLS_MAX_SRTP_PROFILES 16
-#define CA_DTLS_MAX_LIST 32
+#define CA_DTLS_MAX_LIST          32
 
 typedef struct {
-    bool unified;          /* DTLS 1.3 ciphertext with the unified header */
-    uint8_t content_type;  /* for unified records: 0 (unknown until decrypted) */
+    bool unified;         /* DTLS 1.3 ciphertext with the unified header */
+    uint8_t content_type; /* for unified records: 0 (unknown until decrypted) */
     uint16_t version;
-    uint16_t epoch;        /* unified: the low two bits only */
-    uint64_t seq;          /* unified: the low 8 or 16 bits, still encrypted (RFC 9147 4.2.3) */
-    ca_cursor_t fragment;  /* borrowed */
+    uint16_t epoch;       /* unified: the low two bits only */
+    uint64_t seq;         /* unified: the low 8 or 16 bits, still encrypted (RFC 9147 4.2.3) */
+    ca_cursor_t fragment; /* borrowed */
 } ca_dtls_record_t;
 
 /* Whether the first byte can start a DTLS record (RFC 7983: 20-63). */
@@ -55,18 +55,18 @@ CA_MUST_CHECK ca_err_t ca_dtls_record_next(ca_cursor_t *dgram, ca_dtls_record_t 
 
 typedef struct {
     uint8_t msg_type;
-    uint32_t length;          /* of the whole message */
+    uint32_t length; /* of the whole message */
     uint16_t message_seq;
     uint32_t fragment_offset;
     uint32_t fragment_length;
-    ca_cursor_t body;         /* this fragment's bytes, borrowed */
+    ca_cursor_t body; /* this fragment's bytes, borrowed */
 } ca_dtls_hs_t;
 
 /* Decode a handshake fragment header and its bytes from a record. */
 CA_MUST_CHECK ca_err_t ca_dtls_hs_next(ca_cursor_t *c, ca_dtls_hs_t *hs);
 
 typedef struct {
-    uint16_t version;            /* legacy_version */
+    uint16_t version; /* legacy_version */
     uint8_t random[32];
     uint8_t session_id_len;
     uint8_t session_id[32];
@@ -82,9 +82,9 @@ typedef struct {
     bool has_supported_versions;
     uint16_t supported_versions[CA_DTLS_MAX_LIST]; /* ServerHello: [0] is the chosen one */
     size_t n_supported_versions;
-    uint16_t groups[CA_DTLS_MAX_LIST];              /* supported_groups */
+    uint16_t groups[CA_DTLS_MAX_LIST]; /* supported_groups */
     size_t n_groups;
-    uint16_t key_share_groups[CA_DTLS_MAX_LIST];    /* key_share entries */
+    uint16_t key_share_groups[CA_DTLS_MAX_LIST]; /* key_share entries */
     size_t n_key_shares;
     uint16_t sig_algs[CA_DTLS_MAX_LIST];
     size_t n_sig_algs;

@@ -111,11 +111,19 @@ static const name_t suite_names[] = {
 };
 
 static const name_t group_names[] = {
-    {23, "secp256r1"},          {24, "secp384r1"},         {25, "secp521r1"},
-    {29, "x25519"},             {30, "x448"},              {256, "ffdhe2048"},
-    {257, "ffdhe3072"},         {0x0200, "MLKEM512"},      {0x0201, "MLKEM768"},
-    {0x0202, "MLKEM1024"},      {0x11EB, "SecP256r1MLKEM768"},
-    {0x11EC, "X25519MLKEM768"}, {0x6399, "X25519Kyber768Draft00"},
+    {23, "secp256r1"},
+    {24, "secp384r1"},
+    {25, "secp521r1"},
+    {29, "x25519"},
+    {30, "x448"},
+    {256, "ffdhe2048"},
+    {257, "ffdhe3072"},
+    {0x0200, "MLKEM512"},
+    {0x0201, "MLKEM768"},
+    {0x0202, "MLKEM1024"},
+    {0x11EB, "SecP256r1MLKEM768"},
+    {0x11EC, "X25519MLKEM768"},
+    {0x6399, "X25519Kyber768Draft00"},
 };
 
 const char *ca_dtls_hs_name(uint8_t type)

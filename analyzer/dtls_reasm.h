@@ -25,7 +25,7 @@ typedef struct {
     uint16_t message_seq;
     uint32_t length;
     uint64_t frame; /* the frame whose fragment completed the message */
-    uint8_t *buf; /* owned: LENGTH bytes */
+    uint8_t *buf;   /* owned: LENGTH bytes */
     uint32_t ranges[CA_DTLS_MAX_RANGES][2];
     size_t n_ranges;
 } ca_dtls_inflight_t;

@@ -97,9 +97,8 @@ const char *ca_dtls_step_name(const ca_dtls_step_t *step)
     return "unknown";
 }
 
-__attribute__((format(printf, 3, 4))) static void add_violation(ca_dtls_session_t *s,
-                                                                uint64_t frame, const char *fmt,
-                                                                ...)
+__attribute__((format(printf, 3, 4))) static void
+add_violation(ca_dtls_session_t *s, uint64_t frame, const char *fmt, ...)
 {
     va_list ap;
     if (s->n_violations == CA_DTLS_MAX_VIOLATIONS) {
@@ -134,9 +133,9 @@ static int position(const ca_dtls_session_t *s, ca_dir_t dir, ca_step_kind_t kin
     if (kind == CA_STEP_CCS)
         return dir == CA_S2C ? POS_SERVER_CCS : s->resumed ? POS_CLIENT_CCS_ABBR : POS_CLIENT_CCS;
     if (kind == CA_STEP_FINISHED)
-        return dir == CA_S2C      ? POS_SERVER_FINISHED
-               : s->resumed ? POS_CLIENT_FINISHED_ABBR
-                            : POS_CLIENT_FINISHED;
+        return dir == CA_S2C ? POS_SERVER_FINISHED
+               : s->resumed  ? POS_CLIENT_FINISHED_ABBR
+                             : POS_CLIENT_FINISHED;
     if (dir == CA_C2S) {
         switch (type) {
         case CA_HS_CLIENT_HELLO:
@@ -177,15 +176,15 @@ static void check_order(ca_dtls_session_t *s, const ca_dtls_step_t *st)
     int pos = position(s, st->dir, st->kind, st->hs_type);
     const char *name = ca_dtls_step_name(st);
     if (pos == POS_NONE) {
-        add_violation(s, st->frame, "%s from the %s", name, st->dir == CA_C2S ? "client" : "server");
+        add_violation(s, st->frame, "%s from the %s", name,
+                      st->dir == CA_C2S ? "client" : "server");
         return;
     }
     if (pos <= s->order_pos) {
         /* the step whose position we are at, for the message */
         const char *after = "a later message";
         for (size_t i = 0; i + 1 < s->n_steps; i++)
-            if (position(s, s->steps[i].dir, s->steps[i].kind, s->steps[i].hs_type) ==
-                s->order_pos)
+            if (position(s, s->steps[i].dir, s->steps[i].kind, s->steps[i].hs_type) == s->order_pos)
                 after = ca_dtls_step_name(&s->steps[i]);
         add_violation(s, st->frame, "%s after %s", name, after);
         return;
@@ -209,12 +208,13 @@ static void check_mandatory(ca_dtls_session_t *s)
         ca_dir_t dir;
         uint8_t type;
     } full[] = {
-        {CA_C2S, CA_HS_CLIENT_HELLO},         {CA_S2C, CA_HS_SERVER_HELLO},
-        {CA_S2C, CA_HS_SERVER_HELLO_DONE},    {CA_C2S, CA_HS_CLIENT_KEY_EXCHANGE},
+        {CA_C2S, CA_HS_CLIENT_HELLO},
+        {CA_S2C, CA_HS_SERVER_HELLO},
+        {CA_S2C, CA_HS_SERVER_HELLO_DONE},
+        {CA_C2S, CA_HS_CLIENT_KEY_EXCHANGE},
     };
     for (size_t i = 0; i < sizeof full / sizeof full[0]; i++) {
-        if (s->resumed && full[i].type != CA_HS_CLIENT_HELLO &&
-            full[i].type != CA_HS_SERVER_HELLO)
+        if (s->resumed && full[i].type != CA_HS_CLIENT_HELLO && full[i].type != CA_HS_SERVER_HELLO)
             continue;
         if (!has_step(s, full[i].dir, full[i].type))
             add_violation(s, s->complete_frame, "handshake completed without %s",
@@ -383,8 +383,7 @@ static void process_message(ca_dtls_session_t *s, ca_dir_t dir, const ca_dtls_me
 /* Handshake records of epoch 0 carry plaintext fragments; later epochs the
  * encrypted Finished (DTLS 1.2). */
 static void handshake_record(ca_dtls_session_t *s, const ca_endpoint_t *src,
-                             const ca_endpoint_t *dst, uint64_t frame,
-                             const ca_dtls_record_t *rec)
+                             const ca_endpoint_t *dst, uint64_t frame, const ca_dtls_record_t *rec)
 {
     ca_cursor_t c = rec->fragment;
     if (rec->epoch > 0) {

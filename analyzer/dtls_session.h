@@ -24,7 +24,7 @@ typedef enum { CA_C2S = 0, CA_S2C = 1 } ca_dir_t;
 typedef enum {
     CA_STEP_HANDSHAKE, /* a handshake message: hs_type */
     CA_STEP_CCS,
-    CA_STEP_FINISHED,  /* the first encrypted handshake record after CCS */
+    CA_STEP_FINISHED, /* the first encrypted handshake record after CCS */
     CA_STEP_ALERT,
     CA_STEP_ENCRYPTED, /* DTLS 1.3: an encrypted record in the handshake */
 } ca_step_kind_t;
@@ -38,15 +38,15 @@ typedef struct {
 } ca_dtls_step_t;
 
 typedef struct {
-    bool present;        /* a Certificate message arrived */
-    size_t chain_len;    /* certificates in it (0: an empty Certificate) */
+    bool present;     /* a Certificate message arrived */
+    size_t chain_len; /* certificates in it (0: an empty Certificate) */
     uint64_t frame;
-    uint8_t *der;        /* owned: the leaf certificate */
+    uint8_t *der; /* owned: the leaf certificate */
     size_t der_len;
-    bool parsed;         /* OpenSSL decoded the leaf and consumed exactly its length */
+    bool parsed; /* OpenSSL decoded the leaf and consumed exactly its length */
     uint8_t thumbprint[CA_SHA256_LEN];
     char subject[256];
-    char key[32];        /* "EC P-256", "RSA 2048", ... */
+    char key[32]; /* "EC P-256", "RSA 2048", ... */
 } ca_dtls_cert_t;
 
 typedef struct {
@@ -61,22 +61,22 @@ typedef struct {
     bool have_client_hello, have_server_hello;
     ca_dtls_hello_t client_hello; /* the last ClientHello (after a cookie exchange) */
     ca_dtls_hello_t server_hello;
-    bool hello_verify;            /* RFC 6347 4.2.1 cookie exchange */
-    bool hello_retry;             /* DTLS 1.3 HelloRetryRequest */
-    bool resumed;                 /* abbreviated handshake (session id echoed) */
-    uint16_t version;             /* negotiated; 0 before the ServerHello */
+    bool hello_verify; /* RFC 6347 4.2.1 cookie exchange */
+    bool hello_retry;  /* DTLS 1.3 HelloRetryRequest */
+    bool resumed;      /* abbreviated handshake (session id echoed) */
+    uint16_t version;  /* negotiated; 0 before the ServerHello */
     uint16_t cipher_suite;
-    bool srtp_offered;            /* use_srtp in the ClientHello */
-    bool srtp_chosen;             /* use_srtp in the ServerHello */
+    bool srtp_offered; /* use_srtp in the ClientHello */
+    bool srtp_chosen;  /* use_srtp in the ServerHello */
     uint16_t srtp_profile;
-    uint16_t ske_group;           /* (EC)DHE group from ServerKeyExchange; 0 unknown */
+    uint16_t ske_group; /* (EC)DHE group from ServerKeyExchange; 0 unknown */
 
     ca_dtls_step_t steps[CA_DTLS_MAX_STEPS];
     size_t n_steps, steps_dropped;
-    ca_dtls_cert_t cert[2];       /* [CA_C2S] client's, [CA_S2C] server's */
+    ca_dtls_cert_t cert[2]; /* [CA_C2S] client's, [CA_S2C] server's */
     bool ccs[2], finished[2];
     uint64_t finished_frame[2];
-    bool complete;                /* both Finished seen (DTLS 1.2) */
+    bool complete; /* both Finished seen (DTLS 1.2) */
     uint64_t complete_frame;
 
     bool fatal_alert;

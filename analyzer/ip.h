@@ -14,12 +14,12 @@
 
 typedef struct {
     ca_addr_t src, dst;
-    uint8_t proto;           /* the upper-layer protocol after extension headers */
-    bool fragment;           /* a fragment (offset > 0 or more fragments follow) */
+    uint8_t proto; /* the upper-layer protocol after extension headers */
+    bool fragment; /* a fragment (offset > 0 or more fragments follow) */
     uint32_t frag_id;
-    uint32_t frag_offset;    /* in bytes */
+    uint32_t frag_offset; /* in bytes */
     bool more_fragments;
-    ca_cursor_t payload;     /* bounded by the IP length field, not the frame */
+    ca_cursor_t payload; /* bounded by the IP length field, not the frame */
 } ca_ip_t;
 
 /* Decode the IP header at C. A total length beyond the captured bytes is

@@ -20,10 +20,10 @@ typedef struct ca_ipfrag ca_ipfrag_t;
 
 typedef struct {
     uint64_t completed;
-    uint64_t timed_out;   /* fragments of datagrams that never completed */
-    uint64_t evicted;     /* slots taken for newer datagrams */
-    uint64_t overlaps;    /* datagrams voided by overlapping fragments */
-    uint64_t too_big;     /* beyond 65535 bytes or CA_IPFRAG_MAX_RANGES pieces */
+    uint64_t timed_out; /* fragments of datagrams that never completed */
+    uint64_t evicted;   /* slots taken for newer datagrams */
+    uint64_t overlaps;  /* datagrams voided by overlapping fragments */
+    uint64_t too_big;   /* beyond 65535 bytes or CA_IPFRAG_MAX_RANGES pieces */
 } ca_ipfrag_stats_t;
 
 ca_ipfrag_t *ca_ipfrag_new(void);

@@ -11,20 +11,22 @@
 
 #include <pcap/dlt.h>
 
-#define ETHERTYPE_IPV4   0x0800
-#define ETHERTYPE_IPV6   0x86dd
-#define ETHERTYPE_VLAN   0x8100
-#define ETHERTYPE_QINQ   0x88a8
+#define ETHERTYPE_IPV4     0x0800
+#define ETHERTYPE_IPV6     0x86dd
+#define ETHERTYPE_VLAN     0x8100
+#define ETHERTYPE_QINQ     0x88a8
 #define ETHERTYPE_QINQ_OLD 0x9100
-#define MAX_VLAN_TAGS    4
+#define MAX_VLAN_TAGS      4
 /* LINKTYPE_ values that libpcap may hand out unmapped */
-#define LINKTYPE_IPV4    228
-#define LINKTYPE_IPV6    229
-#define LINKTYPE_RAW     101
+#define LINKTYPE_IPV4 228
+#define LINKTYPE_IPV6 229
+#define LINKTYPE_RAW  101
 
 static ca_net_t net_from_ethertype(uint16_t type)
 {
-    return type == ETHERTYPE_IPV4 ? CA_NET_IPV4 : type == ETHERTYPE_IPV6 ? CA_NET_IPV6 : CA_NET_OTHER;
+    return type == ETHERTYPE_IPV4   ? CA_NET_IPV4
+           : type == ETHERTYPE_IPV6 ? CA_NET_IPV6
+                                    : CA_NET_OTHER;
 }
 
 /* BSD address families for IPv6 differ between systems (24, 28, 30; Linux 10). */

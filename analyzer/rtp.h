@@ -15,16 +15,16 @@ typedef struct {
     uint16_t seq;
     uint32_t timestamp;
     uint32_t ssrc;
-    uint16_t ext_profile;  /* 0xBEDE one-byte, 0x100x two-byte (RFC 8285) */
-    ca_cursor_t ext;       /* header extension data, borrowed */
-    ca_cursor_t payload;   /* payload (and, for SRTP, the trailer), borrowed */
+    uint16_t ext_profile; /* 0xBEDE one-byte, 0x100x two-byte (RFC 8285) */
+    ca_cursor_t ext;      /* header extension data, borrowed */
+    ca_cursor_t payload;  /* payload (and, for SRTP, the trailer), borrowed */
 } ca_rtp_t;
 
 typedef struct {
     uint8_t packet_type; /* of the first packet of the compound */
     uint8_t count;       /* RC/SC field */
     uint16_t length_words;
-    uint32_t ssrc;       /* sender SSRC of the first packet */
+    uint32_t ssrc; /* sender SSRC of the first packet */
 } ca_rtcp_t;
 
 /* RFC 5761 4: with RTP and RTCP multiplexed, second-byte values 192-223 are RTCP. */

@@ -10,19 +10,19 @@
 
 #include <string.h>
 
-#define STUN_MAGIC              0x2112A442u
-#define STUN_ATTR_USERNAME      0x0006
+#define STUN_MAGIC               0x2112A442u
+#define STUN_ATTR_USERNAME       0x0006
 #define STUN_ATTR_CHANNEL_NUMBER 0x000C
-#define STUN_ATTR_XOR_PEER      0x0012
-#define STUN_ATTR_DATA          0x0013
-#define STUN_MAX_ATTRS          64
+#define STUN_ATTR_XOR_PEER       0x0012
+#define STUN_ATTR_DATA           0x0013
+#define STUN_MAX_ATTRS           64
 
 bool ca_stun_looks_like(const ca_cursor_t *c)
 {
     if (ca_cursor_left(c) < 20 || (c->p[0] & 0xc0) != 0)
         return false;
-    uint32_t magic = (uint32_t)c->p[4] << 24 | (uint32_t)c->p[5] << 16 |
-                     (uint32_t)c->p[6] << 8 | c->p[7];
+    uint32_t magic =
+        (uint32_t)c->p[4] << 24 | (uint32_t)c->p[5] << 16 | (uint32_t)c->p[6] << 8 | c->p[7];
     return magic == STUN_MAGIC;
 }
 
@@ -83,8 +83,8 @@ ca_err_t ca_stun_decode(ca_cursor_t *c, ca_stun_t *msg)
         CA_GUARD(ca_cursor_u16(&attrs, &alen));
         CA_GUARD(ca_cursor_sub(&attrs, alen, &value));
         size_t pad = (4u - alen % 4u) % 4u;
-        CA_GUARD(ca_cursor_skip(&attrs, pad < ca_cursor_left(&attrs) ? pad
-                                                                      : ca_cursor_left(&attrs)));
+        CA_GUARD(
+            ca_cursor_skip(&attrs, pad < ca_cursor_left(&attrs) ? pad : ca_cursor_left(&attrs)));
         switch (atype) {
         case STUN_ATTR_USERNAME: {
             size_t keep = alen < sizeof msg->username - 1 ? alen : sizeof msg->username - 1;

@@ -44,7 +44,6 @@ bool ca_stun_looks_like(const ca_cursor_t *c);
 CA_MUST_CHECK ca_err_t ca_stun_decode(ca_cursor_t *c, ca_stun_t *msg);
 
 /* TURN ChannelData (RFC 8656 12.4): channel number 0x4000-0x4FFF, length, data. */
-CA_MUST_CHECK ca_err_t ca_turn_channel_decode(ca_cursor_t *c, uint16_t *channel,
-                                              ca_cursor_t *data);
+CA_MUST_CHECK ca_err_t ca_turn_channel_decode(ca_cursor_t *c, uint16_t *channel, ca_cursor_t *data);
 
 #endif

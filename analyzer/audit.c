@@ -1,0 +1,508 @@
+/* audit.c - calls, audit rules and verdicts; see audit.h. */
+#include "audit.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+const char *ca_severity_name(ca_severity_t s)
+{
+    return s == CA_SEV_FAIL ? "fail" : s == CA_SEV_INCONCLUSIVE ? "inconclusive" : "warn";
+}
+
+const char *ca_verdict_name(ca_verdict_t v)
+{
+    return v == CA_VERDICT_FAIL ? "fail" : v == CA_VERDICT_INCONCLUSIVE ? "inconclusive" : "pass";
+}
+
+__attribute__((format(printf, 5, 6))) static void add_finding(ca_finding_t *list, size_t *n,
+                                                              size_t cap, const ca_finding_t *tmpl,
+                                                              const char *fmt, ...)
+{
+    if (*n == cap)
+        return;
+    ca_finding_t *f = &list[(*n)++];
+    *f = *tmpl;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(f->message, sizeof f->message, fmt, ap);
+    va_end(ap);
+}
+
+#define FIND(call, fid, sev, fr, ...)                                                              \
+    do {                                                                                           \
+        ca_finding_t tmpl_ = {.id = (fid), .severity = (sev), .frame = (fr)};                      \
+        if ((call)->n_findings == CA_CALL_MAX_FINDINGS)                                            \
+            (call)->findings_dropped++;                                                            \
+        add_finding((call)->findings, &(call)->n_findings, CA_CALL_MAX_FINDINGS, &tmpl_,           \
+                    __VA_ARGS__);                                                                  \
+    } while (0)
+
+static const char *side_name(ca_dir_t dir)
+{
+    return dir == CA_C2S ? "client" : "server";
+}
+
+const char *ca_call_stream_dir(const ca_call_t *call, const ca_stream_t *s)
+{
+    const ca_endpoint_t *sender = s->from == 0 ? &call->flow->a : &call->flow->b;
+    return ca_endpoint_equal(sender, &call->client) ? "c2s" : "s2c";
+}
+
+/* --- rules on the handshake ------------------------------------------------------- */
+
+static void rule_handshake(ca_call_t *call)
+{
+    const ca_dtls_session_t *s = call->dtls;
+    /* RFC 6347 4.1.2 / RFC 5246 7.2.2: a fatal alert ends the connection. */
+    if (s->fatal_alert)
+        FIND(call, "HANDSHAKE_ALERT", CA_SEV_FAIL, s->fatal_alert_frame,
+             "fatal alert %s (%u) from the %s", ca_dtls_alert_name(s->fatal_alert_description),
+             s->fatal_alert_description, side_name(s->fatal_alert_dir));
+    else if (s->encrypted_alert_before_complete)
+        FIND(call, "HANDSHAKE_ALERT", CA_SEV_FAIL, s->last_frame,
+             "an encrypted alert before the handshake completed (unreadable without keys)");
+    /* RFC 6347 4.2.4: messages of a flight, and flights, in the order of 4.2.4. */
+    for (size_t i = 0; i < s->n_violations; i++)
+        FIND(call, "HANDSHAKE_ORDER", CA_SEV_FAIL, s->violations[i].frame, "%s",
+             s->violations[i].what);
+    if (s->violations_dropped)
+        FIND(call, "HANDSHAKE_ORDER", CA_SEV_FAIL, 0, "%zu more order violations",
+             s->violations_dropped);
+    if (s->version == CA_DTLS_V13)
+        return; /* the rest of a 1.3 handshake is encrypted */
+    if (!s->complete) {
+        const char *last = s->n_steps ? ca_dtls_step_name(&s->steps[s->n_steps - 1]) : "nothing";
+        FIND(call, "HANDSHAKE_INCOMPLETE", CA_SEV_FAIL, s->last_frame,
+             "the handshake never completes in the capture: last seen %s; %s Finished",
+             last,
+             s->finished[CA_C2S] ? "no server"
+             : s->finished[CA_S2C] ? "no client"
+                                   : "no");
+    }
+}
+
+/* RFC 5764 4.1: DTLS-SRTP keys SRTP only through the negotiated use_srtp extension. */
+static void rule_use_srtp(ca_call_t *call)
+{
+    const ca_dtls_session_t *s = call->dtls;
+    uint64_t sh_frame = 0;
+    for (size_t i = 0; i < s->n_steps; i++)
+        if (s->steps[i].kind == CA_STEP_HANDSHAKE && s->steps[i].hs_type == CA_HS_SERVER_HELLO)
+            sh_frame = s->steps[i].frame;
+    if (!s->have_server_hello)
+        return;
+    if (!s->srtp_chosen) {
+        FIND(call, "NO_USE_SRTP", CA_SEV_FAIL, sh_frame,
+             "the ServerHello has no use_srtp extension (%s): SRTP keys are not exported "
+             "from this handshake",
+             s->srtp_offered ? "the client offered it" : "the client did not offer it either");
+        return;
+    }
+    /* RFC 5764 4.1.2: the NULL profiles authenticate but do not encrypt. */
+    if (s->srtp_profile == 0x0005 || s->srtp_profile == 0x0006)
+        FIND(call, "MEDIA_PLAINTEXT", CA_SEV_FAIL, sh_frame,
+             "negotiated SRTP profile %s encrypts nothing",
+             ca_dtls_srtp_profile_name(s->srtp_profile));
+    else if (s->srtp_profile == 0x0002)
+        FIND(call, "WEAK_CIPHER", CA_SEV_WARN, sh_frame,
+             "SRTP profile %s has a 32-bit authentication tag",
+             ca_dtls_srtp_profile_name(s->srtp_profile));
+    else if (strcmp(ca_dtls_srtp_profile_name(s->srtp_profile), "unknown") == 0)
+        FIND(call, "WEAK_CIPHER", CA_SEV_WARN, sh_frame, "unknown SRTP profile 0x%04x",
+             s->srtp_profile);
+}
+
+/* RFC 8827 6.5 / RFC 9325 4.2: forward secrecy (ECDHE/DHE) and an AEAD or HMAC. */
+static void rule_cipher(ca_call_t *call)
+{
+    const ca_dtls_session_t *s = call->dtls;
+    if (!s->have_server_hello || s->version == CA_DTLS_V13)
+        return;
+    const char *name = ca_dtls_cipher_suite_name(s->cipher_suite);
+    if (strcmp(name, "unknown") == 0) {
+        FIND(call, "WEAK_CIPHER", CA_SEV_WARN, s->first_frame, "unrecognised cipher suite 0x%04x",
+             s->cipher_suite);
+        return;
+    }
+    bool pfs = strncmp(name, "TLS_ECDHE_", 10) == 0 || strncmp(name, "TLS_DHE_", 8) == 0;
+    bool null_cipher = strstr(name, "_NULL_") != NULL;
+    if (!pfs || null_cipher)
+        FIND(call, "WEAK_CIPHER", CA_SEV_FAIL, s->first_frame, "cipher suite %s: %s", name,
+             null_cipher ? "no encryption" : "no forward secrecy (static key exchange)");
+}
+
+static void rule_certificates(ca_call_t *call)
+{
+    const ca_dtls_session_t *s = call->dtls;
+    if (s->version == CA_DTLS_V13 || !s->have_server_hello)
+        return;
+    for (int d = 0; d < 2; d++) {
+        const ca_dtls_cert_t *c = &s->cert[d];
+        /* RFC 5763 5: both endpoints MUST present a certificate (the server
+         * MUST request one). Without both there is no code to compare. */
+        if (!c->present) {
+            if (s->complete && !s->resumed)
+                FIND(call, "CERT_MISSING", CA_SEV_FAIL, s->complete_frame,
+                     "the %s sent no certificate: no code can be computed", side_name(d));
+        } else if (c->chain_len == 0) {
+            FIND(call, "CERT_MISSING", CA_SEV_FAIL, c->frame,
+                 "the %s sent an empty Certificate message", side_name(d));
+        } else if (!c->parsed) {
+            FIND(call, "CERT_MISSING", CA_SEV_FAIL, c->frame,
+                 "the %s's certificate does not parse as X.509 DER of its declared length",
+                 side_name(d));
+        }
+    }
+    const ca_dtls_cert_t *cc = &s->cert[CA_C2S], *sc = &s->cert[CA_S2C];
+    if (!cc->parsed || !sc->parsed)
+        return;
+    ca_seccode_from_thumbprints(cc->thumbprint, sc->thumbprint, call->code);
+    call->have_code = true;
+    /* security-code.md: an endpoint answering with the caller's own certificate is a reflection. */
+    if (memcmp(cc->thumbprint, sc->thumbprint, CA_SHA256_LEN) == 0)
+        FIND(call, "SELF_REFLECTION", CA_SEV_FAIL, sc->frame,
+             "both sides present the same certificate");
+}
+
+/* --- rules on the media ----------------------------------------------------------- */
+
+static void rule_media(ca_call_t *call)
+{
+    const ca_dtls_session_t *s = call->dtls;
+    if (call->n_streams == 0) {
+        if (s)
+            FIND(call, "NO_MEDIA", CA_SEV_INCONCLUSIVE, s->last_frame,
+                 "no RTP or RTCP followed the handshake in the capture: nothing shows the "
+                 "media was keyed by it");
+        return;
+    }
+    if (!s) {
+        uint64_t first = call->streams[0]->first_frame;
+        for (size_t i = 1; i < call->n_streams; i++)
+            if (call->streams[i]->first_frame < first)
+                first = call->streams[i]->first_frame;
+        FIND(call, "NO_DTLS", CA_SEV_FAIL, first,
+             "RTP/RTCP on %s with no DTLS handshake on its transport: keys (if any) came "
+             "another way, e.g. SDES in the signaling",
+             call->flow->transport == 17 ? "UDP" : "TCP");
+        return;
+    }
+    if (s->version == CA_DTLS_V13)
+        return; /* the end of a 1.3 handshake is not visible without keys */
+    /* RFC 5764 4.1 / RFC 8827 6.5: media is protected with keys from the
+     * completed handshake; nothing may be sent before it. */
+    for (size_t i = 0; i < call->n_streams; i++) {
+        const ca_stream_t *st = call->streams[i];
+        if (st->rtcp || st->before_handshake == 0)
+            continue;
+        FIND(call, "MEDIA_BEFORE_HANDSHAKE", CA_SEV_FAIL, st->first_before_frame,
+             "%llu RTP packets of SSRC 0x%08x before the handshake %s",
+             (unsigned long long)st->before_handshake, st->ssrc,
+             s->complete ? "completed" : "(it never completes)");
+    }
+}
+
+/* --- rules needing options: --expect-code, --sdp ------------------------------------ */
+
+static bool fingerprint_matches(const ca_dtls_cert_t *c, const ca_sdp_fingerprint_t *fp,
+                                bool *known_hash)
+{
+    const EVP_MD *md = EVP_get_digestbyname(fp->hash);
+    uint8_t digest[EVP_MAX_MD_SIZE];
+    unsigned len = 0;
+    *known_hash = md != NULL;
+    if (!md || !c->der || EVP_Digest(c->der, c->der_len, digest, &len, md, NULL) != 1)
+        return false;
+    return len == fp->len && memcmp(digest, fp->bytes, len) == 0;
+}
+
+/* The SDP media section of the endpoint EP, matched by ICE ufrag (the
+ * USERNAME of its connectivity checks, RFC 8445 7.2.2) or by a candidate. */
+static const ca_sdp_media_t *sdp_for_endpoint(const ca_audit_opts_t *opts, const ca_flow_t *f,
+                                              const ca_endpoint_t *ep, size_t *which)
+{
+    uint8_t from = ca_endpoint_equal(ep, &f->a) ? 0 : 1;
+    const char *user = f->ice_username[from]; /* "remote:local" sent by EP */
+    const char *colon = strchr(user, ':');
+    for (size_t i = 0; i < opts->n_sdps; i++) {
+        const ca_sdp_t *sdp = opts->sdps[i];
+        for (size_t m = 0; m < sdp->n_media; m++) {
+            const ca_sdp_media_t *mm = &sdp->media[m];
+            if (colon && mm->ice_ufrag[0] && strcmp(colon + 1, mm->ice_ufrag) == 0) {
+                *which = i;
+                return mm;
+            }
+            char addr[64];
+            ca_addr_format(&ep->addr, addr, sizeof addr);
+            for (size_t c = 0; c < mm->n_candidates; c++)
+                if (mm->candidates[c].port == ep->port &&
+                    strcmp(mm->candidates[c].addr, addr) == 0) {
+                    *which = i;
+                    return mm;
+                }
+        }
+    }
+    return NULL;
+}
+
+static void rule_sdp(ca_call_t *call, const ca_audit_opts_t *opts, bool *sdp_used)
+{
+    const ca_dtls_session_t *s = call->dtls;
+    const ca_sdp_media_t *side[2] = {NULL, NULL};
+    const ca_endpoint_t *eps[2] = {&call->client, &call->server};
+    for (int d = 0; d < 2; d++) {
+        size_t which = 0;
+        side[d] = sdp_for_endpoint(opts, call->flow, eps[d], &which);
+        if (!side[d])
+            continue;
+        sdp_used[which] = true;
+        const ca_sdp_media_t *m = side[d];
+        if (!s) {
+            if (m->has_crypto)
+                FIND(call, "NO_DTLS", CA_SEV_FAIL, 0,
+                     "the %s's SDP (%s) carries a=crypto: SRTP keyed by SDES through the "
+                     "signaling service, which can read them",
+                     d == 0 ? "first endpoint" : "second endpoint", opts->sdp_names[which]);
+            continue;
+        }
+        const ca_dtls_cert_t *c = &s->cert[d];
+        /* RFC 8122 5: the certificate presented MUST match the a=fingerprint. */
+        if (m->has_fingerprint && c->der) {
+            bool known = false;
+            if (!fingerprint_matches(c, &m->fingerprint, &known))
+                FIND(call, "FINGERPRINT_MISMATCH", CA_SEV_FAIL, c->frame,
+                     "the %s's certificate does not match a=fingerprint:%s in %s%s",
+                     side_name(d), m->fingerprint.hash, opts->sdp_names[which],
+                     known ? "" : " (unknown hash function)");
+        }
+        /* RFC 4145 4 / RFC 5763 5: active is the DTLS client, passive the server. */
+        if (s->roles_known && ((m->setup == CA_SDP_SETUP_ACTIVE && d != CA_C2S) ||
+                               (m->setup == CA_SDP_SETUP_PASSIVE && d != CA_S2C)))
+            FIND(call, "SETUP_ROLE_MISMATCH", CA_SEV_FAIL, s->first_frame,
+                 "%s says a=setup:%s but that endpoint is the DTLS %s on the wire",
+                 opts->sdp_names[which], ca_sdp_setup_name(m->setup), side_name(d));
+    }
+    /* DTLS 1.3 hides the certificates: the code can only be shown as signalled. */
+    if (s && s->version == CA_DTLS_V13 && side[0] && side[1] && side[0]->has_fingerprint &&
+        side[1]->has_fingerprint && side[0]->fingerprint.len == CA_SHA256_LEN &&
+        side[1]->fingerprint.len == CA_SHA256_LEN) {
+        ca_seccode_from_thumbprints(side[0]->fingerprint.bytes, side[1]->fingerprint.bytes,
+                                    call->code);
+        call->have_code = true;
+        call->code_from_sdp = true;
+    }
+}
+
+static void rule_expect_code(ca_call_t *call, const ca_audit_opts_t *opts)
+{
+    if (!opts->expect_code)
+        return;
+    if (!call->have_code || call->code_from_sdp)
+        FIND(call, "CODE_MISMATCH", CA_SEV_FAIL, 0,
+             "expected code %s, but no code could be recomputed from the wire",
+             opts->expect_code);
+    else if (strcmp(call->code, opts->expect_code) != 0)
+        FIND(call, "CODE_MISMATCH", CA_SEV_FAIL, 0, "expected %s, the certificates give %s",
+             opts->expect_code, call->code);
+}
+
+static void rule_dtls13(ca_call_t *call)
+{
+    if (!call->dtls || call->dtls->version != CA_DTLS_V13)
+        return;
+    FIND(call, "DTLS13_OPAQUE", CA_SEV_INCONCLUSIVE, call->dtls->first_frame,
+         "DTLS 1.3 encrypts the certificates: the code cannot be verified from the wire%s",
+         call->code_from_sdp ? " (shown from the SDP fingerprints, as signalled)" : "");
+}
+
+static void rule_truncation(ca_call_t *call, const ca_audit_opts_t *opts)
+{
+    if (call->flow->truncated)
+        FIND(call, "CAPTURE_TRUNCATED", CA_SEV_WARN, 0, "%llu packets cut by the snaplen",
+             (unsigned long long)call->flow->truncated);
+    if (opts->capture_truncated)
+        FIND(call, "CAPTURE_TRUNCATED", CA_SEV_WARN, 0, "the capture file is cut: %s",
+             opts->capture_truncated_why ? opts->capture_truncated_why : "truncated");
+}
+
+/* --- rules across calls --------------------------------------------------------------- */
+
+static bool share_ssrc(const ca_call_t *a, const ca_call_t *b)
+{
+    for (size_t i = 0; i < a->n_streams; i++)
+        for (size_t j = 0; j < b->n_streams; j++)
+            if (a->streams[i]->ssrc == b->streams[j]->ssrc &&
+                a->streams[i]->rtcp == b->streams[j]->rtcp)
+                return true;
+    return false;
+}
+
+static bool same_pair(const ca_dtls_session_t *a, const ca_dtls_session_t *b)
+{
+    const uint8_t *a0 = a->cert[0].thumbprint, *a1 = a->cert[1].thumbprint;
+    const uint8_t *b0 = b->cert[0].thumbprint, *b1 = b->cert[1].thumbprint;
+    return (memcmp(a0, b0, CA_SHA256_LEN) == 0 && memcmp(a1, b1, CA_SHA256_LEN) == 0) ||
+           (memcmp(a0, b1, CA_SHA256_LEN) == 0 && memcmp(a1, b0, CA_SHA256_LEN) == 0);
+}
+
+/* Two DTLS sessions carrying the same RTP sources are legs of one call: a
+ * relay that forwards media re-encrypts it but keeps the SSRCs. If the legs
+ * have different certificate pairs, someone between them holds the keys. */
+static void rule_cross_calls(ca_audit_t *a)
+{
+    for (size_t i = 0; i < a->n_calls; i++) {
+        ca_call_t *x = &a->calls[i];
+        if (!x->dtls)
+            continue;
+        for (size_t j = 0; j < a->n_calls; j++) {
+            ca_call_t *y = &a->calls[j];
+            if (i == j || !y->dtls)
+                continue;
+            if (x->have_code && y->have_code && share_ssrc(x, y) && !same_pair(x->dtls, y->dtls))
+                FIND(x, "MITM_SUSPECTED", CA_SEV_FAIL, 0,
+                     "call %u carries the same RTP sources with other certificates: this leg's "
+                     "code is %s, the other's %s",
+                     y->id, x->code, y->code);
+            for (int d = 0; d < 2; d++) {
+                const ca_dtls_cert_t *c = &x->dtls->cert[d];
+                if (!c->parsed)
+                    continue;
+                for (int e = 0; e < 2; e++) {
+                    const ca_dtls_cert_t *o = &y->dtls->cert[e];
+                    if (o->parsed && memcmp(c->thumbprint, o->thumbprint, CA_SHA256_LEN) == 0 &&
+                        !same_pair(x->dtls, y->dtls)) {
+                        char hex[CA_THUMBPRINT_TEXT_LEN];
+                        ca_hex_colon(c->thumbprint, CA_SHA256_LEN, hex, sizeof hex);
+                        FIND(x, "CERT_REUSED", CA_SEV_WARN, c->frame,
+                             "the %s's certificate %s is also used in call %u: not per-call",
+                             side_name(d), hex, y->id);
+                    }
+                }
+            }
+        }
+    }
+}
+
+static void decide(ca_call_t *call)
+{
+    bool fail = false, inconclusive = false;
+    for (size_t i = 0; i < call->n_findings; i++) {
+        fail |= call->findings[i].severity == CA_SEV_FAIL;
+        inconclusive |= call->findings[i].severity == CA_SEV_INCONCLUSIVE;
+    }
+    /* A check that could not run never passes: no code, no verdict on the certificates. */
+    if (!call->have_code || call->code_from_sdp)
+        inconclusive = true;
+    call->verdict = fail ? CA_VERDICT_FAIL
+                    : inconclusive ? CA_VERDICT_INCONCLUSIVE
+                                   : CA_VERDICT_PASS;
+}
+
+static void attach_streams(ca_call_t *call, const ca_flow_t *f, size_t session_index)
+{
+    uint64_t start = call->dtls ? call->dtls->first_frame : 0;
+    uint64_t end = session_index + 1 < f->n_sessions ? f->sessions[session_index + 1]->first_frame
+                                                     : UINT64_MAX;
+    for (size_t i = 0; i < f->n_streams; i++) {
+        const ca_stream_t *s = &f->streams[i];
+        /* Media before the first handshake belongs to it (MEDIA_BEFORE_HANDSHAKE). */
+        bool mine = session_index == 0 ? s->first_frame < end
+                                       : s->first_frame >= start && s->first_frame < end;
+        if (mine)
+            call->streams[call->n_streams++] = s;
+    }
+}
+
+ca_err_t ca_audit_run(ca_flow_table_t *flows, const ca_audit_opts_t *opts, ca_audit_t *a)
+{
+    size_t n_flows = 0, cap = 0;
+    memset(a, 0, sizeof *a);
+    ca_flow_t **sorted = ca_flow_sorted(flows, &n_flows);
+    if (!sorted)
+        return CA_ERR_NOMEM;
+    for (size_t i = 0; i < n_flows; i++)
+        cap += sorted[i]->n_sessions ? sorted[i]->n_sessions : 1;
+    a->calls = calloc(cap ? cap : 1, sizeof *a->calls);
+    bool sdp_used[CA_AUDIT_MAX_SDP] = {false};
+    if (!a->calls) {
+        free(sorted);
+        return CA_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < n_flows; i++) {
+        const ca_flow_t *f = sorted[i];
+        size_t n = f->n_sessions;
+        if (n == 0 && f->n_streams == 0)
+            continue; /* STUN only, or nothing recognisable: not a call */
+        for (size_t k = 0; k < (n ? n : 1); k++) {
+            ca_call_t *call = &a->calls[a->n_calls++];
+            call->id = (unsigned)a->n_calls;
+            call->flow = f;
+            call->dtls = n ? f->sessions[k] : NULL;
+            call->client = call->dtls && call->dtls->roles_known ? call->dtls->client : f->a;
+            call->server = call->dtls && call->dtls->roles_known ? call->dtls->server : f->b;
+            attach_streams(call, f, k);
+        }
+    }
+    free(sorted);
+    for (size_t i = 0; i < a->n_calls; i++) {
+        ca_call_t *call = &a->calls[i];
+        if (call->dtls) {
+            rule_handshake(call);
+            rule_use_srtp(call);
+            rule_cipher(call);
+            rule_certificates(call);
+        }
+        rule_media(call);
+        rule_sdp(call, opts, sdp_used);
+        rule_dtls13(call);
+        rule_expect_code(call, opts);
+        rule_truncation(call, opts);
+    }
+    rule_cross_calls(a);
+    for (size_t i = 0; i < a->n_calls; i++) {
+        decide(&a->calls[i]);
+        a->pass += a->calls[i].verdict == CA_VERDICT_PASS;
+        a->fail += a->calls[i].verdict == CA_VERDICT_FAIL;
+        a->inconclusive += a->calls[i].verdict == CA_VERDICT_INCONCLUSIVE;
+    }
+    if (a->n_calls == 0) {
+        ca_finding_t t = {.id = "NO_CALL", .severity = CA_SEV_FAIL};
+        add_finding(a->findings, &a->n_findings, CA_RUN_MAX_FINDINGS, &t,
+                    "no media session in the capture");
+    }
+    for (size_t i = 0; i < opts->n_sdps; i++) {
+        if (sdp_used[i])
+            continue;
+        ca_finding_t t = {.id = "SDP_UNMATCHED", .severity = CA_SEV_WARN};
+        add_finding(a->findings, &a->n_findings, CA_RUN_MAX_FINDINGS, &t,
+                    "%s matches no call in the capture (by ICE ufrag or candidate)",
+                    opts->sdp_names[i]);
+    }
+    if (opts->capture_truncated) {
+        ca_finding_t t = {.id = "CAPTURE_TRUNCATED", .severity = CA_SEV_WARN};
+        add_finding(a->findings, &a->n_findings, CA_RUN_MAX_FINDINGS, &t, "%s",
+                    opts->capture_truncated_why ? opts->capture_truncated_why : "truncated");
+    }
+    return CA_OK;
+}
+
+void ca_audit_free(ca_audit_t *a)
+{
+    free(a->calls);
+    a->calls = NULL;
+    a->n_calls = 0;
+}
+
+int ca_audit_exit_status(const ca_audit_t *a)
+{
+    bool run_fail = false;
+    for (size_t i = 0; i < a->n_findings; i++)
+        run_fail |= a->findings[i].severity == CA_SEV_FAIL;
+    if (a->fail > 0 || run_fail)
+        return 1;
+    return a->inconclusive > 0 ? 3 : 0;
+}

@@ -1,0 +1,76 @@
+/* audit.h - from flows to calls, findings and verdicts.
+ *
+ * A call is one DTLS session and the media on its transport, or media with
+ * no DTLS at all (NO_DTLS). The rules read the decoded state of each call
+ * and emit findings with the stable ids of DESIGN.md; each rule quotes the
+ * requirement it enforces next to its code. A call passes only when it has
+ * no failing finding and every check could run.
+ */
+#ifndef CA_AUDIT_H
+#define CA_AUDIT_H
+
+#include <stdbool.h>
+
+#include "flow.h"
+#include "sdp.h"
+#include "seccode.h"
+
+#define CA_CALL_MAX_FINDINGS 32
+#define CA_RUN_MAX_FINDINGS  16
+#define CA_AUDIT_MAX_SDP     16
+
+typedef enum { CA_SEV_WARN, CA_SEV_INCONCLUSIVE, CA_SEV_FAIL } ca_severity_t;
+typedef enum { CA_VERDICT_PASS, CA_VERDICT_INCONCLUSIVE, CA_VERDICT_FAIL } ca_verdict_t;
+
+typedef struct {
+    const char *id; /* static: "MEDIA_PLAINTEXT", ... */
+    ca_severity_t severity;
+    uint64_t frame; /* 0: not tied to one frame */
+    char message[320];
+} ca_finding_t;
+
+typedef struct {
+    unsigned id;
+    const ca_flow_t *flow;          /* borrowed from the flow table */
+    const ca_dtls_session_t *dtls;  /* borrowed; NULL: media without DTLS */
+    ca_endpoint_t client, server;   /* DTLS roles; without DTLS: the flow's endpoints */
+    bool have_code;
+    char code[CA_SECCODE_TEXT_LEN];
+    bool code_from_sdp;             /* DTLS 1.3 without keys: signalled, not verified */
+    const ca_stream_t *streams[CA_FLOW_MAX_STREAMS];
+    size_t n_streams;
+    ca_finding_t findings[CA_CALL_MAX_FINDINGS];
+    size_t n_findings, findings_dropped;
+    ca_verdict_t verdict;
+} ca_call_t;
+
+typedef struct {
+    const char *expect_code;             /* canonical form, or NULL */
+    const ca_sdp_t *sdps[CA_AUDIT_MAX_SDP];
+    const char *sdp_names[CA_AUDIT_MAX_SDP];
+    size_t n_sdps;
+    bool capture_truncated;              /* a file ended mid-packet */
+    const char *capture_truncated_why;
+    uint64_t truncated_frames;           /* caplen < len */
+} ca_audit_opts_t;
+
+typedef struct {
+    ca_call_t *calls; /* owned */
+    size_t n_calls;
+    ca_finding_t findings[CA_RUN_MAX_FINDINGS]; /* about the capture, not one call */
+    size_t n_findings;
+    size_t pass, fail, inconclusive;
+} ca_audit_t;
+
+CA_MUST_CHECK ca_err_t ca_audit_run(ca_flow_table_t *flows, const ca_audit_opts_t *opts,
+                                    ca_audit_t *out);
+void ca_audit_free(ca_audit_t *a);
+
+const char *ca_severity_name(ca_severity_t s);
+const char *ca_verdict_name(ca_verdict_t v);
+/* "c2s" or "s2c" for a stream of CALL. */
+const char *ca_call_stream_dir(const ca_call_t *call, const ca_stream_t *s);
+/* The exit status DESIGN.md gives for this audit: 0, 1 or 3. */
+int ca_audit_exit_status(const ca_audit_t *a);
+
+#endif

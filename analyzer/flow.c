@@ -1,0 +1,192 @@
+/* flow.c - the session table; see flow.h. */
+#include "flow.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define FLOW_INITIAL_CAPACITY 1024
+
+typedef struct {
+    ca_endpoint_t lo, hi;
+    uint8_t transport;
+    uint16_t channel;
+} flow_key_t;
+
+struct ca_flow_table {
+    ca_flow_t **slots;
+    size_t capacity; /* a power of two */
+    size_t count;
+};
+
+ca_flow_table_t *ca_flow_table_new(void)
+{
+    ca_flow_table_t *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    t->capacity = FLOW_INITIAL_CAPACITY;
+    t->slots = calloc(t->capacity, sizeof *t->slots);
+    if (!t->slots) {
+        free(t);
+        return NULL;
+    }
+    return t;
+}
+
+static void flow_free(ca_flow_t *f)
+{
+    for (size_t i = 0; i < f->n_sessions; i++)
+        ca_dtls_session_free(f->sessions[i]);
+    free(f);
+}
+
+void ca_flow_table_free(ca_flow_table_t *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->capacity; i++)
+        if (t->slots[i])
+            flow_free(t->slots[i]);
+    free(t->slots);
+    free(t);
+}
+
+static void make_key(const ca_endpoint_t *x, const ca_endpoint_t *y, uint8_t transport,
+                     uint16_t channel, flow_key_t *k)
+{
+    memset(k, 0, sizeof *k);
+    bool swap = ca_endpoint_compare(x, y) > 0;
+    k->lo = swap ? *y : *x;
+    k->hi = swap ? *x : *y;
+    k->transport = transport;
+    k->channel = channel;
+}
+
+static void flow_key(const ca_flow_t *f, flow_key_t *k)
+{
+    make_key(&f->a, &f->b, f->transport, f->channel, k);
+}
+
+/* FNV-1a over the key's fields (not its padding). */
+static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
+{
+    const uint8_t *b = p;
+    for (size_t i = 0; i < n; i++) {
+        h ^= b[i];
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
+static uint64_t key_hash(const flow_key_t *k)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    h = hash_bytes(h, &k->lo.addr, sizeof k->lo.addr);
+    h = hash_bytes(h, &k->lo.port, sizeof k->lo.port);
+    h = hash_bytes(h, &k->hi.addr, sizeof k->hi.addr);
+    h = hash_bytes(h, &k->hi.port, sizeof k->hi.port);
+    h = hash_bytes(h, &k->transport, sizeof k->transport);
+    h = hash_bytes(h, &k->channel, sizeof k->channel);
+    return h ^ (h >> 29);
+}
+
+static bool key_equal(const flow_key_t *a, const flow_key_t *b)
+{
+    return a->transport == b->transport && a->channel == b->channel &&
+           ca_endpoint_equal(&a->lo, &b->lo) && ca_endpoint_equal(&a->hi, &b->hi);
+}
+
+static int grow(ca_flow_table_t *t)
+{
+    size_t cap = t->capacity * 2;
+    ca_flow_t **slots = calloc(cap, sizeof *slots);
+    if (!slots)
+        return -1;
+    for (size_t i = 0; i < t->capacity; i++) {
+        ca_flow_t *f = t->slots[i];
+        if (!f)
+            continue;
+        flow_key_t k;
+        flow_key(f, &k);
+        size_t j = (size_t)key_hash(&k) & (cap - 1);
+        while (slots[j])
+            j = (j + 1) & (cap - 1);
+        slots[j] = f;
+    }
+    free(t->slots);
+    t->slots = slots;
+    t->capacity = cap;
+    return 0;
+}
+
+ca_flow_t *ca_flow_lookup(ca_flow_table_t *t, const ca_endpoint_t *src, const ca_endpoint_t *dst,
+                          uint8_t transport, uint16_t channel, uint8_t *from)
+{
+    flow_key_t k, fk;
+    make_key(src, dst, transport, channel, &k);
+    size_t i = (size_t)key_hash(&k) & (t->capacity - 1);
+    for (; t->slots[i]; i = (i + 1) & (t->capacity - 1)) {
+        ca_flow_t *f = t->slots[i];
+        flow_key(f, &fk);
+        if (key_equal(&k, &fk)) {
+            *from = ca_endpoint_equal(src, &f->a) ? 0 : 1;
+            return f;
+        }
+    }
+    if ((t->count + 1) * 2 > t->capacity) {
+        if (grow(t) != 0)
+            return NULL;
+        return ca_flow_lookup(t, src, dst, transport, channel, from);
+    }
+    ca_flow_t *f = calloc(1, sizeof *f);
+    if (!f)
+        return NULL;
+    f->a = *src;
+    f->b = *dst;
+    f->transport = transport;
+    f->channel = channel;
+    t->slots[i] = f;
+    t->count++;
+    *from = 0;
+    return f;
+}
+
+size_t ca_flow_count(const ca_flow_table_t *t)
+{
+    return t->count;
+}
+
+static int by_first_frame(const void *x, const void *y)
+{
+    const ca_flow_t *a = *(const ca_flow_t *const *)x, *b = *(const ca_flow_t *const *)y;
+    return a->first_frame < b->first_frame ? -1 : a->first_frame > b->first_frame;
+}
+
+ca_flow_t **ca_flow_sorted(const ca_flow_table_t *t, size_t *n)
+{
+    ca_flow_t **out = malloc((t->count ? t->count : 1) * sizeof *out);
+    *n = 0;
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < t->capacity; i++)
+        if (t->slots[i])
+            out[(*n)++] = t->slots[i];
+    qsort(out, *n, sizeof *out, by_first_frame);
+    return out;
+}
+
+ca_stream_t *ca_flow_stream(ca_flow_t *f, uint32_t ssrc, uint8_t from, bool rtcp)
+{
+    for (size_t i = 0; i < f->n_streams; i++) {
+        ca_stream_t *s = &f->streams[i];
+        if (s->ssrc == ssrc && s->from == from && s->rtcp == rtcp)
+            return s;
+    }
+    if (f->n_streams == CA_FLOW_MAX_STREAMS)
+        return NULL;
+    ca_stream_t *s = &f->streams[f->n_streams++];
+    memset(s, 0, sizeof *s);
+    s->ssrc = ssrc;
+    s->from = from;
+    s->rtcp = rtcp;
+    return s;
+}

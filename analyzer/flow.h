@@ -1,0 +1,69 @@
+/* flow.h - the session table: one entry per transport flow (a 5-tuple, both
+ * directions; TURN-relayed media gets an inner flow of its own), holding the
+ * DTLS sessions, RTP/RTCP streams and ICE usernames seen on it.
+ *
+ * Open addressing with linear probing and backward-shift deletion; the table
+ * doubles when half full, so lookups stay O(1) with 100,000 live flows.
+ * Memory grows with live flows only: a flow is allocated once when first
+ * seen, never per packet.
+ */
+#ifndef CA_FLOW_H
+#define CA_FLOW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "dtls_session.h"
+
+#define CA_FLOW_MAX_SESSIONS 4
+#define CA_FLOW_MAX_STREAMS  8
+
+typedef struct {
+    uint32_t ssrc;
+    uint8_t from;        /* 0: sent by flow endpoint a, 1: by b */
+    bool rtcp;
+    uint8_t payload_type; /* RTP: of the first packet; RTCP: packet type */
+    uint64_t packets, bytes;
+    uint64_t first_frame, last_frame;
+    int64_t first_us, last_us;
+    uint64_t before_handshake; /* packets before the flow's handshake completed */
+    uint64_t first_before_frame;
+    uint64_t header_extensions; /* packets with the X bit */
+} ca_stream_t;
+
+typedef struct {
+    ca_endpoint_t a, b;  /* a: the sender of the first packet seen */
+    uint8_t transport;   /* CA_IPPROTO_UDP or CA_IPPROTO_TCP */
+    uint16_t channel;    /* TURN channel or 0; relayed flows are keyed by it too */
+    uint64_t first_frame, last_frame;
+    int64_t first_us, last_us;
+    uint64_t packets;
+    uint64_t stun, dtls, rtp, rtcp, other;
+    ca_dtls_session_t *sessions[CA_FLOW_MAX_SESSIONS]; /* owned */
+    size_t n_sessions, sessions_dropped;
+    ca_stream_t streams[CA_FLOW_MAX_STREAMS];
+    size_t n_streams;
+    uint64_t streams_dropped; /* packets of SSRCs beyond CA_FLOW_MAX_STREAMS */
+    char ice_username[2][65]; /* last STUN USERNAME per sender */
+    uint64_t truncated;       /* packets cut by the snaplen */
+} ca_flow_t;
+
+typedef struct ca_flow_table ca_flow_table_t;
+
+ca_flow_table_t *ca_flow_table_new(void);
+void ca_flow_table_free(ca_flow_table_t *t);
+
+/* Find or create the flow of SRC<->DST; *FROM says which of its endpoints sent. */
+ca_flow_t *ca_flow_lookup(ca_flow_table_t *t, const ca_endpoint_t *src, const ca_endpoint_t *dst,
+                          uint8_t transport, uint16_t channel, uint8_t *from);
+
+size_t ca_flow_count(const ca_flow_table_t *t);
+/* All flows, ordered by their first frame (for deterministic reports). The
+ * array is malloc'ed; the flows stay owned by the table. */
+ca_flow_t **ca_flow_sorted(const ca_flow_table_t *t, size_t *n);
+
+/* The stream of SSRC sent by FROM, created on first sight; NULL past the cap. */
+ca_stream_t *ca_flow_stream(ca_flow_t *f, uint32_t ssrc, uint8_t from, bool rtcp);
+
+#endif

@@ -1,0 +1,300 @@
+/* pipeline.c - frame decoding and demultiplexing into flows; see pipeline.h. */
+#include "pipeline.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ip.h"
+#include "link.h"
+#include "rtp.h"
+#include "stun.h"
+
+/* TURN unwrapping may nest only this deep (TURN over TURN is legal but rare). */
+#define MAX_TURN_DEPTH 2
+
+struct ca_pipeline {
+    bool frame_truncated; /* the frame being decoded was cut by the snaplen */
+    ca_flow_table_t *flows;
+    ca_ipfrag_t *frags;
+    ca_pipeline_stats_t stats;
+};
+
+ca_pipeline_t *ca_pipeline_new(void)
+{
+    ca_pipeline_t *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->flows = ca_flow_table_new();
+    p->frags = ca_ipfrag_new();
+    if (!p->flows || !p->frags) {
+        ca_pipeline_free(p);
+        return NULL;
+    }
+    return p;
+}
+
+void ca_pipeline_free(ca_pipeline_t *p)
+{
+    if (!p)
+        return;
+    ca_flow_table_free(p->flows);
+    ca_ipfrag_free(p->frags);
+    free(p);
+}
+
+const ca_pipeline_stats_t *ca_pipeline_stats(const ca_pipeline_t *p)
+{
+    return &p->stats;
+}
+
+ca_flow_table_t *ca_pipeline_flows(ca_pipeline_t *p)
+{
+    return p->flows;
+}
+
+const ca_ipfrag_stats_t *ca_pipeline_frag_stats(const ca_pipeline_t *p)
+{
+    return ca_ipfrag_stats(p->frags);
+}
+
+const char *ca_skip_name(ca_skip_t reason)
+{
+    static const char *const names[CA_SKIP_COUNT] = {
+        [CA_SKIP_NOT_IP] = "not_ip",
+        [CA_SKIP_LINK] = "link_malformed",
+        [CA_SKIP_IP_MALFORMED] = "ip_malformed",
+        [CA_SKIP_IP_TRUNCATED] = "ip_truncated",
+        [CA_SKIP_FRAGMENT_BAD] = "ip_fragment_invalid",
+        [CA_SKIP_NOT_UDP] = "not_udp",
+        [CA_SKIP_UDP_MALFORMED] = "udp_malformed",
+        [CA_SKIP_UNKNOWN_PAYLOAD] = "unknown_payload",
+        [CA_SKIP_STUN_MALFORMED] = "stun_malformed",
+        [CA_SKIP_RTP_MALFORMED] = "rtp_malformed",
+        [CA_SKIP_DTLS_MALFORMED] = "dtls_malformed",
+        [CA_SKIP_TABLE_FULL] = "out_of_memory",
+    };
+    return reason < CA_SKIP_COUNT && names[reason] ? names[reason] : "unknown";
+}
+
+static void skip(ca_pipeline_t *p, ca_skip_t reason)
+{
+    p->stats.skipped[reason]++;
+}
+
+static void flow_touch(ca_flow_t *f, uint64_t frame, int64_t ts_us)
+{
+    if (f->first_frame == 0) {
+        f->first_frame = frame;
+        f->first_us = ts_us;
+    }
+    f->last_frame = frame;
+    f->last_us = ts_us;
+    f->packets++;
+}
+
+static ca_dtls_session_t *current_session(const ca_flow_t *f)
+{
+    return f->n_sessions ? f->sessions[f->n_sessions - 1] : NULL;
+}
+
+static void on_dtls(ca_pipeline_t *p, ca_flow_t *f, const ca_endpoint_t *src,
+                    const ca_endpoint_t *dst, uint64_t frame, ca_cursor_t c)
+{
+    ca_dtls_session_t *s = current_session(f);
+    f->dtls++;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        if (!s) {
+            if (f->n_sessions == CA_FLOW_MAX_SESSIONS) {
+                f->sessions_dropped++;
+                return;
+            }
+            s = ca_dtls_session_new();
+            if (!s) {
+                skip(p, CA_SKIP_TABLE_FULL);
+                return;
+            }
+            f->sessions[f->n_sessions++] = s;
+        }
+        uint64_t malformed = s->malformed_records;
+        if (ca_dtls_session_feed(s, src, dst, frame, c) == CA_DTLS_FED) {
+            if (s->malformed_records != malformed)
+                skip(p, CA_SKIP_DTLS_MALFORMED);
+            return;
+        }
+        s = NULL; /* a new handshake on the same 5-tuple */
+    }
+}
+
+static void on_media(ca_pipeline_t *p, ca_flow_t *f, uint8_t from, uint64_t frame,
+                     int64_t ts_us, ca_cursor_t c)
+{
+    bool rtcp = ca_rtp_is_rtcp(&c);
+    size_t len = ca_cursor_left(&c);
+    uint32_t ssrc;
+    uint8_t type;
+    bool ext = false;
+    if (rtcp) {
+        ca_rtcp_t h;
+        if (ca_rtcp_decode(&c, &h) != CA_OK) {
+            skip(p, CA_SKIP_RTP_MALFORMED);
+            return;
+        }
+        ssrc = h.ssrc;
+        type = h.packet_type;
+        f->rtcp++;
+    } else {
+        ca_rtp_t h;
+        if (ca_rtp_decode(&c, &h) != CA_OK) {
+            skip(p, CA_SKIP_RTP_MALFORMED);
+            return;
+        }
+        ssrc = h.ssrc;
+        type = h.payload_type;
+        ext = h.extension;
+        f->rtp++;
+    }
+    ca_stream_t *s = ca_flow_stream(f, ssrc, from, rtcp);
+    if (!s) {
+        f->streams_dropped++;
+        return;
+    }
+    if (s->packets == 0) {
+        s->first_frame = frame;
+        s->first_us = ts_us;
+        s->payload_type = type;
+    }
+    s->packets++;
+    s->bytes += len;
+    s->last_frame = frame;
+    s->last_us = ts_us;
+    s->header_extensions += ext;
+    const ca_dtls_session_t *d = current_session(f);
+    if (!d || !d->complete) {
+        if (s->before_handshake++ == 0)
+            s->first_before_frame = frame;
+    }
+}
+
+static void demux(ca_pipeline_t *p, const ca_endpoint_t *src, const ca_endpoint_t *dst,
+                  uint16_t channel, uint64_t frame, int64_t ts_us, ca_cursor_t c, int depth);
+
+/* TURN (RFC 8656): media relayed in Send/Data indications or ChannelData is
+ * analysed as an inner flow: between the client and the peer for indications,
+ * keyed by the channel on the client-server flow for ChannelData. */
+static void on_stun(ca_pipeline_t *p, ca_flow_t *f, uint8_t from, const ca_endpoint_t *src,
+                    const ca_endpoint_t *dst, uint64_t frame, int64_t ts_us, ca_cursor_t c,
+                    int depth)
+{
+    ca_stun_t msg;
+    if (ca_stun_decode(&c, &msg) != CA_OK) {
+        skip(p, CA_SKIP_STUN_MALFORMED);
+        return;
+    }
+    f->stun++;
+    if (msg.has_username && msg.method == CA_STUN_METHOD_BINDING &&
+        msg.klass == CA_STUN_CLASS_REQUEST) {
+        size_t n = strlen(msg.username);
+        if (n >= sizeof f->ice_username[0])
+            n = sizeof f->ice_username[0] - 1;
+        memcpy(f->ice_username[from], msg.username, n);
+        f->ice_username[from][n] = '\0';
+    }
+    if (msg.klass == CA_STUN_CLASS_INDICATION && msg.has_data && msg.has_peer &&
+        (msg.method == CA_STUN_METHOD_SEND || msg.method == CA_STUN_METHOD_DATA) &&
+        depth < MAX_TURN_DEPTH) {
+        if (msg.method == CA_STUN_METHOD_SEND)
+            demux(p, src, &msg.peer, 0, frame, ts_us, msg.data, depth + 1);
+        else
+            demux(p, &msg.peer, dst, 0, frame, ts_us, msg.data, depth + 1);
+    }
+}
+
+/* RFC 7983 7: the first byte of a datagram tells what it carries. */
+static void demux(ca_pipeline_t *p, const ca_endpoint_t *src, const ca_endpoint_t *dst,
+                  uint16_t channel, uint64_t frame, int64_t ts_us, ca_cursor_t c, int depth)
+{
+    uint8_t first;
+    if (ca_cursor_peek_u8(&c, &first) != CA_OK) {
+        skip(p, CA_SKIP_UNKNOWN_PAYLOAD);
+        return;
+    }
+    if (first >= 64 && first <= 79 && depth < MAX_TURN_DEPTH) {
+        uint16_t ch;
+        ca_cursor_t inner;
+        if (ca_turn_channel_decode(&c, &ch, &inner) != CA_OK) {
+            skip(p, CA_SKIP_STUN_MALFORMED);
+            return;
+        }
+        demux(p, src, dst, ch, frame, ts_us, inner, depth + 1);
+        return;
+    }
+    uint8_t from;
+    ca_flow_t *f = ca_flow_lookup(p->flows, src, dst, CA_IPPROTO_UDP, channel, &from);
+    if (!f) {
+        skip(p, CA_SKIP_TABLE_FULL);
+        return;
+    }
+    flow_touch(f, frame, ts_us);
+    f->truncated += p->frame_truncated;
+    if (first <= 3)
+        on_stun(p, f, from, src, dst, frame, ts_us, c, depth);
+    else if (ca_dtls_first_byte(first))
+        on_dtls(p, f, src, dst, frame, c);
+    else if (first >= 128 && first <= 191)
+        on_media(p, f, from, frame, ts_us, c);
+    else {
+        f->other++;
+        skip(p, CA_SKIP_UNKNOWN_PAYLOAD);
+    }
+}
+
+void ca_pipeline_frame(ca_pipeline_t *p, int dlt, uint64_t frame_no, int64_t ts_us,
+                       const uint8_t *data, uint32_t caplen, uint32_t len)
+{
+    ca_cursor_t c = ca_cursor_make(data, caplen);
+    ca_net_t net;
+    ca_ip_t ip;
+    ca_udp_t udp;
+    p->stats.frames++;
+    p->stats.bytes += len;
+    if (p->stats.first_us == 0)
+        p->stats.first_us = ts_us;
+    p->stats.last_us = ts_us;
+    bool truncated = caplen < len;
+    p->stats.truncated_frames += truncated;
+    p->frame_truncated = truncated;
+
+    if (ca_link_decode(dlt, &c, &net) != CA_OK) {
+        skip(p, CA_SKIP_LINK);
+        return;
+    }
+    if (net == CA_NET_OTHER) {
+        skip(p, CA_SKIP_NOT_IP);
+        return;
+    }
+    ca_err_t rc = ca_ip_decode(net, &c, &ip);
+    if (rc != CA_OK) {
+        skip(p, rc == CA_ERR_TRUNCATED && truncated ? CA_SKIP_IP_TRUNCATED : CA_SKIP_IP_MALFORMED);
+        return;
+    }
+    if (ip.fragment) {
+        bool done = false;
+        ca_ipfrag_expire(p->frags, ts_us);
+        if (ca_ipfrag_add(p->frags, ts_us, &ip, &done) != CA_OK) {
+            skip(p, CA_SKIP_FRAGMENT_BAD);
+            return;
+        }
+        if (!done)
+            return; /* held; counted by the reassembler if it never completes */
+    }
+    if (ip.proto != CA_IPPROTO_UDP) {
+        skip(p, CA_SKIP_NOT_UDP);
+        return;
+    }
+    if (ca_udp_decode(&ip.payload, &udp) != CA_OK) {
+        skip(p, truncated ? CA_SKIP_IP_TRUNCATED : CA_SKIP_UDP_MALFORMED);
+        return;
+    }
+    ca_endpoint_t src = {ip.src, udp.sport}, dst = {ip.dst, udp.dport};
+    demux(p, &src, &dst, 0, frame_no, ts_us, udp.payload, 0);
+}

@@ -1,0 +1,53 @@
+/* pipeline.h - from captured frames to flows: link -> IP (with fragment
+ * reassembly) -> UDP -> RFC 7983 demultiplexing (STUN/TURN, DTLS, RTP/RTCP;
+ * TURN ChannelData and Send/Data indications unwrapped into inner flows) ->
+ * the per-flow trackers. Nothing is dropped silently: every frame that
+ * cannot be decoded is counted under a reason.
+ */
+#ifndef CA_PIPELINE_H
+#define CA_PIPELINE_H
+
+#include <stdint.h>
+
+#include "flow.h"
+#include "ipfrag.h"
+
+/* Why a frame, or part of it, could not be decoded. */
+typedef enum {
+    CA_SKIP_NOT_IP,          /* ARP, LLDP, ...: not an error */
+    CA_SKIP_LINK,            /* link header cut or malformed */
+    CA_SKIP_IP_MALFORMED,
+    CA_SKIP_IP_TRUNCATED,    /* cut by the snaplen */
+    CA_SKIP_FRAGMENT_BAD,    /* overlapping, oversized or odd fragments */
+    CA_SKIP_NOT_UDP,         /* ICMP, TCP (not yet), ... */
+    CA_SKIP_UDP_MALFORMED,
+    CA_SKIP_UNKNOWN_PAYLOAD, /* not STUN, TURN, DTLS, RTP or RTCP by RFC 7983 */
+    CA_SKIP_STUN_MALFORMED,
+    CA_SKIP_RTP_MALFORMED,
+    CA_SKIP_DTLS_MALFORMED,  /* records that could not be parsed (counted per datagram) */
+    CA_SKIP_TABLE_FULL,      /* out of memory for a new flow or session */
+    CA_SKIP_COUNT
+} ca_skip_t;
+
+typedef struct {
+    uint64_t frames, bytes;
+    uint64_t truncated_frames; /* caplen < len */
+    uint64_t skipped[CA_SKIP_COUNT];
+    int64_t first_us, last_us;
+} ca_pipeline_stats_t;
+
+typedef struct ca_pipeline ca_pipeline_t;
+
+ca_pipeline_t *ca_pipeline_new(void);
+void ca_pipeline_free(ca_pipeline_t *p);
+
+/* One captured frame of link type DLT (libpcap's DLT_ value). */
+void ca_pipeline_frame(ca_pipeline_t *p, int dlt, uint64_t frame_no, int64_t ts_us,
+                       const uint8_t *data, uint32_t caplen, uint32_t len);
+
+const ca_pipeline_stats_t *ca_pipeline_stats(const ca_pipeline_t *p);
+ca_flow_table_t *ca_pipeline_flows(ca_pipeline_t *p);
+const ca_ipfrag_stats_t *ca_pipeline_frag_stats(const ca_pipeline_t *p);
+const char *ca_skip_name(ca_skip_t reason);
+
+#endif

@@ -1,0 +1,25 @@
+/* report.h - the audit as text (people), JSON (DESIGN.md's stable keys) and
+ * JUnit XML (CI systems). Output is deterministic: calls in order of their
+ * first frame, no run timestamps. */
+#ifndef CA_REPORT_H
+#define CA_REPORT_H
+
+#include <stdio.h>
+
+#include "audit.h"
+#include "ipfrag.h"
+#include "pipeline.h"
+
+typedef struct {
+    const ca_audit_t *audit;
+    const ca_pipeline_stats_t *stats;
+    const ca_ipfrag_stats_t *frags;
+    uint64_t filtered_out; /* frames the BPF filter skipped */
+} ca_report_input_t;
+
+void ca_report_text(FILE *out, const ca_report_input_t *in);
+/* Returns 0, or -1 if the JSON library failed. */
+int ca_report_json(FILE *out, const ca_report_input_t *in);
+void ca_report_junit(FILE *out, const ca_report_input_t *in);
+
+#endif

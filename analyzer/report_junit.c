@@ -1,0 +1,88 @@
+/* report_junit.c - JUnit XML for CI systems: one test case per call; failing
+ * findings become <failure>, an inconclusive call is <skipped> with the reason. */
+#include "report.h"
+
+static void xml_escaped(FILE *out, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '<':
+            fputs("&lt;", out);
+            break;
+        case '>':
+            fputs("&gt;", out);
+            break;
+        case '&':
+            fputs("&amp;", out);
+            break;
+        case '"':
+            fputs("&quot;", out);
+            break;
+        default:
+            if ((unsigned char)*s >= 0x20 || *s == '\n' || *s == '\t')
+                fputc(*s, out);
+        }
+    }
+}
+
+static void findings_text(FILE *out, const ca_call_t *call, ca_severity_t min)
+{
+    for (size_t i = 0; i < call->n_findings; i++) {
+        const ca_finding_t *f = &call->findings[i];
+        if (f->severity < min)
+            continue;
+        fprintf(out, "%s %s", ca_severity_name(f->severity), f->id);
+        if (f->frame)
+            fprintf(out, " (frame %llu)", (unsigned long long)f->frame);
+        fputs(": ", out);
+        xml_escaped(out, f->message);
+        fputc('\n', out);
+    }
+}
+
+void ca_report_junit(FILE *out, const ca_report_input_t *in)
+{
+    const ca_audit_t *a = in->audit;
+    size_t tests = a->n_calls ? a->n_calls : 1;
+    size_t failures = a->fail + (a->n_calls == 0);
+    fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    fprintf(out, "<testsuites name=\"callaudit\" tests=\"%zu\" failures=\"%zu\" skipped=\"%zu\">\n",
+            tests, failures, a->inconclusive);
+    fprintf(out, "  <testsuite name=\"callaudit\" tests=\"%zu\" failures=\"%zu\" skipped=\"%zu\">\n",
+            tests, failures, a->inconclusive);
+    if (a->n_calls == 0)
+        fprintf(out, "    <testcase classname=\"callaudit\" name=\"capture\">\n"
+                     "      <failure type=\"NO_CALL\" message=\"no media session in the "
+                     "capture\"/>\n    </testcase>\n");
+    for (size_t i = 0; i < a->n_calls; i++) {
+        const ca_call_t *call = &a->calls[i];
+        char c[CA_ENDPOINT_TEXT_LEN], s[CA_ENDPOINT_TEXT_LEN];
+        ca_endpoint_format(&call->client, c, sizeof c);
+        ca_endpoint_format(&call->server, s, sizeof s);
+        fprintf(out, "    <testcase classname=\"callaudit.call\" name=\"call %u ", call->id);
+        xml_escaped(out, c);
+        fputs(" - ", out);
+        xml_escaped(out, s);
+        fputs("\">\n", out);
+        const char *first_fail = NULL;
+        for (size_t k = 0; k < call->n_findings && !first_fail; k++)
+            if (call->findings[k].severity == CA_SEV_FAIL)
+                first_fail = call->findings[k].id;
+        if (call->verdict == CA_VERDICT_FAIL) {
+            fprintf(out, "      <failure type=\"%s\" message=\"call %u fails\">", first_fail,
+                    call->id);
+            findings_text(out, call, CA_SEV_FAIL);
+            fputs("</failure>\n", out);
+        } else if (call->verdict == CA_VERDICT_INCONCLUSIVE) {
+            fputs("      <skipped message=\"inconclusive: ", out);
+            findings_text(out, call, CA_SEV_INCONCLUSIVE);
+            if (!call->have_code)
+                fputs("no security code could be computed", out);
+            fputs("\"/>\n", out);
+        }
+        fprintf(out, "      <system-out>security code: %s</system-out>\n",
+                call->have_code ? call->code : "none");
+        fputs("    </testcase>\n", out);
+    }
+    fputs("  </testsuite>\n</testsuites>\n", out);
+}

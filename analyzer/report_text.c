@@ -1,0 +1,96 @@
+/* report_text.c - the human report: one block per call, the security code
+ * prominent, the handshake ladder with frame numbers, then the findings. */
+#include <string.h>
+
+#include "report.h"
+
+static void print_endpoint(FILE *out, const char *role, const ca_call_t *call, ca_dir_t d)
+{
+    char addr[CA_ENDPOINT_TEXT_LEN], hex[CA_THUMBPRINT_TEXT_LEN];
+    ca_endpoint_format(d == CA_C2S ? &call->client : &call->server, addr, sizeof addr);
+    const ca_dtls_cert_t *c = call->dtls ? &call->dtls->cert[d] : NULL;
+    if (!c || !c->der) {
+        fprintf(out, "  %-7s %s (no certificate seen)\n", role, addr);
+        return;
+    }
+    ca_hex_colon(c->thumbprint, CA_SHA256_LEN, hex, sizeof hex);
+    fprintf(out, "  %-7s %s  %s, %s\n          sha-256 %s\n", role, addr,
+            c->subject[0] ? c->subject : "(no subject)", c->key[0] ? c->key : "?", hex);
+}
+
+static void print_call(FILE *out, const ca_call_t *call)
+{
+    const ca_dtls_session_t *s = call->dtls;
+    const char *verdict = call->verdict == CA_VERDICT_PASS   ? "PASS"
+                          : call->verdict == CA_VERDICT_FAIL ? "FAIL"
+                                                             : "INCONCLUSIVE";
+    fprintf(out, "call %u: %s\n", call->id, verdict);
+    print_endpoint(out, "client", call, CA_C2S);
+    print_endpoint(out, "server", call, CA_S2C);
+    if (call->have_code)
+        fprintf(out, "  security code:  %s%s\n", call->code,
+                call->code_from_sdp ? "  (from the SDP fingerprints: signalled, not verified)"
+                                    : "");
+    else
+        fprintf(out, "  security code:  (none: not computable from this capture)\n");
+    if (s) {
+        fprintf(out, "  dtls %s, %s, %s%s\n", s->version ? ca_dtls_version_name(s->version) : "?",
+                s->have_server_hello ? ca_dtls_cipher_suite_name(s->cipher_suite) : "no suite",
+                s->srtp_chosen ? ca_dtls_srtp_profile_name(s->srtp_profile) : "no use_srtp",
+                s->complete ? "" : ", incomplete");
+        fprintf(out, "  handshake:\n");
+        for (size_t i = 0; i < s->n_steps; i++) {
+            const ca_dtls_step_t *st = &s->steps[i];
+            fprintf(out, "    %8llu  %s  %s", (unsigned long long)st->frame,
+                    st->dir == CA_C2S ? "client -> server" : "client <- server",
+                    ca_dtls_step_name(st));
+            if (st->kind == CA_STEP_ALERT)
+                fprintf(out, " (%s)",
+                        st->alert_level == 0 ? "encrypted"
+                                             : ca_dtls_alert_name(st->alert_description));
+            fputc('\n', out);
+        }
+    }
+    if (call->n_streams)
+        fprintf(out, "  media:\n");
+    bool srtp = s && s->srtp_chosen;
+    for (size_t i = 0; i < call->n_streams; i++) {
+        const ca_stream_t *st = call->streams[i];
+        fprintf(out, "    ssrc 0x%08x  %s  %-5s  %6llu packets from frame %llu\n", st->ssrc,
+                ca_call_stream_dir(call, st),
+                st->rtcp ? (srtp ? "srtcp" : "rtcp") : (srtp ? "srtp" : "rtp"),
+                (unsigned long long)st->packets, (unsigned long long)st->first_frame);
+    }
+    if (call->n_findings)
+        fprintf(out, "  findings:\n");
+    for (size_t i = 0; i < call->n_findings; i++) {
+        const ca_finding_t *f = &call->findings[i];
+        fprintf(out, "    %-12s %s", ca_severity_name(f->severity), f->id);
+        if (f->frame)
+            fprintf(out, " (frame %llu)", (unsigned long long)f->frame);
+        fprintf(out, ": %s\n", f->message);
+    }
+    fputc('\n', out);
+}
+
+void ca_report_text(FILE *out, const ca_report_input_t *in)
+{
+    const ca_audit_t *a = in->audit;
+    for (size_t i = 0; i < a->n_calls; i++)
+        print_call(out, &a->calls[i]);
+    for (size_t i = 0; i < a->n_findings; i++)
+        fprintf(out, "%s %s: %s\n", ca_severity_name(a->findings[i].severity), a->findings[i].id,
+                a->findings[i].message);
+    fprintf(out, "summary: %zu call%s: %zu pass, %zu fail, %zu inconclusive; %llu frames", a->n_calls,
+            a->n_calls == 1 ? "" : "s", a->pass, a->fail, a->inconclusive,
+            (unsigned long long)in->stats->frames);
+    bool any = false;
+    for (int r = 0; r < CA_SKIP_COUNT; r++) {
+        if (!in->stats->skipped[r])
+            continue;
+        fprintf(out, "%s %s %llu", any ? "," : "; undecoded:", ca_skip_name((ca_skip_t)r),
+                (unsigned long long)in->stats->skipped[r]);
+        any = true;
+    }
+    fputc('\n', out);
+}

@@ -1,0 +1,74 @@
+/* pcap_source.c - capture files through libpcap; see pcap_source.h. */
+#include "pcap_source.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <pcap/pcap.h>
+
+#include "link.h"
+
+int ca_capture_read_file(const char *path, const char *filter, uint64_t *next_frame,
+                         ca_frame_fn fn, void *user, ca_capture_result_t *res, char *err,
+                         size_t err_size)
+{
+    char errbuf[PCAP_ERRBUF_SIZE] = "";
+    struct bpf_program prog;
+    bool have_prog = false;
+    int rc = -1;
+    memset(res, 0, sizeof *res);
+
+    pcap_t *pc = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO,
+                                                         errbuf);
+    if (!pc) {
+        snprintf(err, err_size, "%s: %s", strcmp(path, "-") == 0 ? "stdin" : path, errbuf);
+        return -1;
+    }
+    int dlt = pcap_datalink(pc);
+    if (!ca_link_supported(dlt)) {
+        const char *name = pcap_datalink_val_to_name(dlt);
+        snprintf(err, err_size, "%s: unsupported link type %s (%d)", path, name ? name : "?",
+                 dlt);
+        goto out;
+    }
+    if (filter) {
+        if (pcap_compile(pc, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+            snprintf(err, err_size, "bad filter '%s': %s", filter, pcap_geterr(pc));
+            goto out;
+        }
+        have_prog = true;
+    }
+    for (;;) {
+        struct pcap_pkthdr *hdr;
+        const u_char *data;
+        int n = pcap_next_ex(pc, &hdr, &data);
+        if (n == PCAP_ERROR_BREAK)
+            break;
+        if (n == PCAP_ERROR) {
+            const char *why = pcap_geterr(pc);
+            if (strstr(why, "truncated") && res->frames > 0) {
+                res->truncated = true;
+                snprintf(res->truncated_why, sizeof res->truncated_why, "%s", why);
+                break;
+            }
+            snprintf(err, err_size, "%s: %s", path, why);
+            goto out;
+        }
+        if (n != 1)
+            continue;
+        uint64_t frame = (*next_frame)++;
+        res->frames++;
+        if (have_prog && pcap_offline_filter(&prog, hdr, data) == 0) {
+            res->filtered_out++;
+            continue;
+        }
+        int64_t ts_us = (int64_t)hdr->ts.tv_sec * 1000000 + hdr->ts.tv_usec;
+        fn(user, dlt, frame, ts_us, data, hdr->caplen, hdr->len);
+    }
+    rc = 0;
+out:
+    if (have_prog)
+        pcap_freecode(&prog);
+    pcap_close(pc);
+    return rc;
+}
