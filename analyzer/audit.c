@@ -77,9 +77,8 @@ static void rule_handshake(ca_call_t *call)
     if (!s->complete) {
         const char *last = s->n_steps ? ca_dtls_step_name(&s->steps[s->n_steps - 1]) : "nothing";
         FIND(call, "HANDSHAKE_INCOMPLETE", CA_SEV_FAIL, s->last_frame,
-             "the handshake never completes in the capture: last seen %s; %s Finished",
-             last,
-             s->finished[CA_C2S] ? "no server"
+             "the handshake never completes in the capture: last seen %s; %s Finished", last,
+             s->finished[CA_C2S]   ? "no server"
              : s->finished[CA_S2C] ? "no client"
                                    : "no");
     }
@@ -275,8 +274,8 @@ static void rule_sdp(ca_call_t *call, const ca_audit_opts_t *opts, bool *sdp_use
             bool known = false;
             if (!fingerprint_matches(c, &m->fingerprint, &known))
                 FIND(call, "FINGERPRINT_MISMATCH", CA_SEV_FAIL, c->frame,
-                     "the %s's certificate does not match a=fingerprint:%s in %s%s",
-                     side_name(d), m->fingerprint.hash, opts->sdp_names[which],
+                     "the %s's certificate does not match a=fingerprint:%s in %s%s", side_name(d),
+                     m->fingerprint.hash, opts->sdp_names[which],
                      known ? "" : " (unknown hash function)");
         }
         /* RFC 4145 4 / RFC 5763 5: active is the DTLS client, passive the server. */
@@ -303,8 +302,7 @@ static void rule_expect_code(ca_call_t *call, const ca_audit_opts_t *opts)
         return;
     if (!call->have_code || call->code_from_sdp)
         FIND(call, "CODE_MISMATCH", CA_SEV_FAIL, 0,
-             "expected code %s, but no code could be recomputed from the wire",
-             opts->expect_code);
+             "expected code %s, but no code could be recomputed from the wire", opts->expect_code);
     else if (strcmp(call->code, opts->expect_code) != 0)
         FIND(call, "CODE_MISMATCH", CA_SEV_FAIL, 0, "expected %s, the certificates give %s",
              opts->expect_code, call->code);
@@ -397,7 +395,7 @@ static void decide(ca_call_t *call)
     /* A check that could not run never passes: no code, no verdict on the certificates. */
     if (!call->have_code || call->code_from_sdp)
         inconclusive = true;
-    call->verdict = fail ? CA_VERDICT_FAIL
+    call->verdict = fail           ? CA_VERDICT_FAIL
                     : inconclusive ? CA_VERDICT_INCONCLUSIVE
                                    : CA_VERDICT_PASS;
 }

@@ -31,12 +31,12 @@ typedef struct {
 
 typedef struct {
     unsigned id;
-    const ca_flow_t *flow;          /* borrowed from the flow table */
-    const ca_dtls_session_t *dtls;  /* borrowed; NULL: media without DTLS */
-    ca_endpoint_t client, server;   /* DTLS roles; without DTLS: the flow's endpoints */
+    const ca_flow_t *flow;         /* borrowed from the flow table */
+    const ca_dtls_session_t *dtls; /* borrowed; NULL: media without DTLS */
+    ca_endpoint_t client, server;  /* DTLS roles; without DTLS: the flow's endpoints */
     bool have_code;
     char code[CA_SECCODE_TEXT_LEN];
-    bool code_from_sdp;             /* DTLS 1.3 without keys: signalled, not verified */
+    bool code_from_sdp; /* DTLS 1.3 without keys: signalled, not verified */
     const ca_stream_t *streams[CA_FLOW_MAX_STREAMS];
     size_t n_streams;
     ca_finding_t findings[CA_CALL_MAX_FINDINGS];
@@ -45,13 +45,13 @@ typedef struct {
 } ca_call_t;
 
 typedef struct {
-    const char *expect_code;             /* canonical form, or NULL */
+    const char *expect_code; /* canonical form, or NULL */
     const ca_sdp_t *sdps[CA_AUDIT_MAX_SDP];
     const char *sdp_names[CA_AUDIT_MAX_SDP];
     size_t n_sdps;
-    bool capture_truncated;              /* a file ended mid-packet */
+    bool capture_truncated; /* a file ended mid-packet */
     const char *capture_truncated_why;
-    uint64_t truncated_frames;           /* caplen < len */
+    uint64_t truncated_frames; /* caplen < len */
 } ca_audit_opts_t;
 
 typedef struct {

@@ -21,7 +21,7 @@
 
 typedef struct {
     uint32_t ssrc;
-    uint8_t from;        /* 0: sent by flow endpoint a, 1: by b */
+    uint8_t from; /* 0: sent by flow endpoint a, 1: by b */
     bool rtcp;
     uint8_t payload_type; /* RTP: of the first packet; RTCP: packet type */
     uint64_t packets, bytes;
@@ -33,9 +33,9 @@ typedef struct {
 } ca_stream_t;
 
 typedef struct {
-    ca_endpoint_t a, b;  /* a: the sender of the first packet seen */
-    uint8_t transport;   /* CA_IPPROTO_UDP or CA_IPPROTO_TCP */
-    uint16_t channel;    /* TURN channel or 0; relayed flows are keyed by it too */
+    ca_endpoint_t a, b; /* a: the sender of the first packet seen */
+    uint8_t transport;  /* CA_IPPROTO_UDP or CA_IPPROTO_TCP */
+    uint16_t channel;   /* TURN channel or 0; relayed flows are keyed by it too */
     uint64_t first_frame, last_frame;
     int64_t first_us, last_us;
     uint64_t packets;

@@ -125,8 +125,8 @@ static void on_dtls(ca_pipeline_t *p, ca_flow_t *f, const ca_endpoint_t *src,
     }
 }
 
-static void on_media(ca_pipeline_t *p, ca_flow_t *f, uint8_t from, uint64_t frame,
-                     int64_t ts_us, ca_cursor_t c)
+static void on_media(ca_pipeline_t *p, ca_flow_t *f, uint8_t from, uint64_t frame, int64_t ts_us,
+                     ca_cursor_t c)
 {
     bool rtcp = ca_rtp_is_rtcp(&c);
     size_t len = ca_cursor_left(&c);

@@ -14,18 +14,18 @@
 
 /* Why a frame, or part of it, could not be decoded. */
 typedef enum {
-    CA_SKIP_NOT_IP,          /* ARP, LLDP, ...: not an error */
-    CA_SKIP_LINK,            /* link header cut or malformed */
+    CA_SKIP_NOT_IP, /* ARP, LLDP, ...: not an error */
+    CA_SKIP_LINK,   /* link header cut or malformed */
     CA_SKIP_IP_MALFORMED,
-    CA_SKIP_IP_TRUNCATED,    /* cut by the snaplen */
-    CA_SKIP_FRAGMENT_BAD,    /* overlapping, oversized or odd fragments */
-    CA_SKIP_NOT_UDP,         /* ICMP, TCP (not yet), ... */
+    CA_SKIP_IP_TRUNCATED, /* cut by the snaplen */
+    CA_SKIP_FRAGMENT_BAD, /* overlapping, oversized or odd fragments */
+    CA_SKIP_NOT_UDP,      /* ICMP, TCP (not yet), ... */
     CA_SKIP_UDP_MALFORMED,
     CA_SKIP_UNKNOWN_PAYLOAD, /* not STUN, TURN, DTLS, RTP or RTCP by RFC 7983 */
     CA_SKIP_STUN_MALFORMED,
     CA_SKIP_RTP_MALFORMED,
-    CA_SKIP_DTLS_MALFORMED,  /* records that could not be parsed (counted per datagram) */
-    CA_SKIP_TABLE_FULL,      /* out of memory for a new flow or session */
+    CA_SKIP_DTLS_MALFORMED, /* records that could not be parsed (counted per datagram) */
+    CA_SKIP_TABLE_FULL,     /* out of memory for a new flow or session */
     CA_SKIP_COUNT
 } ca_skip_t;
 

@@ -12,10 +12,9 @@ static json_t *endpoint_json(const ca_call_t *call, ca_dir_t d)
     if (c && c->der) {
         ca_hex_colon(c->thumbprint, CA_SHA256_LEN, hex, sizeof hex);
         json_object_set_new(o, "certificate",
-                            json_pack("{s:s,s:s,s:s,s:i,s:I}", "sha256", hex, "subject",
-                                      c->subject, "key", c->key[0] ? c->key : "unknown",
-                                      "chain_length", (int)c->chain_len, "frame",
-                                      (json_int_t)c->frame));
+                            json_pack("{s:s,s:s,s:s,s:i,s:I}", "sha256", hex, "subject", c->subject,
+                                      "key", c->key[0] ? c->key : "unknown", "chain_length",
+                                      (int)c->chain_len, "frame", (json_int_t)c->frame));
     } else {
         json_object_set_new(o, "certificate", json_null());
     }
@@ -46,13 +45,12 @@ static json_t *dtls_json(const ca_dtls_session_t *s)
         json_t *e = json_pack("{s:I,s:s,s:s}", "frame", (json_int_t)st->frame, "dir",
                               st->dir == CA_C2S ? "c2s" : "s2c", "type", ca_dtls_step_name(st));
         if (st->kind == CA_STEP_ALERT)
-            json_object_set_new(e, "alert",
-                                st->alert_level == 0
-                                    ? json_string("encrypted")
-                                    : json_pack("{s:s,s:s}", "level",
-                                                st->alert_level == 2 ? "fatal" : "warning",
-                                                "description",
-                                                ca_dtls_alert_name(st->alert_description)));
+            json_object_set_new(
+                e, "alert",
+                st->alert_level == 0
+                    ? json_string("encrypted")
+                    : json_pack("{s:s,s:s}", "level", st->alert_level == 2 ? "fatal" : "warning",
+                                "description", ca_dtls_alert_name(st->alert_description)));
         json_array_append_new(steps, e);
     }
     const ca_dtls_hello_t *ch = &s->client_hello;
@@ -60,21 +58,22 @@ static json_t *dtls_json(const ca_dtls_session_t *s)
         "{s:s?,s:s?,s:s?,s:b,s:b,s:b,s:b}", "version",
         s->version ? ca_dtls_version_name(s->version) : NULL, "cipher_suite",
         s->have_server_hello ? ca_dtls_cipher_suite_name(s->cipher_suite) : NULL, "srtp_profile",
-        s->srtp_chosen ? ca_dtls_srtp_profile_name(s->srtp_profile) : NULL, "complete",
-        s->complete, "resumed", s->resumed, "hello_verify_request", s->hello_verify,
-        "extended_master_secret",
+        s->srtp_chosen ? ca_dtls_srtp_profile_name(s->srtp_profile) : NULL, "complete", s->complete,
+        "resumed", s->resumed, "hello_verify_request", s->hello_verify, "extended_master_secret",
         s->have_server_hello && s->server_hello.extended_master_secret);
-    json_object_set_new(o, "srtp_profiles_offered",
-                        u16_list(ch->srtp_profiles, ch->n_srtp_profiles, ca_dtls_srtp_profile_name));
-    json_object_set_new(o, "groups_offered", u16_list(ch->groups, ch->n_groups, ca_dtls_group_name));
+    json_object_set_new(
+        o, "srtp_profiles_offered",
+        u16_list(ch->srtp_profiles, ch->n_srtp_profiles, ca_dtls_srtp_profile_name));
+    json_object_set_new(o, "groups_offered",
+                        u16_list(ch->groups, ch->n_groups, ca_dtls_group_name));
     json_object_set_new(o, "key_share_groups",
                         u16_list(ch->key_share_groups, ch->n_key_shares, ca_dtls_group_name));
     json_object_set_new(o, "named_group",
                         s->ske_group ? json_string(ca_dtls_group_name(s->ske_group)) : json_null());
     json_object_set_new(o, "handshake", steps);
     json_object_set_new(o, "records",
-                        json_pack("{s:I,s:I,s:I,s:I}", "total", (json_int_t)s->records,
-                                  "malformed", (json_int_t)s->malformed_records, "unsupported",
+                        json_pack("{s:I,s:I,s:I,s:I}", "total", (json_int_t)s->records, "malformed",
+                                  (json_int_t)s->malformed_records, "unsupported",
                                   (json_int_t)s->unsupported_records, "encrypted_13",
                                   (json_int_t)s->encrypted_records));
     return o;
@@ -82,12 +81,13 @@ static json_t *dtls_json(const ca_dtls_session_t *s)
 
 static json_t *call_json(const ca_call_t *call)
 {
-    json_t *o = json_pack("{s:i,s:s}", "id", (int)call->id, "verdict",
-                          ca_verdict_name(call->verdict));
+    json_t *o =
+        json_pack("{s:i,s:s}", "id", (int)call->id, "verdict", ca_verdict_name(call->verdict));
     json_object_set_new(o, "client", endpoint_json(call, CA_C2S));
     json_object_set_new(o, "server", endpoint_json(call, CA_S2C));
     json_object_set_new(o, "dtls", call->dtls ? dtls_json(call->dtls) : json_null());
-    json_object_set_new(o, "security_code", call->have_code ? json_string(call->code) : json_null());
+    json_object_set_new(o, "security_code",
+                        call->have_code ? json_string(call->code) : json_null());
     json_object_set_new(o, "security_code_source",
                         !call->have_code      ? json_null()
                         : call->code_from_sdp ? json_string("sdp")
@@ -102,10 +102,9 @@ static json_t *call_json(const ca_call_t *call)
         json_array_append_new(
             streams, json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:i,s:n}", "ssrc", ssrc, "dir",
                                ca_call_stream_dir(call, s), "kind", kind, "packets",
-                               (json_int_t)s->packets, "bytes", (json_int_t)s->bytes,
-                               "first_frame", (json_int_t)s->first_frame, "last_frame",
-                               (json_int_t)s->last_frame, "payload_type", (int)s->payload_type,
-                               "opaque"));
+                               (json_int_t)s->packets, "bytes", (json_int_t)s->bytes, "first_frame",
+                               (json_int_t)s->first_frame, "last_frame", (json_int_t)s->last_frame,
+                               "payload_type", (int)s->payload_type, "opaque"));
     }
     json_object_set_new(o, "media", json_pack("{s:o}", "streams", streams));
     json_t *findings = json_array();
@@ -134,10 +133,10 @@ int ca_report_json(FILE *out, const ca_report_input_t *in)
                                 json_integer((json_int_t)in->stats->skipped[r]));
     json_t *findings = json_array();
     for (size_t i = 0; i < a->n_findings; i++)
-        json_array_append_new(findings, json_pack("{s:s,s:s,s:s}", "id", a->findings[i].id,
-                                                  "severity",
-                                                  ca_severity_name(a->findings[i].severity),
-                                                  "message", a->findings[i].message));
+        json_array_append_new(findings,
+                              json_pack("{s:s,s:s,s:s}", "id", a->findings[i].id, "severity",
+                                        ca_severity_name(a->findings[i].severity), "message",
+                                        a->findings[i].message));
     json_t *summary = json_pack(
         "{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:{s:I,s:I,s:I,s:I}}", "calls", (json_int_t)a->n_calls,
         "pass", (json_int_t)a->pass, "fail", (json_int_t)a->fail, "inconclusive",
@@ -146,8 +145,8 @@ int ca_report_json(FILE *out, const ca_report_input_t *in)
         "undecoded", undecoded, "ip_fragments", "reassembled", (json_int_t)in->frags->completed,
         "timed_out", (json_int_t)in->frags->timed_out, "overlapping",
         (json_int_t)in->frags->overlaps, "evicted", (json_int_t)in->frags->evicted);
-    json_t *root = json_pack("{s:o,s:o,s:o}", "calls", calls, "findings", findings, "summary",
-                             summary);
+    json_t *root =
+        json_pack("{s:o,s:o,s:o}", "calls", calls, "findings", findings, "summary", summary);
     if (!root)
         return -1;
     int rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

@@ -48,7 +48,8 @@ void ca_report_junit(FILE *out, const ca_report_input_t *in)
     fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     fprintf(out, "<testsuites name=\"callaudit\" tests=\"%zu\" failures=\"%zu\" skipped=\"%zu\">\n",
             tests, failures, a->inconclusive);
-    fprintf(out, "  <testsuite name=\"callaudit\" tests=\"%zu\" failures=\"%zu\" skipped=\"%zu\">\n",
+    fprintf(out,
+            "  <testsuite name=\"callaudit\" tests=\"%zu\" failures=\"%zu\" skipped=\"%zu\">\n",
             tests, failures, a->inconclusive);
     if (a->n_calls == 0)
         fprintf(out, "    <testcase classname=\"callaudit\" name=\"capture\">\n"

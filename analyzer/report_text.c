@@ -81,8 +81,8 @@ void ca_report_text(FILE *out, const ca_report_input_t *in)
     for (size_t i = 0; i < a->n_findings; i++)
         fprintf(out, "%s %s: %s\n", ca_severity_name(a->findings[i].severity), a->findings[i].id,
                 a->findings[i].message);
-    fprintf(out, "summary: %zu call%s: %zu pass, %zu fail, %zu inconclusive; %llu frames", a->n_calls,
-            a->n_calls == 1 ? "" : "s", a->pass, a->fail, a->inconclusive,
+    fprintf(out, "summary: %zu call%s: %zu pass, %zu fail, %zu inconclusive; %llu frames",
+            a->n_calls, a->n_calls == 1 ? "" : "s", a->pass, a->fail, a->inconclusive,
             (unsigned long long)in->stats->frames);
     bool any = false;
     for (int r = 0; r < CA_SKIP_COUNT; r++) {

@@ -8,9 +8,8 @@
 
 #include "link.h"
 
-int ca_capture_read_file(const char *path, const char *filter, uint64_t *next_frame,
-                         ca_frame_fn fn, void *user, ca_capture_result_t *res, char *err,
-                         size_t err_size)
+int ca_capture_read_file(const char *path, const char *filter, uint64_t *next_frame, ca_frame_fn fn,
+                         void *user, ca_capture_result_t *res, char *err, size_t err_size)
 {
     char errbuf[PCAP_ERRBUF_SIZE] = "";
     struct bpf_program prog;
@@ -18,17 +17,20 @@ int ca_capture_read_file(const char *path, const char *filter, uint64_t *next_fr
     int rc = -1;
     memset(res, 0, sizeof *res);
 
-    pcap_t *pc = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO,
-                                                         errbuf);
+    pcap_t *pc = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
     if (!pc) {
-        snprintf(err, err_size, "%s: %s", strcmp(path, "-") == 0 ? "stdin" : path, errbuf);
+        const char *name = strcmp(path, "-") == 0 ? "stdin" : path;
+        /* libpcap names the file itself in some messages */
+        if (strncmp(errbuf, path, strlen(path)) == 0)
+            snprintf(err, err_size, "%s", errbuf);
+        else
+            snprintf(err, err_size, "%s: %s", name, errbuf);
         return -1;
     }
     int dlt = pcap_datalink(pc);
     if (!ca_link_supported(dlt)) {
         const char *name = pcap_datalink_val_to_name(dlt);
-        snprintf(err, err_size, "%s: unsupported link type %s (%d)", path, name ? name : "?",
-                 dlt);
+        snprintf(err, err_size, "%s: unsupported link type %s (%d)", path, name ? name : "?", dlt);
         goto out;
     }
     if (filter) {

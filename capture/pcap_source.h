@@ -10,21 +10,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef void (*ca_frame_fn)(void *user, int dlt, uint64_t frame, int64_t ts_us,
-                            const uint8_t *data, uint32_t caplen, uint32_t len);
+typedef void (*ca_frame_fn)(void *user, int dlt, uint64_t frame, int64_t ts_us, const uint8_t *data,
+                            uint32_t caplen, uint32_t len);
 
 typedef struct {
-    uint64_t frames;          /* read from this file */
-    uint64_t filtered_out;    /* not matching the BPF filter */
-    bool truncated;           /* the file ends in the middle of a packet */
+    uint64_t frames;       /* read from this file */
+    uint64_t filtered_out; /* not matching the BPF filter */
+    bool truncated;        /* the file ends in the middle of a packet */
     char truncated_why[256];
 } ca_capture_result_t;
 
 /* Read PATH ('-': stdin). Frames are numbered from *NEXT_FRAME on, which is
  * advanced. Returns 0, or -1 with a one-line reason in ERR (unreadable, not a
  * capture, unsupported link type, bad filter, nothing readable at all). */
-int ca_capture_read_file(const char *path, const char *filter, uint64_t *next_frame,
-                         ca_frame_fn fn, void *user, ca_capture_result_t *res, char *err,
-                         size_t err_size);
+int ca_capture_read_file(const char *path, const char *filter, uint64_t *next_frame, ca_frame_fn fn,
+                         void *user, ca_capture_result_t *res, char *err, size_t err_size);
 
 #endif

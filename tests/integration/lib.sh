@@ -87,3 +87,35 @@ assert_call_ok() {
     [ "$(json "$f" .srtp_profile)" = SRTP_AEAD_AES_128_GCM ] || fail "$f: unexpected SRTP profile"
     case "$(json "$f" .cipher_suite)" in TLS_ECDHE_*) ;; *) fail "$f: not an ECDHE suite" ;; esac
 }
+
+# start_capture FILE [FILTER...]: tcpdump on lo into FILE (skips without root).
+# stop_capture: stop it and flush (immediate mode: nothing left in the ring).
+start_capture() {
+    local file=$1; shift
+    [ "$(id -u)" = 0 ] || skip "capturing on lo needs root"
+    command -v tcpdump >/dev/null || skip "tcpdump missing"
+    tcpdump -i lo --immediate-mode -U -n -w "$file" "${@:-udp}" 2>"$T/tcpdump.err" &
+    CAPTURE_PID=$!
+    PIDS+=($CAPTURE_PID)
+    for _ in $(seq 50); do grep -q "listening on" "$T/tcpdump.err" && return; sleep 0.1; done
+    skip "tcpdump cannot capture here: $(cat "$T/tcpdump.err")"
+}
+stop_capture() {
+    sleep 0.3
+    kill -INT "$CAPTURE_PID" 2>/dev/null
+    wait "$CAPTURE_PID" 2>/dev/null
+}
+
+# callstack_call PORT DURATION [caller options]: a direct call; JSON reports
+# in $T/caller.json and $T/callee.json, certificates in $T/{caller,callee}.pem.
+callstack_call() {
+    local port=$1 duration=$2; shift 2
+    bg "$CALLSTACK" answer --listen 127.0.0.1:$port --duration "$duration" --json \
+        --cert-out "$T/callee.pem" --sdp-out "$T/callee.sdp" >"$T/callee.json"
+    local callee=$!
+    wait_listen $port
+    "$CALLSTACK" call --connect 127.0.0.1:$port --duration "$duration" --json \
+        --cert-out "$T/caller.pem" --sdp-out "$T/caller.sdp" "$@" >"$T/caller.json" ||
+        fail "caller exited $?"
+    wait_for $callee 20 || fail "callee exited $?"
+}

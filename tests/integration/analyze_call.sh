@@ -1,0 +1,75 @@
+# callaudit analyze on a capture of a real callstack call: pass, the handshake
+# in order and each message once, both thumbprints and the code equal to the
+# endpoints' own; the same through stdin, with a filter, as JUnit; the SDP
+# checks and --expect-code.
+. "$(dirname "$0")/lib.sh"
+
+start_capture "$T/call.pcap"
+callstack_call $PORT 2
+stop_capture
+
+"$CALLAUDIT" analyze --format json "$T/call.pcap" >"$T/report.json"
+rc=$?
+[ $rc -eq 0 ] || { "$CALLAUDIT" analyze "$T/call.pcap"; fail "exit $rc, wanted 0 (pass)"; }
+r=$T/report.json
+[ "$(json "$r" '.summary.calls')" = 1 ] || fail "calls: $(json "$r" .summary)"
+[ "$(json "$r" '.calls[0].verdict')" = pass ] || fail "verdict"
+code=$(json "$T/caller.json" .security_code)
+[ "$(json "$r" '.calls[0].security_code')" = "$code" ] || fail "code differs from the endpoints'"
+# The caller is the DTLS server (the callee answered a=setup:active).
+[ "$(json "$r" '.calls[0].server.certificate.sha256')" = "$(json "$T/caller.json" .local_thumbprint)" ] ||
+    fail "server thumbprint"
+[ "$(json "$r" '.calls[0].client.certificate.sha256')" = "$(json "$T/callee.json" .local_thumbprint)" ] ||
+    fail "client thumbprint"
+seq=$(json "$r" '[.calls[0].dtls.handshake[] | select(.type != "alert") | .dir + ":" + .type] | join(" ")')
+want="c2s:client_hello s2c:server_hello s2c:certificate s2c:server_key_exchange"
+want+=" s2c:certificate_request s2c:server_hello_done c2s:certificate c2s:client_key_exchange"
+want+=" c2s:certificate_verify c2s:change_cipher_spec c2s:finished s2c:change_cipher_spec s2c:finished"
+[ "$seq" = "$want" ] || fail "handshake: $seq"
+[ "$(json "$r" '.calls[0].dtls.srtp_profile')" = SRTP_AEAD_AES_128_GCM ] || fail "profile"
+[ "$(json "$r" '[.calls[0].media.streams[] | select(.kind == "srtp")] | length')" = 2 ] ||
+    fail "two SRTP streams"
+[ "$(json "$r" '[.calls[0].media.streams[] | select(.kind == "srtcp")] | length')" = 2 ] ||
+    fail "two SRTCP streams"
+[ "$(json "$r" '.calls[0].findings | length')" = 0 ] || fail "findings: $(json "$r" .calls[0].findings)"
+note "analyze: pass, code $code"
+
+# stdin, a BPF filter that keeps everything, JUnit.
+"$CALLAUDIT" analyze --format json - <"$T/call.pcap" >"$T/stdin.json" || fail "stdin: exit $?"
+[ "$(json "$T/stdin.json" '.calls[0].security_code')" = "$code" ] || fail "stdin code"
+"$CALLAUDIT" analyze -f udp --format junit "$T/call.pcap" >"$T/junit.xml" || fail "junit: exit $?"
+grep -q '<testsuites name="callaudit" tests="1" failures="0" skipped="0">' "$T/junit.xml" ||
+    fail "junit: $(cat "$T/junit.xml")"
+# A filter that keeps nothing: no call, exit 1, frame count unchanged.
+"$CALLAUDIT" analyze -f 'tcp port 1' --format json "$T/call.pcap" >"$T/none.json"
+[ $? -eq 1 ] || fail "filtered to nothing must fail (NO_CALL)"
+[ "$(json "$T/none.json" '.findings[0].id')" = NO_CALL ] || fail "NO_CALL"
+[ "$(json "$T/none.json" '.summary.filtered_out')" = "$(json "$r" .summary.frames)" ] ||
+    fail "filtered frames not counted"
+
+# --expect-code: the right code passes, another fails with CODE_MISMATCH.
+"$CALLAUDIT" analyze --expect-code "$(echo "$code" | tr -d ' ')" "$T/call.pcap" >/dev/null ||
+    fail "--expect-code with the right code: exit $?"
+"$CALLAUDIT" analyze --format json --expect-code "00000 00000 00000 00000" "$T/call.pcap" \
+    >"$T/mismatch.json"
+[ $? -eq 1 ] && [ "$(json "$T/mismatch.json" '.calls[0].findings[0].id')" = CODE_MISMATCH ] ||
+    fail "CODE_MISMATCH"
+
+# --sdp with the endpoints' own SDP: the fingerprints and roles match.
+sed -n '/^# local$/,/^# remote$/p' "$T/caller.sdp" | grep -v '^#' >"$T/offer.sdp"
+sed -n '/^# local$/,/^# remote$/p' "$T/callee.sdp" | grep -v '^#' >"$T/answer.sdp"
+"$CALLAUDIT" analyze --format json --sdp "$T/offer.sdp" --sdp "$T/answer.sdp" "$T/call.pcap" \
+    >"$T/sdp.json" || fail "--sdp with the real SDPs: exit $? $(json "$T/sdp.json" .)"
+[ "$(json "$T/sdp.json" '.findings | length')" = 0 ] || fail "SDP unmatched: $(json "$T/sdp.json" .findings)"
+# An SDP whose fingerprint is another certificate's: FINGERPRINT_MISMATCH.
+sed 's/^a=fingerprint:sha-256 ../a=fingerprint:sha-256 00/' "$T/answer.sdp" >"$T/forged.sdp"
+"$CALLAUDIT" analyze --format json --sdp "$T/forged.sdp" "$T/call.pcap" >"$T/forged.json"
+[ $? -eq 1 ] || fail "forged fingerprint must fail"
+[ "$(json "$T/forged.json" '[.calls[0].findings[].id] | index("FINGERPRINT_MISMATCH") != null')" = true ] ||
+    fail "FINGERPRINT_MISMATCH: $(json "$T/forged.json" .calls[0].findings)"
+# The callee said active; claiming passive contradicts the wire.
+sed 's/^a=setup:active/a=setup:passive/' "$T/answer.sdp" >"$T/role.sdp"
+"$CALLAUDIT" analyze --format json --sdp "$T/role.sdp" "$T/call.pcap" >"$T/role.json"
+[ "$(json "$T/role.json" '[.calls[0].findings[].id] | index("SETUP_ROLE_MISMATCH") != null')" = true ] ||
+    fail "SETUP_ROLE_MISMATCH"
+note "stdin, filter, junit, --expect-code, --sdp checked"
