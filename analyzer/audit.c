@@ -41,7 +41,7 @@ __attribute__((format(printf, 5, 6))) static void add_finding(ca_finding_t *list
                     __VA_ARGS__);                                                                  \
     } while (0)
 
-static const char *side_name(ca_dir_t dir)
+static const char *side_name(int dir)
 {
     return dir == CA_C2S ? "client" : "server";
 }
@@ -61,7 +61,7 @@ static void rule_handshake(ca_call_t *call)
     if (s->fatal_alert)
         FIND(call, "HANDSHAKE_ALERT", CA_SEV_FAIL, s->fatal_alert_frame,
              "fatal alert %s (%u) from the %s", ca_dtls_alert_name(s->fatal_alert_description),
-             s->fatal_alert_description, side_name(s->fatal_alert_dir));
+             s->fatal_alert_description, side_name((int)s->fatal_alert_dir));
     else if (s->encrypted_alert_before_complete)
         FIND(call, "HANDSHAKE_ALERT", CA_SEV_FAIL, s->last_frame,
              "an encrypted alert before the handshake completed (unreadable without keys)");

@@ -8,15 +8,15 @@
 
 #include "link.h"
 
+static int read_all(pcap_t *pc, const char *path, const char *filter, uint64_t *next_frame,
+                    ca_frame_fn fn, void *user, ca_capture_result_t *res, char *err,
+                    size_t err_size);
+
 int ca_capture_read_file(const char *path, const char *filter, uint64_t *next_frame, ca_frame_fn fn,
                          void *user, ca_capture_result_t *res, char *err, size_t err_size)
 {
     char errbuf[PCAP_ERRBUF_SIZE] = "";
-    struct bpf_program prog;
-    bool have_prog = false;
-    int rc = -1;
     memset(res, 0, sizeof *res);
-
     pcap_t *pc = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
     if (!pc) {
         const char *name = strcmp(path, "-") == 0 ? "stdin" : path;
@@ -27,6 +27,32 @@ int ca_capture_read_file(const char *path, const char *filter, uint64_t *next_fr
             snprintf(err, err_size, "%s: %s", name, errbuf);
         return -1;
     }
+    return read_all(pc, path, filter, next_frame, fn, user, res, err, err_size);
+}
+
+int ca_capture_read_stream(FILE *fp, const char *name, const char *filter, uint64_t *next_frame,
+                           ca_frame_fn fn, void *user, ca_capture_result_t *res, char *err,
+                           size_t err_size)
+{
+    char errbuf[PCAP_ERRBUF_SIZE] = "";
+    memset(res, 0, sizeof *res);
+    pcap_t *pc = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+    if (!pc) {
+        snprintf(err, err_size, "%s: %s", name, errbuf);
+        fclose(fp); /* libpcap leaves it open on failure; the contract is that FP is consumed */
+        return -1;
+    }
+    return read_all(pc, name, filter, next_frame, fn, user, res, err, err_size);
+}
+
+/* Read every frame of PC, then close it (and the stream under it). */
+static int read_all(pcap_t *pc, const char *path, const char *filter, uint64_t *next_frame,
+                    ca_frame_fn fn, void *user, ca_capture_result_t *res, char *err,
+                    size_t err_size)
+{
+    struct bpf_program prog;
+    bool have_prog = false;
+    int rc = -1;
     int dlt = pcap_datalink(pc);
     if (!ca_link_supported(dlt)) {
         const char *name = pcap_datalink_val_to_name(dlt);

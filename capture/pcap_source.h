@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 typedef void (*ca_frame_fn)(void *user, int dlt, uint64_t frame, int64_t ts_us, const uint8_t *data,
                             uint32_t caplen, uint32_t len);
@@ -25,5 +26,11 @@ typedef struct {
  * capture, unsupported link type, bad filter, nothing readable at all). */
 int ca_capture_read_file(const char *path, const char *filter, uint64_t *next_frame, ca_frame_fn fn,
                          void *user, ca_capture_result_t *res, char *err, size_t err_size);
+
+/* The same over an open stream (e.g. fmemopen in the fuzzer), which is closed in
+ * every case; NAME is for messages. */
+int ca_capture_read_stream(FILE *fp, const char *name, const char *filter, uint64_t *next_frame,
+                           ca_frame_fn fn, void *user, ca_capture_result_t *res, char *err,
+                           size_t err_size);
 
 #endif

@@ -42,5 +42,7 @@ int main(void)
     failed += ca_test_seccode();
     failed += ca_test_sdp();
     failed += ca_test_media();
+    failed += ca_test_decoders();
+    failed += ca_test_dtls();
     return failed == 0 ? 0 : 1;
 }

@@ -13,6 +13,8 @@ int ca_test_cursor(void);
 int ca_test_seccode(void);
 int ca_test_sdp(void);
 int ca_test_media(void);
+int ca_test_decoders(void);
+int ca_test_dtls(void);
 
 /* Read FIXTURES/NAME (CALLAUDIT_FIXTURES, default "fixtures") into a malloc'ed buffer. */
 uint8_t *ca_test_read_fixture(const char *name, size_t *len);
