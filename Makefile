@@ -159,7 +159,7 @@ test: all $(FUZZ_BINS)
 demo: all
 	@tests/demo.sh $(BUILD)
 
-FORMAT_SRC = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find analyzer callstack capture tests -name '*.[ch]')
+FORMAT_SRC = $(shell git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null || find analyzer callstack capture tests -name '*.[ch]')
 format:
 	clang-format -i $(FORMAT_SRC)
 check-format:

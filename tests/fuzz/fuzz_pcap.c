@@ -32,16 +32,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         ca_pipeline_free(p);
         return 0;
     }
-    if (ca_capture_read_stream(fp, "fuzz", NULL, &next, on_frame, p, &res, err, sizeof err) ==
-        0) {
+    if (ca_capture_read_stream(fp, "fuzz", NULL, &next, on_frame, p, &res, err, sizeof err) == 0) {
         ca_audit_opts_t opts = {0};
         ca_audit_t audit;
         opts.capture_truncated = res.truncated;
         if (ca_audit_run(ca_pipeline_flows(p), &opts, &audit) == CA_OK) {
             FILE *null = fopen("/dev/null", "w");
             if (null) {
-                ca_report_input_t in = {&audit, ca_pipeline_stats(p), ca_pipeline_frag_stats(p),
-                                        0};
+                ca_report_input_t in = {&audit, ca_pipeline_stats(p), ca_pipeline_frag_stats(p), 0};
                 ca_report_text(null, &in);
                 (void)ca_report_json(null, &in);
                 ca_report_junit(null, &in);

@@ -147,7 +147,7 @@ static void ipv6_extension_headers(void **state)
     tb_t b = {.len = 0};
     tb_u32(&b, 0x60000000);
     tb_u16(&b, 0); /* payload length, set below */
-    tb_u8(&b, 0); /* hop-by-hop */
+    tb_u8(&b, 0);  /* hop-by-hop */
     tb_u8(&b, 64);
     tb_fill(&b, 0x20, 16);
     tb_fill(&b, 0x21, 16);
@@ -269,7 +269,7 @@ static void stun_binding_and_turn(void **state)
     (void)state;
     tb_t b = {.len = 0};
     tb_u16(&b, 0x0001); /* Binding request */
-    tb_u16(&b, 0); /* message length, set below */
+    tb_u16(&b, 0);      /* message length, set below */
     tb_u32(&b, 0x2112A442);
     tb_fill(&b, 0x11, 12);
     tb_u16(&b, 0x0006); /* USERNAME, padded */
@@ -374,8 +374,8 @@ static void rtp_and_rtcp_headers(void **state)
         c = ca_cursor_make(b.data, n);
         assert_int_not_equal(ca_rtp_decode(&c, &r), CA_OK);
     }
-    uint8_t rtcp[] = {0x80, 200, 0, 6, 1, 2, 3, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                      0,    0,   0, 0, 0, 0, 0, 0};
+    uint8_t rtcp[] = {0x80, 200, 0, 6, 1, 2, 3, 4, 0, 0, 0, 0, 0, 0,
+                      0,    0,   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
     c = ca_cursor_make(rtcp, sizeof rtcp);
     ca_rtcp_t h;
     assert_true(ca_rtp_is_rtcp(&c));

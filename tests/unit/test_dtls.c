@@ -341,8 +341,12 @@ static void reassembly_bounds(void **state)
     ca_dtls_reasm_t r;
     ca_dtls_reasm_init(&r);
     uint8_t body[16] = {0};
-    ca_dtls_hs_t hs = {.msg_type = 11, .length = 16, .message_seq = 0, .fragment_offset = 0,
-                       .fragment_length = 8, .body = ca_cursor_make(body, 8)};
+    ca_dtls_hs_t hs = {.msg_type = 11,
+                       .length = 16,
+                       .message_seq = 0,
+                       .fragment_offset = 0,
+                       .fragment_length = 8,
+                       .body = ca_cursor_make(body, 8)};
     assert_int_equal(ca_dtls_reasm_add(&r, &hs, 1), CA_OK);
     /* the same seq with another length or type contradicts */
     hs.length = 32;
@@ -381,9 +385,28 @@ static void reassembly_bounds(void **state)
 static void records_and_unified_header(void **state)
 {
     (void)state;
-    uint8_t d[] = {/* DTLS 1.2 CCS */ 20, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 1,
-                   /* DTLS 1.3 unified: S=1 L=1 epoch 2, seq 0x0102, len 3 */ 0x2e, 0x01, 0x02,
-                   0x00, 0x03, 9, 9, 9};
+    uint8_t d[] = {/* DTLS 1.2 CCS */ 20,
+                   0xfe,
+                   0xfd,
+                   0,
+                   0,
+                   0,
+                   0,
+                   0,
+                   0,
+                   0,
+                   1,
+                   0,
+                   1,
+                   1,
+                   /* DTLS 1.3 unified: S=1 L=1 epoch 2, seq 0x0102, len 3 */ 0x2e,
+                   0x01,
+                   0x02,
+                   0x00,
+                   0x03,
+                   9,
+                   9,
+                   9};
     ca_cursor_t c = ca_cursor_make(d, sizeof d);
     ca_dtls_record_t rec;
     assert_int_equal(ca_dtls_record_next(&c, &rec), CA_OK);
@@ -445,7 +468,8 @@ static void dtls13_hellos(void **state)
     tb_u16(&dup, 0);
     dup.data[at - 0] = dup.data[at]; /* keep the bytes; fix the length below */
     size_t ext_len = ((size_t)dup.data[2 + 32 + 1 + 1 + 2 + 4 + 1 + 1] << 8 |
-                      dup.data[2 + 32 + 1 + 1 + 2 + 4 + 1 + 1 + 1]) + 4;
+                      dup.data[2 + 32 + 1 + 1 + 2 + 4 + 1 + 1 + 1]) +
+                     4;
     dup.data[2 + 32 + 1 + 1 + 2 + 4 + 1 + 1] = (uint8_t)(ext_len >> 8);
     dup.data[2 + 32 + 1 + 1 + 2 + 4 + 1 + 1 + 1] = (uint8_t)ext_len;
     c = ca_cursor_make(dup.data, dup.len);
