@@ -74,6 +74,17 @@ static void rule_handshake(ca_call_t *call)
              s->violations_dropped);
     if (s->version == CA_DTLS_V13)
         return; /* the rest of a 1.3 handshake is encrypted */
+    /* What the capture did not show cannot be judged either way. */
+    if (ca_dtls_session_gap(s)) {
+        uint64_t missed = s->messages_missed[CA_C2S] + s->messages_missed[CA_S2C];
+        FIND(call, "HANDSHAKE_NOT_SEEN", CA_SEV_INCONCLUSIVE, s->first_frame,
+             "the capture misses part of the handshake (%s%llu message%s never seen): it "
+             "starts late or dropped packets",
+             s->have_client_hello ? "" : "no client_hello; ", (unsigned long long)missed,
+             missed == 1 ? "" : "s");
+        if (!s->complete)
+            return;
+    }
     if (!s->complete) {
         const char *last = s->n_steps ? ca_dtls_step_name(&s->steps[s->n_steps - 1]) : "nothing";
         FIND(call, "HANDSHAKE_INCOMPLETE", CA_SEV_FAIL, s->last_frame,
@@ -144,7 +155,7 @@ static void rule_certificates(ca_call_t *call)
         /* RFC 5763 5: both endpoints MUST present a certificate (the server
          * MUST request one). Without both there is no code to compare. */
         if (!c->present) {
-            if (s->complete && !s->resumed)
+            if (s->complete && !s->resumed && !ca_dtls_session_gap(s))
                 FIND(call, "CERT_MISSING", CA_SEV_FAIL, s->complete_frame,
                      "the %s sent no certificate: no code can be computed", side_name(d));
         } else if (c->chain_len == 0) {
@@ -192,6 +203,8 @@ static void rule_media(ca_call_t *call)
     }
     if (s->version == CA_DTLS_V13)
         return; /* the end of a 1.3 handshake is not visible without keys */
+    if (!s->complete && ca_dtls_session_gap(s))
+        return; /* the handshake may have ended before the capture began */
     /* RFC 5764 4.1 / RFC 8827 6.5: media is protected with keys from the
      * completed handshake; nothing may be sent before it. */
     for (size_t i = 0; i < call->n_streams; i++) {
@@ -259,6 +272,7 @@ static void rule_sdp(ca_call_t *call, const ca_audit_opts_t *opts, bool *sdp_use
         if (!side[d])
             continue;
         sdp_used[which] = true;
+        call->sdp_names[d] = opts->sdp_names[which];
         const ca_sdp_media_t *m = side[d];
         if (!s) {
             if (m->has_crypto)
@@ -439,6 +453,8 @@ ca_err_t ca_audit_run(ca_flow_table_t *flows, const ca_audit_opts_t *opts, ca_au
             ca_call_t *call = &a->calls[a->n_calls++];
             call->id = (unsigned)a->n_calls;
             call->flow = f;
+            if (n)
+                ca_dtls_session_finish(f->sessions[k]);
             call->dtls = n ? f->sessions[k] : NULL;
             call->client = call->dtls && call->dtls->roles_known ? call->dtls->client : f->a;
             call->server = call->dtls && call->dtls->roles_known ? call->dtls->server : f->b;

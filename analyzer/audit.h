@@ -36,7 +36,8 @@ typedef struct {
     ca_endpoint_t client, server;  /* DTLS roles; without DTLS: the flow's endpoints */
     bool have_code;
     char code[CA_SECCODE_TEXT_LEN];
-    bool code_from_sdp; /* DTLS 1.3 without keys: signalled, not verified */
+    bool code_from_sdp;       /* DTLS 1.3 without keys: signalled, not verified */
+    const char *sdp_names[2]; /* the SDP matched to the client and the server, or NULL */
     const ca_stream_t *streams[CA_FLOW_MAX_STREAMS];
     size_t n_streams;
     ca_finding_t findings[CA_CALL_MAX_FINDINGS];

@@ -135,12 +135,24 @@ static int run_analyze(const analyze_opts_t *o, char **files, int n_files)
         aopts.sdp_names[i] = o->sdp_names[i];
     }
     aopts.n_sdps = o->n_sdps;
+    /* SDP seen in clear in the capture is checked the same way as --sdp. */
+    const ca_sdp_t *const *seen;
+    const uint64_t *seen_frames;
+    size_t n_seen = ca_pipeline_sdps(p, &seen, &seen_frames);
+    char seen_names[CA_PIPELINE_MAX_SDP][48];
+    for (size_t i = 0; i < n_seen && aopts.n_sdps < CA_AUDIT_MAX_SDP; i++) {
+        snprintf(seen_names[i], sizeof seen_names[i], "the SDP in frame %llu",
+                 (unsigned long long)seen_frames[i]);
+        aopts.sdps[aopts.n_sdps] = seen[i];
+        aopts.sdp_names[aopts.n_sdps++] = seen_names[i];
+    }
     aopts.truncated_frames = ca_pipeline_stats(p)->truncated_frames;
     if (ca_audit_run(ca_pipeline_flows(p), &aopts, &audit) != CA_OK) {
         fail_usage("out of memory");
         goto out;
     }
-    ca_report_input_t in = {&audit, ca_pipeline_stats(p), ca_pipeline_frag_stats(p), filtered};
+    ca_report_input_t in = {&audit, ca_pipeline_stats(p), ca_pipeline_frag_stats(p), filtered,
+                            n_seen};
     if (o->format == FORMAT_JSON) {
         if (ca_report_json(stdout, &in) != 0) {
             fail_usage("cannot write the JSON report");

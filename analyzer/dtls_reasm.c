@@ -132,6 +132,23 @@ ca_err_t ca_dtls_reasm_add(ca_dtls_reasm_t *r, const ca_dtls_hs_t *hs, uint64_t 
     return CA_OK;
 }
 
+bool ca_dtls_reasm_flush(ca_dtls_reasm_t *r, ca_dtls_message_t *msg)
+{
+    if (ca_dtls_reasm_next(r, msg))
+        return true;
+    ca_dtls_inflight_t *lowest = NULL;
+    for (size_t i = 0; i < CA_DTLS_INFLIGHT; i++) {
+        ca_dtls_inflight_t *m = &r->inflight[i];
+        if (m->used && m->frame != 0 && (!lowest || m->message_seq < lowest->message_seq))
+            lowest = m;
+    }
+    if (!lowest)
+        return false;
+    r->skipped += (uint64_t)(lowest->message_seq - r->next_seq);
+    r->next_seq = lowest->message_seq;
+    return ca_dtls_reasm_next(r, msg);
+}
+
 bool ca_dtls_reasm_next(ca_dtls_reasm_t *r, ca_dtls_message_t *msg)
 {
     free(r->released);

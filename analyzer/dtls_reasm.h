@@ -36,6 +36,7 @@ typedef struct {
     uint64_t retransmitted; /* fragments of messages already released */
     uint64_t conflicting;   /* overlapping fragments whose bytes differ */
     uint64_t dropped;       /* over a bound: too large, too many pieces or messages */
+    uint64_t skipped;       /* message_seq values never seen, passed over by a flush */
     uint8_t *released;      /* owned: the body of the last message handed out */
 } ca_dtls_reasm_t;
 
@@ -57,5 +58,9 @@ CA_MUST_CHECK ca_err_t ca_dtls_reasm_add(ca_dtls_reasm_t *r, const ca_dtls_hs_t 
 
 /* Release the next complete message in sequence order; false if none. */
 bool ca_dtls_reasm_next(ca_dtls_reasm_t *r, ca_dtls_message_t *msg);
+
+/* Release the lowest complete message even though earlier ones never came
+ * (the capture missed them); their count is added to SKIPPED. */
+bool ca_dtls_reasm_flush(ca_dtls_reasm_t *r, ca_dtls_message_t *msg);
 
 #endif

@@ -204,6 +204,8 @@ static bool has_step(const ca_dtls_session_t *s, ca_dir_t dir, uint8_t type)
 /* At completion: a full handshake must have had the messages DTLS-SRTP needs. */
 static void check_mandatory(ca_dtls_session_t *s)
 {
+    if (ca_dtls_session_gap(s))
+        return; /* what is absent may just not be in the capture */
     static const struct {
         ca_dir_t dir;
         uint8_t type;
@@ -334,7 +336,7 @@ static void take_server_hello(ca_dtls_session_t *s, const ca_dtls_message_t *msg
                  h.session_id_len == ch->session_id_len &&
                  memcmp(h.session_id, ch->session_id, h.session_id_len) == 0;
     /* RFC 5764 4.1.1: the server picks one profile the client offered. */
-    if (s->srtp_chosen) {
+    if (s->srtp_chosen && s->have_client_hello) {
         bool offered = false;
         for (size_t i = 0; i < ch->n_srtp_profiles; i++)
             offered |= ch->srtp_profiles[i] == s->srtp_profile;
@@ -380,6 +382,32 @@ static void process_message(ca_dtls_session_t *s, ca_dir_t dir, const ca_dtls_me
     }
 }
 
+/* Messages of DIR still held for a message_seq the capture never showed: once
+ * DIR moves on (ChangeCipherSpec, encrypted records, end of capture) they were
+ * certainly sent, so release them and count the gap. */
+static void flush_direction(ca_dtls_session_t *s, ca_dir_t dir)
+{
+    ca_dtls_message_t msg;
+    uint64_t before = s->reasm[dir].skipped;
+    while (ca_dtls_reasm_flush(&s->reasm[dir], &msg))
+        process_message(s, dir, &msg);
+    s->messages_missed[dir] += s->reasm[dir].skipped - before;
+}
+
+bool ca_dtls_session_gap(const ca_dtls_session_t *s)
+{
+    return s->messages_missed[CA_C2S] > 0 || s->messages_missed[CA_S2C] > 0 || !s->roles_known ||
+           !s->have_client_hello;
+}
+
+void ca_dtls_session_finish(ca_dtls_session_t *s)
+{
+    if (!s->roles_known)
+        return;
+    flush_direction(s, CA_C2S);
+    flush_direction(s, CA_S2C);
+}
+
 /* Handshake records of epoch 0 carry plaintext fragments; later epochs the
  * encrypted Finished (DTLS 1.2). */
 static void handshake_record(ca_dtls_session_t *s, const ca_endpoint_t *src,
@@ -390,6 +418,7 @@ static void handshake_record(ca_dtls_session_t *s, const ca_endpoint_t *src,
         ca_dir_t dir = ca_dtls_session_dir(s, src);
         if (!s->roles_known || s->finished[dir])
             return; /* a retransmitted Finished, or a renegotiation we cannot read */
+        flush_direction(s, dir);
         s->finished[dir] = true;
         s->finished_frame[dir] = frame;
         ca_dtls_step_t *st = add_step(s, frame, dir, CA_STEP_FINISHED, CA_HS_FINISHED);
@@ -448,6 +477,7 @@ static void other_record(ca_dtls_session_t *s, const ca_endpoint_t *src, uint64_
         }
         if (s->ccs[dir])
             return; /* retransmitted with its flight */
+        flush_direction(s, dir);
         s->ccs[dir] = true;
         ca_dtls_step_t *st = add_step(s, frame, dir, CA_STEP_CCS, 0);
         if (st)

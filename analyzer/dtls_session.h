@@ -79,6 +79,8 @@ typedef struct {
     bool complete; /* both Finished seen (DTLS 1.2) */
     uint64_t complete_frame;
 
+    uint64_t messages_missed[2]; /* handshake messages the capture never showed, per sender */
+
     bool fatal_alert;
     uint64_t fatal_alert_frame;
     ca_dir_t fatal_alert_dir;
@@ -109,6 +111,13 @@ void ca_dtls_session_free(ca_dtls_session_t *s);
 /* Feed one datagram that starts with a DTLS record, sent from SRC to DST. */
 ca_dtls_feed_t ca_dtls_session_feed(ca_dtls_session_t *s, const ca_endpoint_t *src,
                                     const ca_endpoint_t *dst, uint64_t frame, ca_cursor_t dgram);
+
+/* The capture is over: release handshake messages still waiting for earlier
+ * ones the capture missed, and count what was missed. */
+void ca_dtls_session_finish(ca_dtls_session_t *s);
+
+/* Whether the capture missed part of this handshake (started late, dropped). */
+bool ca_dtls_session_gap(const ca_dtls_session_t *s);
 
 /* The direction of a packet from SRC relative to the session's roles. */
 ca_dir_t ca_dtls_session_dir(const ca_dtls_session_t *s, const ca_endpoint_t *src);

@@ -36,6 +36,8 @@ static void flow_free(ca_flow_t *f)
 {
     for (size_t i = 0; i < f->n_sessions; i++)
         ca_dtls_session_free(f->sessions[i]);
+    free(f->tcp[0]);
+    free(f->tcp[1]);
     free(f);
 }
 

@@ -15,6 +15,7 @@
 
 #include "addr.h"
 #include "dtls_session.h"
+#include "tcp.h"
 
 #define CA_FLOW_MAX_SESSIONS 4
 #define CA_FLOW_MAX_STREAMS  8
@@ -47,7 +48,19 @@ typedef struct {
     uint64_t streams_dropped; /* packets of SSRCs beyond CA_FLOW_MAX_STREAMS */
     char ice_username[2][65]; /* last STUN USERNAME per sender */
     uint64_t truncated;       /* packets cut by the snaplen */
+    /* TCP only: per sender, the reassembled stream and how it is read */
+    ca_tcp_stream_t *tcp[2];  /* owned; NULL until a stream worth reading appears */
+    uint8_t tcp_mode[2];      /* ca_tcp_mode_t */
+    uint64_t tcp_frames_lost; /* RFC 4571 frames lost to gaps in the capture */
 } ca_flow_t;
+
+typedef enum {
+    CA_TCP_MODE_UNKNOWN = 0,
+    CA_TCP_MODE_RFC4571, /* 16-bit length-prefixed STUN/DTLS/RTP (RFC 4571, RFC 6544) */
+    CA_TCP_MODE_TEXT,    /* a text protocol carrying SDP bodies (Content-Length framed) */
+    CA_TCP_MODE_OTHER,   /* anything else: counted, not buffered */
+    CA_TCP_MODE_LOST,    /* a gap broke the framing */
+} ca_tcp_mode_t;
 
 typedef struct ca_flow_table ca_flow_table_t;
 

@@ -8,6 +8,7 @@
 #include "link.h"
 #include "rtp.h"
 #include "stun.h"
+#include "tcp.h"
 
 /* TURN unwrapping may nest only this deep (TURN over TURN is legal but rare). */
 #define MAX_TURN_DEPTH 2
@@ -17,6 +18,10 @@ struct ca_pipeline {
     ca_flow_table_t *flows;
     ca_ipfrag_t *frags;
     ca_pipeline_stats_t stats;
+    ca_sdp_t *sdps[CA_PIPELINE_MAX_SDP]; /* owned */
+    uint64_t sdp_frames[CA_PIPELINE_MAX_SDP];
+    size_t n_sdps;
+    uint64_t sdps_dropped;
 };
 
 ca_pipeline_t *ca_pipeline_new(void)
@@ -39,6 +44,8 @@ void ca_pipeline_free(ca_pipeline_t *p)
         return;
     ca_flow_table_free(p->flows);
     ca_ipfrag_free(p->frags);
+    for (size_t i = 0; i < p->n_sdps; i++)
+        free(p->sdps[i]);
     free(p);
 }
 
@@ -65,7 +72,10 @@ const char *ca_skip_name(ca_skip_t reason)
         [CA_SKIP_IP_MALFORMED] = "ip_malformed",
         [CA_SKIP_IP_TRUNCATED] = "ip_truncated",
         [CA_SKIP_FRAGMENT_BAD] = "ip_fragment_invalid",
-        [CA_SKIP_NOT_UDP] = "not_udp",
+        [CA_SKIP_NOT_UDP] = "not_udp_or_tcp",
+        [CA_SKIP_TCP_MALFORMED] = "tcp_malformed",
+        [CA_SKIP_TCP_OTHER] = "tcp_other",
+        [CA_SKIP_TCP_GAP] = "tcp_gap",
         [CA_SKIP_UDP_MALFORMED] = "udp_malformed",
         [CA_SKIP_UNKNOWN_PAYLOAD] = "unknown_payload",
         [CA_SKIP_STUN_MALFORMED] = "stun_malformed",
@@ -176,7 +186,8 @@ static void on_media(ca_pipeline_t *p, ca_flow_t *f, uint8_t from, uint64_t fram
 }
 
 static void demux(ca_pipeline_t *p, const ca_endpoint_t *src, const ca_endpoint_t *dst,
-                  uint16_t channel, uint64_t frame, int64_t ts_us, ca_cursor_t c, int depth);
+                  uint8_t transport, uint16_t channel, uint64_t frame, int64_t ts_us, ca_cursor_t c,
+                  int depth);
 
 /* TURN (RFC 8656): media relayed in Send/Data indications or ChannelData is
  * analysed as an inner flow: between the client and the peer for indications,
@@ -203,15 +214,16 @@ static void on_stun(ca_pipeline_t *p, ca_flow_t *f, uint8_t from, const ca_endpo
         (msg.method == CA_STUN_METHOD_SEND || msg.method == CA_STUN_METHOD_DATA) &&
         depth < MAX_TURN_DEPTH) {
         if (msg.method == CA_STUN_METHOD_SEND)
-            demux(p, src, &msg.peer, 0, frame, ts_us, msg.data, depth + 1);
+            demux(p, src, &msg.peer, CA_IPPROTO_UDP, 0, frame, ts_us, msg.data, depth + 1);
         else
-            demux(p, &msg.peer, dst, 0, frame, ts_us, msg.data, depth + 1);
+            demux(p, &msg.peer, dst, CA_IPPROTO_UDP, 0, frame, ts_us, msg.data, depth + 1);
     }
 }
 
 /* RFC 7983 7: the first byte of a datagram tells what it carries. */
 static void demux(ca_pipeline_t *p, const ca_endpoint_t *src, const ca_endpoint_t *dst,
-                  uint16_t channel, uint64_t frame, int64_t ts_us, ca_cursor_t c, int depth)
+                  uint8_t transport, uint16_t channel, uint64_t frame, int64_t ts_us, ca_cursor_t c,
+                  int depth)
 {
     uint8_t first;
     if (ca_cursor_peek_u8(&c, &first) != CA_OK) {
@@ -225,11 +237,11 @@ static void demux(ca_pipeline_t *p, const ca_endpoint_t *src, const ca_endpoint_
             skip(p, CA_SKIP_STUN_MALFORMED);
             return;
         }
-        demux(p, src, dst, ch, frame, ts_us, inner, depth + 1);
+        demux(p, src, dst, transport, ch, frame, ts_us, inner, depth + 1);
         return;
     }
     uint8_t from;
-    ca_flow_t *f = ca_flow_lookup(p->flows, src, dst, CA_IPPROTO_UDP, channel, &from);
+    ca_flow_t *f = ca_flow_lookup(p->flows, src, dst, transport, channel, &from);
     if (!f) {
         skip(p, CA_SKIP_TABLE_FULL);
         return;
@@ -246,6 +258,176 @@ static void demux(ca_pipeline_t *p, const ca_endpoint_t *src, const ca_endpoint_
         f->other++;
         skip(p, CA_SKIP_UNKNOWN_PAYLOAD);
     }
+}
+
+/* RFC 4571 2: each frame is a 16-bit length and that many bytes. */
+static void read_rfc4571(ca_pipeline_t *p, ca_flow_t *f, uint8_t from, const ca_endpoint_t *src,
+                         const ca_endpoint_t *dst, uint64_t frame, int64_t ts_us)
+{
+    ca_tcp_stream_t *s = f->tcp[from];
+    for (;;) {
+        ca_cursor_t c = ca_cursor_make(s->buf, s->len), body;
+        uint16_t len;
+        if (ca_cursor_u16(&c, &len) != CA_OK || ca_cursor_sub(&c, len, &body) != CA_OK)
+            return; /* wait for the rest */
+        if (len > 0)
+            demux(p, src, dst, CA_IPPROTO_TCP, 0, frame, ts_us, body, 0);
+        ca_tcp_stream_consume(s, 2u + len);
+    }
+}
+
+static bool ascii_prefix_ci(const uint8_t *p, size_t n, const char *word)
+{
+    size_t w = strlen(word);
+    if (n < w)
+        return false;
+    for (size_t i = 0; i < w; i++) {
+        uint8_t a = p[i], b = (uint8_t)word[i];
+        if ((a | 0x20) != (b | 0x20))
+            return false;
+    }
+    return true;
+}
+
+/* The value of a Content-Length header (or SIP's compact "l:") in HDR. */
+static bool content_length(const uint8_t *hdr, size_t n, size_t *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && hdr[i - 1] != '\n')
+            continue;
+        size_t skip = ascii_prefix_ci(hdr + i, n - i, "content-length:") ? 15
+                      : ascii_prefix_ci(hdr + i, n - i, "l:")            ? 2
+                                                                         : 0;
+        if (!skip)
+            continue;
+        size_t j = i + skip, v = 0, digits = 0;
+        while (j < n && hdr[j] == ' ')
+            j++;
+        for (; j < n && hdr[j] >= '0' && hdr[j] <= '9' && digits < 7; j++, digits++)
+            v = v * 10 + (size_t)(hdr[j] - '0');
+        if (digits == 0)
+            return false;
+        *out = v;
+        return true;
+    }
+    return false;
+}
+
+/* Signaling in clear: messages of headers, a blank line and a body of
+ * Content-Length bytes (SIP, callstack's own, HTTP). SDP bodies are kept. */
+static void read_text(ca_pipeline_t *p, ca_flow_t *f, uint8_t from, uint64_t frame)
+{
+    ca_tcp_stream_t *s = f->tcp[from];
+    for (;;) {
+        const uint8_t *end = NULL;
+        for (size_t i = 0; i + 4 <= s->len && !end; i++)
+            if (memcmp(s->buf + i, "\r\n\r\n", 4) == 0)
+                end = s->buf + i;
+        if (!end) {
+            if (s->len == sizeof s->buf)
+                ca_tcp_stream_consume(s, s->len); /* no message fits: start over */
+            return;
+        }
+        size_t hdr_len = (size_t)(end - s->buf), body_len = 0;
+        bool has_body = content_length(s->buf, hdr_len, &body_len);
+        size_t total = hdr_len + 4 + (has_body ? body_len : 0);
+        if (total > sizeof s->buf) {
+            ca_tcp_stream_consume(s, hdr_len + 4);
+            continue;
+        }
+        if (s->len < total)
+            return;
+        const uint8_t *body = end + 4;
+        if (has_body && body_len >= 3 && memcmp(body, "v=0", 3) == 0) {
+            ca_sdp_t *sdp = calloc(1, sizeof *sdp);
+            if (sdp && p->n_sdps < CA_PIPELINE_MAX_SDP &&
+                ca_sdp_parse(body, body_len, sdp) == CA_OK) {
+                p->sdp_frames[p->n_sdps] = frame;
+                p->sdps[p->n_sdps++] = sdp;
+            } else {
+                p->sdps_dropped++;
+                free(sdp);
+            }
+        }
+        ca_tcp_stream_consume(s, total);
+    }
+}
+
+/* How to read a TCP stream, judged from its first payload bytes. */
+static ca_tcp_mode_t tcp_mode_of(ca_cursor_t payload)
+{
+    uint16_t len;
+    uint8_t first;
+    ca_cursor_t c = payload;
+    if (ca_cursor_u16(&c, &len) == CA_OK && len > 0 && ca_cursor_peek_u8(&c, &first) == CA_OK &&
+        (first <= 3 || ca_dtls_first_byte(first) || (first >= 128 && first <= 191)))
+        return CA_TCP_MODE_RFC4571;
+    size_t n = ca_cursor_left(&payload);
+    const uint8_t *bytes;
+    if (ca_cursor_bytes(&payload, n, &bytes) != CA_OK)
+        return CA_TCP_MODE_OTHER;
+    for (size_t i = 0; i + 3 <= n; i++)
+        if (memcmp(bytes + i, "v=0", 3) == 0 || ascii_prefix_ci(bytes + i, n - i, "content-length"))
+            return CA_TCP_MODE_TEXT;
+    return CA_TCP_MODE_OTHER;
+}
+
+static void on_tcp(ca_pipeline_t *p, const ca_ip_t *ip, ca_cursor_t c, uint64_t frame,
+                   int64_t ts_us)
+{
+    ca_tcp_t seg;
+    if (ca_tcp_decode(&c, &seg) != CA_OK) {
+        skip(p, CA_SKIP_TCP_MALFORMED);
+        return;
+    }
+    ca_endpoint_t src = {ip->src, seg.sport}, dst = {ip->dst, seg.dport};
+    uint8_t from;
+    ca_flow_t *f = ca_flow_lookup(p->flows, &src, &dst, CA_IPPROTO_TCP, 0, &from);
+    if (!f) {
+        skip(p, CA_SKIP_TABLE_FULL);
+        return;
+    }
+    if (f->tcp_mode[from] == CA_TCP_MODE_UNKNOWN && ca_cursor_left(&seg.payload) > 0) {
+        f->tcp_mode[from] = (uint8_t)tcp_mode_of(seg.payload);
+        if (f->tcp_mode[from] != CA_TCP_MODE_OTHER) {
+            f->tcp[from] = calloc(1, sizeof *f->tcp[from]);
+            if (!f->tcp[from]) {
+                f->tcp_mode[from] = CA_TCP_MODE_OTHER;
+                skip(p, CA_SKIP_TABLE_FULL);
+            }
+        }
+    }
+    ca_tcp_stream_t *s = f->tcp[from];
+    if (!s) {
+        if (ca_cursor_left(&seg.payload) > 0)
+            skip(p, CA_SKIP_TCP_OTHER);
+        return; /* handshake segments, or a stream nobody reads */
+    }
+    if (f->tcp_mode[from] == CA_TCP_MODE_LOST) {
+        skip(p, CA_SKIP_TCP_GAP);
+        return;
+    }
+    bool appended = ca_tcp_stream_add(s, &seg);
+    if (f->tcp_mode[from] == CA_TCP_MODE_RFC4571 && s->gap) {
+        /* Without the missing bytes the next length prefix cannot be found. */
+        f->tcp_mode[from] = CA_TCP_MODE_LOST;
+        skip(p, CA_SKIP_TCP_GAP);
+        return;
+    }
+    if (!appended)
+        return;
+    if (f->tcp_mode[from] == CA_TCP_MODE_RFC4571)
+        read_rfc4571(p, f, from, &src, &dst, frame, ts_us);
+    else
+        read_text(p, f, from, frame);
+}
+
+size_t ca_pipeline_sdps(const ca_pipeline_t *p, const ca_sdp_t *const **sdps,
+                        const uint64_t **frames)
+{
+    *sdps = (const ca_sdp_t *const *)p->sdps;
+    *frames = p->sdp_frames;
+    return p->n_sdps;
 }
 
 void ca_pipeline_frame(ca_pipeline_t *p, int dlt, uint64_t frame_no, int64_t ts_us,
@@ -287,6 +469,10 @@ void ca_pipeline_frame(ca_pipeline_t *p, int dlt, uint64_t frame_no, int64_t ts_
         if (!done)
             return; /* held; counted by the reassembler if it never completes */
     }
+    if (ip.proto == CA_IPPROTO_TCP) {
+        on_tcp(p, &ip, ip.payload, frame_no, ts_us);
+        return;
+    }
     if (ip.proto != CA_IPPROTO_UDP) {
         skip(p, CA_SKIP_NOT_UDP);
         return;
@@ -296,5 +482,5 @@ void ca_pipeline_frame(ca_pipeline_t *p, int dlt, uint64_t frame_no, int64_t ts_
         return;
     }
     ca_endpoint_t src = {ip.src, udp.sport}, dst = {ip.dst, udp.dport};
-    demux(p, &src, &dst, 0, frame_no, ts_us, udp.payload, 0);
+    demux(p, &src, &dst, CA_IPPROTO_UDP, 0, frame_no, ts_us, udp.payload, 0);
 }

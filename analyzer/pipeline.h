@@ -11,6 +11,7 @@
 
 #include "flow.h"
 #include "ipfrag.h"
+#include "sdp.h"
 
 /* Why a frame, or part of it, could not be decoded. */
 typedef enum {
@@ -19,7 +20,10 @@ typedef enum {
     CA_SKIP_IP_MALFORMED,
     CA_SKIP_IP_TRUNCATED, /* cut by the snaplen */
     CA_SKIP_FRAGMENT_BAD, /* overlapping, oversized or odd fragments */
-    CA_SKIP_NOT_UDP,      /* ICMP, TCP (not yet), ... */
+    CA_SKIP_NOT_UDP,      /* neither UDP nor TCP: ICMP, ESP, ... */
+    CA_SKIP_TCP_MALFORMED,
+    CA_SKIP_TCP_OTHER, /* TCP payload that is neither RFC 4571 media nor SDP signaling */
+    CA_SKIP_TCP_GAP,   /* TCP bytes missing from the capture: framing lost */
     CA_SKIP_UDP_MALFORMED,
     CA_SKIP_UNKNOWN_PAYLOAD, /* not STUN, TURN, DTLS, RTP or RTCP by RFC 7983 */
     CA_SKIP_STUN_MALFORMED,
@@ -49,5 +53,10 @@ const ca_pipeline_stats_t *ca_pipeline_stats(const ca_pipeline_t *p);
 ca_flow_table_t *ca_pipeline_flows(ca_pipeline_t *p);
 const ca_ipfrag_stats_t *ca_pipeline_frag_stats(const ca_pipeline_t *p);
 const char *ca_skip_name(ca_skip_t reason);
+
+#define CA_PIPELINE_MAX_SDP 16
+/* SDP bodies seen in clear in signaling streams, with the frame that completed each. */
+size_t ca_pipeline_sdps(const ca_pipeline_t *p, const ca_sdp_t *const **sdps,
+                        const uint64_t **frames);
 
 #endif

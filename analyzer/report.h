@@ -15,6 +15,7 @@ typedef struct {
     const ca_pipeline_stats_t *stats;
     const ca_ipfrag_stats_t *frags;
     uint64_t filtered_out; /* frames the BPF filter skipped */
+    size_t sdp_in_capture; /* SDP bodies found in clear in the capture */
 } ca_report_input_t;
 
 void ca_report_text(FILE *out, const ca_report_input_t *in);

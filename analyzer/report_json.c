@@ -82,7 +82,8 @@ static json_t *dtls_json(const ca_dtls_session_t *s)
 static json_t *call_json(const ca_call_t *call)
 {
     json_t *o =
-        json_pack("{s:i,s:s}", "id", (int)call->id, "verdict", ca_verdict_name(call->verdict));
+        json_pack("{s:i,s:s,s:s}", "id", (int)call->id, "verdict", ca_verdict_name(call->verdict),
+                  "transport", call->flow->transport == 6 ? "tcp" : "udp");
     json_object_set_new(o, "client", endpoint_json(call, CA_C2S));
     json_object_set_new(o, "server", endpoint_json(call, CA_S2C));
     json_object_set_new(o, "dtls", call->dtls ? dtls_json(call->dtls) : json_null());
@@ -116,6 +117,9 @@ static json_t *call_json(const ca_call_t *call)
                                         f->frame ? json_integer((json_int_t)f->frame) : json_null(),
                                         "message", f->message));
     }
+    json_object_set_new(
+        o, "sdp",
+        json_pack("{s:s?,s:s?}", "client", call->sdp_names[0], "server", call->sdp_names[1]));
     json_object_set_new(o, "findings", findings);
     return o;
 }
@@ -145,6 +149,7 @@ int ca_report_json(FILE *out, const ca_report_input_t *in)
         "undecoded", undecoded, "ip_fragments", "reassembled", (json_int_t)in->frags->completed,
         "timed_out", (json_int_t)in->frags->timed_out, "overlapping",
         (json_int_t)in->frags->overlaps, "evicted", (json_int_t)in->frags->evicted);
+    json_object_set_new(summary, "sdp_in_capture", json_integer((json_int_t)in->sdp_in_capture));
     json_t *root =
         json_pack("{s:o,s:o,s:o}", "calls", calls, "findings", findings, "summary", summary);
     if (!root)

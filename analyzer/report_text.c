@@ -24,7 +24,9 @@ static void print_call(FILE *out, const ca_call_t *call)
     const char *verdict = call->verdict == CA_VERDICT_PASS   ? "PASS"
                           : call->verdict == CA_VERDICT_FAIL ? "FAIL"
                                                              : "INCONCLUSIVE";
-    fprintf(out, "call %u: %s\n", call->id, verdict);
+    fprintf(out, "call %u: %s (%s%s)\n", call->id, verdict,
+            call->flow->transport == 6 ? "TCP, RFC 4571 framing" : "UDP",
+            call->flow->channel ? ", relayed by TURN" : "");
     print_endpoint(out, "client", call, CA_C2S);
     print_endpoint(out, "server", call, CA_S2C);
     if (call->have_code)

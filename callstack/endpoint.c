@@ -291,6 +291,7 @@ int cs_endpoint_run(const cs_options_t *opt, bool caller)
                            .mtu = opt->mtu,
                            .keylog_path = opt->keylog_path,
                            .srtp_profiles = opt->srtp_profile,
+                           .ice_tcp = opt->ice_tcp,
                            .fault = opt->fault};
     cs_leg_events_t events = {on_ready, on_rtp, on_rtcp, on_failed, on_closed};
     ep.leg = cs_leg_new(&cfg, &events, &ep, err, sizeof err);

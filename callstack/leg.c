@@ -133,8 +133,8 @@ cs_leg_t *cs_leg_new(const cs_leg_config_t *cfg, const cs_leg_events_t *events, 
         snprintf(err, err_size, "%s: cannot create an ICE agent", cfg->name);
         goto fail;
     }
-    g_object_set(leg->agent, "controlling-mode", cfg->controlling, "upnp", FALSE, "ice-tcp", FALSE,
-                 NULL);
+    g_object_set(leg->agent, "controlling-mode", cfg->controlling, "upnp", FALSE, "ice-tcp",
+                 cfg->ice_tcp, "ice-udp", !cfg->ice_tcp, NULL);
     /* libnice skips loopback when it enumerates interfaces; naming the address
      * also keeps the candidate set to the one interface that reaches the peer. */
     nice_address_init(&addr);
@@ -273,8 +273,15 @@ int cs_leg_set_remote(cs_leg_t *leg, const ca_sdp_media_t *remote, bool dtls_cli
                                                        remote->ice_ufrag, remote->ice_pwd);
     int added = nice_agent_set_remote_candidates(leg->agent, leg->stream_id, 1, list);
     g_slist_free_full(list, (GDestroyNotify)nice_candidate_free);
-    if (!creds || added <= 0) {
+    if (!creds || added < 0) {
         snprintf(err, err_size, "%s: libnice refused the peer's ICE parameters", leg->name);
+        return -1;
+    }
+    if (added == 0) {
+        snprintf(err, err_size,
+                 "%s: no candidate of the peer uses a transport this side gathered (%s): "
+                 "--ice-tcp on one side only?",
+                 leg->name, leg->cfg.ice_tcp ? "TCP" : "UDP");
         return -1;
     }
     return 0;

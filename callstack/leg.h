@@ -47,6 +47,7 @@ typedef struct {
     unsigned mtu;              /* path MTU for DTLS records; 0: 1200 */
     const char *keylog_path;   /* NULL: none */
     const char *srtp_profiles; /* OpenSSL use_srtp list; NULL: AEAD-GCM then AES-CM-SHA1-80 */
+    bool ice_tcp;              /* ICE over TCP only (RFC 6544, RFC 4571 framing) */
     cs_fault_t fault;
 } cs_leg_config_t;
 

@@ -29,6 +29,7 @@ static const char usage_text[] =
     "                    offer or accept only this SRTP profile (interop and tests)\n"
     "  --tone HZ         frequency of the test tone sent and expected (default 440)\n"
     "  --mitm            relay: act as a man in the middle (attack demonstration)\n"
+    "  --ice-tcp         ICE over TCP only (RFC 6544; media framed by RFC 4571)\n"
     "  --fault wrong-fingerprint|silent-dtls\n"
     "                    test only: advertise a wrong fingerprint / never answer DTLS\n";
 
@@ -50,6 +51,7 @@ enum {
     OPT_TONE,
     OPT_SRTP_PROFILE,
     OPT_MITM,
+    OPT_ICE_TCP,
     OPT_FAULT,
     OPT_HELP,
 };
@@ -72,6 +74,7 @@ static const struct option long_options[] = {
     {"tone", required_argument, NULL, OPT_TONE},
     {"srtp-profile", required_argument, NULL, OPT_SRTP_PROFILE},
     {"mitm", no_argument, NULL, OPT_MITM},
+    {"ice-tcp", no_argument, NULL, OPT_ICE_TCP},
     {"fault", required_argument, NULL, OPT_FAULT},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
@@ -169,6 +172,9 @@ static int parse_options(int argc, char **argv, cs_options_t *opt)
             break;
         case OPT_MITM:
             opt->mitm = true;
+            break;
+        case OPT_ICE_TCP:
+            opt->ice_tcp = true;
             break;
         case OPT_FAULT:
             if (strcmp(optarg, "wrong-fingerprint") == 0)

@@ -21,6 +21,7 @@ typedef struct {
     const char *cert_out; /* write the certificate used, PEM */
     bool json;
     bool mitm;
+    bool ice_tcp; /* ICE-TCP only */
     unsigned mtu;
     const char *srtp_profile; /* offer only this SRTP profile */
     double tone_hz;

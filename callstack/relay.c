@@ -206,7 +206,8 @@ static int run_mitm(const cs_options_t *opt, int fd_a, int fd_b, const ca_sdp_me
                              .bind_addr = addr_a,
                              .mtu = opt->mtu,
                              .keylog_path = opt->keylog_path,
-                             .srtp_profiles = opt->srtp_profile};
+                             .srtp_profiles = opt->srtp_profile,
+                             .ice_tcp = opt->ice_tcp};
     cs_leg_config_t cfg_b = cfg_a;
     cfg_b.name = "relay leg B (callee side)";
     cfg_b.controlling = true;

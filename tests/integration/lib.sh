@@ -94,10 +94,14 @@ start_capture() {
     local file=$1; shift
     [ "$(id -u)" = 0 ] || skip "capturing on lo needs root"
     command -v tcpdump >/dev/null || skip "tcpdump missing"
-    tcpdump -i lo --immediate-mode -U -n -w "$file" "${@:-udp}" 2>"$T/tcpdump.err" &
+    tcpdump -i lo -B 16384 --immediate-mode -U -n -w "$file" "${@:-udp}" 2>"$T/tcpdump.err" &
     CAPTURE_PID=$!
     PIDS+=($CAPTURE_PID)
-    for _ in $(seq 50); do grep -q "listening on" "$T/tcpdump.err" && return; sleep 0.1; done
+    for _ in $(seq 50); do
+        # "listening" is printed before the socket is bound everywhere: give it a moment
+        grep -q "listening on" "$T/tcpdump.err" && { sleep 0.3; return; }
+        sleep 0.1
+    done
     skip "tcpdump cannot capture here: $(cat "$T/tcpdump.err")"
 }
 stop_capture() {
@@ -108,10 +112,12 @@ stop_capture() {
 
 # callstack_call PORT DURATION [caller options]: a direct call; JSON reports
 # in $T/caller.json and $T/callee.json, certificates in $T/{caller,callee}.pem.
+# $CALLEE_OPTS (words) go to the callee.
 callstack_call() {
     local port=$1 duration=$2; shift 2
+    # shellcheck disable=SC2086
     bg "$CALLSTACK" answer --listen 127.0.0.1:$port --duration "$duration" --json \
-        --cert-out "$T/callee.pem" --sdp-out "$T/callee.sdp" >"$T/callee.json"
+        --cert-out "$T/callee.pem" --sdp-out "$T/callee.sdp" ${CALLEE_OPTS:-} >"$T/callee.json"
     local callee=$!
     wait_listen $port
     "$CALLSTACK" call --connect 127.0.0.1:$port --duration "$duration" --json \

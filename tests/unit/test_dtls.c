@@ -304,6 +304,33 @@ static void hello_verify_and_new_session(void **state)
     ca_dtls_session_free(g.s);
 }
 
+/* The capture starts after the ClientHello: the client's later messages wait
+ * for it, are released when the client moves on (CCS), and the gap is counted. */
+static void capture_starts_late(void **state)
+{
+    (void)state;
+    feed_t f = {ca_dtls_session_new(), 0};
+    tb_t body, empty = {.len = 0};
+    tb_t sder = cert_der("vectors/callee.pem"), cder = cert_der("vectors/caller.pem");
+    server_hello_body(&body, 0x0007, 0xC02B);
+    send_msg(&f, false, CA_HS_SERVER_HELLO, 0, &body);
+    certificate_body(&body, &sder);
+    send_msg(&f, false, CA_HS_CERTIFICATE, 1, &body);
+    send_msg(&f, false, CA_HS_SERVER_HELLO_DONE, 2, &empty);
+    certificate_body(&body, &cder);
+    send_msg(&f, true, CA_HS_CERTIFICATE, 1, &body);
+    assert_false(f.s->cert[CA_C2S].present); /* held: seq 0 not seen */
+    send_msg(&f, true, CA_HS_CLIENT_KEY_EXCHANGE, 2, &empty);
+    send_ccs_finished(&f, true);
+    send_ccs_finished(&f, false);
+    assert_true(f.s->complete);
+    assert_true(f.s->cert[CA_C2S].parsed);
+    assert_int_equal(f.s->messages_missed[CA_C2S], 1);
+    assert_true(ca_dtls_session_gap(f.s));
+    assert_int_equal(f.s->n_violations, 0); /* absences are not blamed on the endpoints */
+    ca_dtls_session_free(f.s);
+}
+
 /* Fragments in reverse order, overlapping, duplicated: one message, right bytes. */
 static void reassembly_any_order(void **state)
 {
@@ -509,6 +536,7 @@ int ca_test_dtls(void)
         cmocka_unit_test(out_of_order_messages),
         cmocka_unit_test(alerts_and_no_use_srtp),
         cmocka_unit_test(hello_verify_and_new_session),
+        cmocka_unit_test(capture_starts_late),
         cmocka_unit_test(reassembly_any_order),
         cmocka_unit_test(reassembly_bounds),
         cmocka_unit_test(records_and_unified_header),
