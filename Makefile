@@ -18,8 +18,8 @@ FUZZ_QUICK_SECONDS ?= 10
 PKG_MODULES := openssl libsrtp2 nice glib-2.0 jansson libpcap cmocka
 DEB_PACKAGES := build-essential pkg-config libssl-dev libsrtp2-dev libnice-dev libglib2.0-dev \
 	libjansson-dev libpcap-dev libcmocka-dev clang llvm libclang-rt-14-dev clang-format \
-	tcpdump tshark iproute2 openssl jq socat xxd
-DEB_TOOLS := pkg-config clang clang-format tcpdump tshark ip ss openssl jq socat xxd
+	tcpdump tshark iproute2 openssl jq socat xxd tcpreplay
+DEB_TOOLS := pkg-config clang clang-format tcpdump tshark ip ss openssl jq socat xxd tcprewrite
 
 # V=1 shows the full commands
 Q := $(if $(V),,@)
@@ -43,6 +43,7 @@ CALLSTACK_SRC := callstack/cert.c callstack/endpoint.c callstack/leg.c callstack
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 # callstack pieces the unit tests exercise directly
 UNIT_EXTRA_SRC := callstack/media.c
+INTEGRATION_TESTS := $(filter-out tests/integration/lib.sh,$(wildcard tests/integration/*.sh))
 FUZZERS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 
 .PHONY: all deps test demo fuzz clean format check-format unit integration
@@ -87,7 +88,8 @@ $(1)/obj/%.o: %.c $(BUILD)/config.mk
 	$$(Q)$$(CC) $$(CPPFLAGS) $$(CFLAGS_ALL) $(2) $$(CFLAGS) -MMD -MP -c $$< -o $$@
 
 $(1)/libcallaudit.a: $(LIB_SRC:%.c=$(1)/obj/%.o)
-	$$(AR) rcs $$@ $$^
+	@echo "  AR      $$@"
+	$$(Q)$$(AR) rcs $$@ $$^
 
 $(1)/callaudit: $(CALLAUDIT_SRC:%.c=$(1)/obj/%.o) $(1)/libcallaudit.a
 	$$(CC) $(2) $$(LDFLAGS) -o $$@ $$^ $$(LIBS_CALLAUDIT)
@@ -145,9 +147,9 @@ unit: $(BUILD)/unit_tests $(BUILD)/asan/unit_tests
 
 integration: all $(BUILD)/asan/callaudit $(BUILD)/asan/callstack $(BUILD)/integration_driver
 	@echo "== integration tests (release build)"
-	BIN=$(CURDIR)/$(BUILD) $(BUILD)/integration_driver tests/integration/*.sh
+	BIN=$(CURDIR)/$(BUILD) $(BUILD)/integration_driver $(INTEGRATION_TESTS)
 	@echo "== integration tests (ASan+UBSan build)"
-	BIN=$(CURDIR)/$(BUILD)/asan $(SAN_ENV) $(BUILD)/integration_driver tests/integration/*.sh
+	BIN=$(CURDIR)/$(BUILD)/asan $(SAN_ENV) $(BUILD)/integration_driver $(INTEGRATION_TESTS)
 
 test: all $(FUZZ_BINS)
 	@echo "== fuzzers, $(FUZZ_QUICK_SECONDS) s each"

@@ -46,10 +46,39 @@ static const char *side_name(int dir)
     return dir == CA_C2S ? "client" : "server";
 }
 
-const char *ca_call_stream_dir(const ca_call_t *call, const ca_stream_t *s)
+const char *ca_call_stream_dir(const ca_call_t *call, size_t i)
 {
-    const ca_endpoint_t *sender = s->from == 0 ? &call->flow->a : &call->flow->b;
-    return ca_endpoint_equal(sender, &call->client) ? "c2s" : "s2c";
+    return call->stream_dirs[i] == CA_C2S ? "c2s" : "s2c";
+}
+
+/* The ICE ufrag of the flow's endpoint SIDE (0: a, 1: b), from the STUN
+ * USERNAME "RFRAG:LFRAG" of the checks it sent (LFRAG) or received (RFRAG),
+ * RFC 8445 7.2.2. Empty when no check was seen. */
+static void flow_ufrag(const ca_flow_t *f, uint8_t side, char *out, size_t size)
+{
+    const char *sent = f->ice_username[side], *got = f->ice_username[side ^ 1];
+    const char *colon = strchr(sent, ':');
+    out[0] = '\0';
+    if (colon) {
+        snprintf(out, size, "%s", colon + 1);
+        return;
+    }
+    colon = strchr(got, ':');
+    if (colon && (size_t)(colon - got) < size) {
+        memcpy(out, got, (size_t)(colon - got));
+        out[colon - got] = '\0';
+    }
+}
+
+static void add_stream(ca_call_t *call, const ca_stream_t *s, ca_dir_t dir, bool paired)
+{
+    if (call->n_streams == CA_CALL_MAX_STREAMS) {
+        call->streams_dropped++;
+        return;
+    }
+    call->stream_dirs[call->n_streams] = dir;
+    call->stream_paired[call->n_streams] = paired;
+    call->streams[call->n_streams++] = s;
 }
 
 /* --- rules on the handshake ------------------------------------------------------- */
@@ -209,7 +238,17 @@ static void rule_media(ca_call_t *call)
      * completed handshake; nothing may be sent before it. */
     for (size_t i = 0; i < call->n_streams; i++) {
         const ca_stream_t *st = call->streams[i];
-        if (st->rtcp || st->before_handshake == 0)
+        if (st->rtcp)
+            continue;
+        if (call->stream_paired[i]) {
+            /* counted on its own 5-tuple, which had no handshake: compare frames */
+            if (!s->complete || st->first_frame < s->complete_frame)
+                FIND(call, "MEDIA_BEFORE_HANDSHAKE", CA_SEV_FAIL, st->first_frame,
+                     "RTP of SSRC 0x%08x (on another candidate pair) before the handshake %s",
+                     st->ssrc, s->complete ? "completed" : "(it never completes)");
+            continue;
+        }
+        if (st->before_handshake == 0)
             continue;
         FIND(call, "MEDIA_BEFORE_HANDSHAKE", CA_SEV_FAIL, st->first_before_frame,
              "%llu RTP packets of SSRC 0x%08x before the handshake %s",
@@ -424,9 +463,59 @@ static void attach_streams(ca_call_t *call, const ca_flow_t *f, size_t session_i
         /* Media before the first handshake belongs to it (MEDIA_BEFORE_HANDSHAKE). */
         bool mine = session_index == 0 ? s->first_frame < end
                                        : s->first_frame >= start && s->first_frame < end;
-        if (mine)
-            call->streams[call->n_streams++] = s;
+        if (mine) {
+            const ca_endpoint_t *sender = s->from == 0 ? &f->a : &f->b;
+            add_stream(call, s, ca_endpoint_equal(sender, &call->client) ? CA_C2S : CA_S2C, false);
+        }
     }
+}
+
+/* RFC 8445 7.2.2: the connectivity checks of one ICE session carry the same
+ * pair of ufrags on every candidate pair. Media that moved to another pair
+ * (a new 5-tuple) after the handshake belongs to the call whose DTLS session
+ * ran on the first one. */
+static bool pair_with_ice_session(ca_audit_t *a, const ca_flow_t *f)
+{
+    char ua[33], ub[33];
+    flow_ufrag(f, 0, ua, sizeof ua);
+    flow_ufrag(f, 1, ub, sizeof ub);
+    if (!ua[0] || !ub[0])
+        return false;
+    for (size_t i = 0; i < a->n_calls; i++) {
+        ca_call_t *call = &a->calls[i];
+        const char *c = call->ice_ufrags[0], *s = call->ice_ufrags[1];
+        bool a_is_client = strcmp(ua, c) == 0 && strcmp(ub, s) == 0;
+        bool b_is_client = strcmp(ub, c) == 0 && strcmp(ua, s) == 0;
+        if (!call->dtls || !c[0] || !(a_is_client || b_is_client))
+            continue;
+        for (size_t k = 0; k < f->n_streams; k++) {
+            const ca_stream_t *st = &f->streams[k];
+            bool from_client = (st->from == 0) == a_is_client;
+            add_stream(call, st, from_client ? CA_C2S : CA_S2C, true);
+        }
+        return true;
+    }
+    return false;
+}
+
+/* Whether any DTLS session on F shows handshake messages (not just encrypted records). */
+static bool has_handshake(const ca_flow_t *f)
+{
+    for (size_t k = 0; k < f->n_sessions; k++)
+        if (f->sessions[k]->roles_known)
+            return true;
+    return false;
+}
+
+static uint64_t call_first_frame(const ca_call_t *c)
+{
+    return c->dtls ? c->dtls->first_frame : c->flow->first_frame;
+}
+
+static int by_first_frame(const void *x, const void *y)
+{
+    uint64_t a = call_first_frame(x), b = call_first_frame(y);
+    return a < b ? -1 : a > b;
 }
 
 ca_err_t ca_audit_run(ca_flow_table_t *flows, const ca_audit_opts_t *opts, ca_audit_t *a)
@@ -444,24 +533,46 @@ ca_err_t ca_audit_run(ca_flow_table_t *flows, const ca_audit_opts_t *opts, ca_au
         free(sorted);
         return CA_ERR_NOMEM;
     }
+    /* Flows with a handshake first: media (and the encrypted records of the
+     * same DTLS association) elsewhere in their ICE session joins them. */
     for (size_t i = 0; i < n_flows; i++) {
         const ca_flow_t *f = sorted[i];
-        size_t n = f->n_sessions;
-        if (n == 0 && f->n_streams == 0)
-            continue; /* STUN only, or nothing recognisable: not a call */
-        for (size_t k = 0; k < (n ? n : 1); k++) {
+        if (!has_handshake(f))
+            continue;
+        for (size_t k = 0; k < f->n_sessions; k++) {
             ca_call_t *call = &a->calls[a->n_calls++];
-            call->id = (unsigned)a->n_calls;
             call->flow = f;
-            if (n)
+            ca_dtls_session_finish(f->sessions[k]);
+            call->dtls = f->sessions[k];
+            call->client = call->dtls->roles_known ? call->dtls->client : f->a;
+            call->server = call->dtls->roles_known ? call->dtls->server : f->b;
+            uint8_t client_side = ca_endpoint_equal(&call->client, &f->a) ? 0 : 1;
+            flow_ufrag(f, client_side, call->ice_ufrags[0], sizeof call->ice_ufrags[0]);
+            flow_ufrag(f, client_side ^ 1, call->ice_ufrags[1], sizeof call->ice_ufrags[1]);
+            attach_streams(call, f, k);
+        }
+    }
+    for (size_t i = 0; i < n_flows; i++) {
+        const ca_flow_t *f = sorted[i];
+        if (has_handshake(f) || (f->n_sessions == 0 && f->n_streams == 0))
+            continue; /* done above; STUN-only flows are no call */
+        if (pair_with_ice_session(a, f))
+            continue;
+        for (size_t k = 0; k < (f->n_sessions ? f->n_sessions : 1); k++) {
+            ca_call_t *call = &a->calls[a->n_calls++];
+            call->flow = f;
+            call->dtls = f->n_sessions ? f->sessions[k] : NULL;
+            if (call->dtls)
                 ca_dtls_session_finish(f->sessions[k]);
-            call->dtls = n ? f->sessions[k] : NULL;
-            call->client = call->dtls && call->dtls->roles_known ? call->dtls->client : f->a;
-            call->server = call->dtls && call->dtls->roles_known ? call->dtls->server : f->b;
+            call->client = f->a;
+            call->server = f->b;
             attach_streams(call, f, k);
         }
     }
     free(sorted);
+    qsort(a->calls, a->n_calls, sizeof *a->calls, by_first_frame);
+    for (size_t i = 0; i < a->n_calls; i++)
+        a->calls[i].id = (unsigned)(i + 1);
     for (size_t i = 0; i < a->n_calls; i++) {
         ca_call_t *call = &a->calls[i];
         if (call->dtls) {

@@ -16,6 +16,7 @@
 #include "seccode.h"
 
 #define CA_CALL_MAX_FINDINGS 32
+#define CA_CALL_MAX_STREAMS  16
 #define CA_RUN_MAX_FINDINGS  16
 #define CA_AUDIT_MAX_SDP     16
 
@@ -38,8 +39,11 @@ typedef struct {
     char code[CA_SECCODE_TEXT_LEN];
     bool code_from_sdp;       /* DTLS 1.3 without keys: signalled, not verified */
     const char *sdp_names[2]; /* the SDP matched to the client and the server, or NULL */
-    const ca_stream_t *streams[CA_FLOW_MAX_STREAMS];
-    size_t n_streams;
+    const ca_stream_t *streams[CA_CALL_MAX_STREAMS];
+    ca_dir_t stream_dirs[CA_CALL_MAX_STREAMS];
+    bool stream_paired[CA_CALL_MAX_STREAMS]; /* on another 5-tuple of the same ICE session */
+    size_t n_streams, streams_dropped;
+    char ice_ufrags[2][33]; /* client's and server's ICE ufrag, from STUN USERNAME */
     ca_finding_t findings[CA_CALL_MAX_FINDINGS];
     size_t n_findings, findings_dropped;
     ca_verdict_t verdict;
@@ -69,8 +73,8 @@ void ca_audit_free(ca_audit_t *a);
 
 const char *ca_severity_name(ca_severity_t s);
 const char *ca_verdict_name(ca_verdict_t v);
-/* "c2s" or "s2c" for a stream of CALL. */
-const char *ca_call_stream_dir(const ca_call_t *call, const ca_stream_t *s);
+/* "c2s" or "s2c" for the I-th stream of CALL. */
+const char *ca_call_stream_dir(const ca_call_t *call, size_t i);
 /* The exit status DESIGN.md gives for this audit: 0, 1 or 3. */
 int ca_audit_exit_status(const ca_audit_t *a);
 

@@ -240,7 +240,7 @@ static void describe_key(X509 *x, char *out, size_t size)
     case EVP_PKEY_EC:
         if (EVP_PKEY_get_group_name(pk, group, sizeof group, &glen) != 1)
             snprintf(group, sizeof group, "?");
-        snprintf(out, size, "EC %s",
+        snprintf(out, size, "EC %.24s",
                  strcmp(group, "prime256v1") == 0  ? "P-256"
                  : strcmp(group, "secp384r1") == 0 ? "P-384"
                  : strcmp(group, "secp521r1") == 0 ? "P-521"

@@ -102,7 +102,7 @@ static json_t *call_json(const ca_call_t *call)
         const char *kind = s->rtcp ? (srtp ? "srtcp" : "rtcp") : (srtp ? "srtp" : "rtp");
         json_array_append_new(
             streams, json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:i,s:n}", "ssrc", ssrc, "dir",
-                               ca_call_stream_dir(call, s), "kind", kind, "packets",
+                               ca_call_stream_dir(call, i), "kind", kind, "packets",
                                (json_int_t)s->packets, "bytes", (json_int_t)s->bytes, "first_frame",
                                (json_int_t)s->first_frame, "last_frame", (json_int_t)s->last_frame,
                                "payload_type", (int)s->payload_type, "opaque"));

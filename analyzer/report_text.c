@@ -59,7 +59,7 @@ static void print_call(FILE *out, const ca_call_t *call)
     for (size_t i = 0; i < call->n_streams; i++) {
         const ca_stream_t *st = call->streams[i];
         fprintf(out, "    ssrc 0x%08x  %s  %-5s  %6llu packets from frame %llu\n", st->ssrc,
-                ca_call_stream_dir(call, st),
+                ca_call_stream_dir(call, i),
                 st->rtcp ? (srtp ? "srtcp" : "rtcp") : (srtp ? "srtp" : "rtp"),
                 (unsigned long long)st->packets, (unsigned long long)st->first_frame);
     }
