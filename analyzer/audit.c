@@ -134,6 +134,14 @@ static void rule_use_srtp(ca_call_t *call)
             sh_frame = s->steps[i].frame;
     if (!s->have_server_hello)
         return;
+    if (s->version == CA_DTLS_V13) {
+        /* RFC 9147: the server's use_srtp is in EncryptedExtensions; only a
+         * client that did not even offer it can be judged without keys. */
+        if (s->have_client_hello && !s->srtp_offered)
+            FIND(call, "NO_USE_SRTP", CA_SEV_FAIL, s->first_frame,
+                 "the ClientHello offers no use_srtp: SRTP keys cannot come from this handshake");
+        return;
+    }
     if (!s->srtp_chosen) {
         FIND(call, "NO_USE_SRTP", CA_SEV_FAIL, sh_frame,
              "the ServerHello has no use_srtp extension (%s): SRTP keys are not exported "

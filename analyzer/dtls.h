@@ -119,5 +119,6 @@ const char *ca_dtls_version_name(uint16_t version);
 const char *ca_dtls_srtp_profile_name(uint16_t profile);
 const char *ca_dtls_cipher_suite_name(uint16_t suite);
 const char *ca_dtls_group_name(uint16_t group);
+const char *ca_dtls_sig_alg_name(uint16_t scheme);
 
 #endif

@@ -126,6 +126,29 @@ static const name_t group_names[] = {
     {0x6399, "X25519Kyber768Draft00"},
 };
 
+/* TLS SignatureScheme (RFC 8446 4.2.3) */
+static const name_t sig_alg_names[] = {
+    {0x0201, "rsa_pkcs1_sha1"},
+    {0x0203, "ecdsa_sha1"},
+    {0x0401, "rsa_pkcs1_sha256"},
+    {0x0403, "ecdsa_secp256r1_sha256"},
+    {0x0501, "rsa_pkcs1_sha384"},
+    {0x0503, "ecdsa_secp384r1_sha384"},
+    {0x0601, "rsa_pkcs1_sha512"},
+    {0x0603, "ecdsa_secp521r1_sha512"},
+    {0x0804, "rsa_pss_rsae_sha256"},
+    {0x0805, "rsa_pss_rsae_sha384"},
+    {0x0806, "rsa_pss_rsae_sha512"},
+    {0x0807, "ed25519"},
+    {0x0808, "ed448"},
+    {0x0809, "rsa_pss_pss_sha256"},
+};
+
+const char *ca_dtls_sig_alg_name(uint16_t scheme)
+{
+    return LOOKUP(sig_alg_names, scheme);
+}
+
 const char *ca_dtls_hs_name(uint8_t type)
 {
     return LOOKUP(hs_names, type);

@@ -66,6 +66,8 @@ static json_t *dtls_json(const ca_dtls_session_t *s)
         u16_list(ch->srtp_profiles, ch->n_srtp_profiles, ca_dtls_srtp_profile_name));
     json_object_set_new(o, "groups_offered",
                         u16_list(ch->groups, ch->n_groups, ca_dtls_group_name));
+    json_object_set_new(o, "signature_algorithms",
+                        u16_list(ch->sig_algs, ch->n_sig_algs, ca_dtls_sig_alg_name));
     json_object_set_new(o, "key_share_groups",
                         u16_list(ch->key_share_groups, ch->n_key_shares, ca_dtls_group_name));
     json_object_set_new(o, "named_group",

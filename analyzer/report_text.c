@@ -38,7 +38,9 @@ static void print_call(FILE *out, const ca_call_t *call)
     if (s) {
         fprintf(out, "  dtls %s, %s, %s%s\n", s->version ? ca_dtls_version_name(s->version) : "?",
                 s->have_server_hello ? ca_dtls_cipher_suite_name(s->cipher_suite) : "no suite",
-                s->srtp_chosen ? ca_dtls_srtp_profile_name(s->srtp_profile) : "no use_srtp",
+                s->srtp_chosen              ? ca_dtls_srtp_profile_name(s->srtp_profile)
+                : s->version == CA_DTLS_V13 ? "SRTP profile unknown (encrypted)"
+                                            : "no use_srtp",
                 s->complete ? "" : ", incomplete");
         fprintf(out, "  handshake:\n");
         for (size_t i = 0; i < s->n_steps; i++) {

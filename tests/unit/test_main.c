@@ -44,5 +44,6 @@ int main(void)
     failed += ca_test_media();
     failed += ca_test_decoders();
     failed += ca_test_dtls();
+    failed += ca_test_audit();
     return failed == 0 ? 0 : 1;
 }

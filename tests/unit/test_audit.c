@@ -1,0 +1,340 @@
+/* test_audit.c - the audit rules end to end: hand-built frames through the
+ * pipeline, then the verdict and findings for each kind of call, including
+ * the spec's security code computed from certificates seen on the wire. */
+#include <string.h>
+
+#include "audit.h"
+#include "dtls_build.h"
+#include "pipeline.h"
+
+typedef struct {
+    ca_pipeline_t *p;
+    uint64_t frame;
+    ca_audit_t audit;
+} scenario_t;
+
+static void sc_init(scenario_t *sc)
+{
+    memset(sc, 0, sizeof *sc);
+    sc->p = ca_pipeline_new();
+    assert_non_null(sc->p);
+}
+
+static void sc_free(scenario_t *sc)
+{
+    ca_audit_free(&sc->audit);
+    ca_pipeline_free(sc->p);
+}
+
+/* One Ethernet/IPv4/UDP frame between client 192.0.2.1:5000 and server 198.51.100.1:6000. */
+static void sc_send(scenario_t *sc, bool from_client, const tb_t *payload)
+{
+    tb_t f = {.len = 0};
+    tb_fill(&f, 0x02, 12);
+    tb_u16(&f, 0x0800);
+    tb_u8(&f, 0x45);
+    tb_u8(&f, 0);
+    tb_u16(&f, (uint32_t)(28 + payload->len));
+    tb_u32(&f, 0);
+    tb_u8(&f, 64);
+    tb_u8(&f, 17);
+    tb_u16(&f, 0);
+    tb_u32(&f, from_client ? 0xc0000201 : 0xc6336401);
+    tb_u32(&f, from_client ? 0xc6336401 : 0xc0000201);
+    tb_u16(&f, from_client ? 5000 : 6000);
+    tb_u16(&f, from_client ? 6000 : 5000);
+    tb_u16(&f, (uint32_t)(8 + payload->len));
+    tb_u16(&f, 0);
+    tb_bytes(&f, payload->data, payload->len);
+    sc->frame++;
+    ca_pipeline_frame(sc->p, 1 /* DLT_EN10MB */, sc->frame, (int64_t)sc->frame * 20000, f.data,
+                      (uint32_t)f.len, (uint32_t)f.len);
+}
+
+static void sc_handshake_msg(scenario_t *sc, bool from_client, uint8_t type, uint16_t seq,
+                             const tb_t *body)
+{
+    tb_t frag = {.len = 0}, rec = {.len = 0};
+    hs_fragment(&frag, type, seq, body->data, body->len, 0, body->len);
+    record(&rec, CA_DTLS_CT_HANDSHAKE, 0, seq, &frag);
+    sc_send(sc, from_client, &rec);
+}
+
+static void sc_ccs_finished(scenario_t *sc, bool from_client)
+{
+    tb_t one = {.len = 0}, enc = {.len = 0}, rec = {.len = 0};
+    tb_u8(&one, 1);
+    tb_fill(&enc, 0x5a, 40);
+    record(&rec, CA_DTLS_CT_CCS, 0, 9, &one);
+    record(&rec, CA_DTLS_CT_HANDSHAKE, 1, 0, &enc);
+    sc_send(sc, from_client, &rec);
+}
+
+typedef struct {
+    uint16_t profile; /* 0: no use_srtp */
+    uint16_t suite;
+    const char *client_cert, *server_cert;
+} hs_opts_t;
+
+static void sc_handshake(scenario_t *sc, const hs_opts_t *o)
+{
+    tb_t body, empty = {.len = 0};
+    tb_t sder = cert_der(o->server_cert), cder = cert_der(o->client_cert);
+    client_hello_body(&body, true);
+    sc_handshake_msg(sc, true, CA_HS_CLIENT_HELLO, 0, &body);
+    server_hello_body(&body, o->profile, o->suite);
+    sc_handshake_msg(sc, false, CA_HS_SERVER_HELLO, 0, &body);
+    certificate_body(&body, &sder);
+    sc_handshake_msg(sc, false, CA_HS_CERTIFICATE, 1, &body);
+    sc_handshake_msg(sc, false, CA_HS_CERTIFICATE_REQUEST, 2, &empty);
+    sc_handshake_msg(sc, false, CA_HS_SERVER_HELLO_DONE, 3, &empty);
+    certificate_body(&body, &cder);
+    sc_handshake_msg(sc, true, CA_HS_CERTIFICATE, 1, &body);
+    sc_handshake_msg(sc, true, CA_HS_CLIENT_KEY_EXCHANGE, 2, &empty);
+    sc_handshake_msg(sc, true, CA_HS_CERTIFICATE_VERIFY, 3, &empty);
+    sc_ccs_finished(sc, true);
+    sc_ccs_finished(sc, false);
+}
+
+static void sc_rtp(scenario_t *sc, bool from_client, uint32_t ssrc, int n)
+{
+    for (int i = 0; i < n; i++) {
+        tb_t pkt = {.len = 0};
+        tb_u8(&pkt, 0x80);
+        tb_u8(&pkt, 0);
+        tb_u16(&pkt, (uint32_t)i);
+        tb_u32(&pkt, (uint32_t)i * 160);
+        tb_u32(&pkt, ssrc);
+        tb_fill(&pkt, (uint8_t)(i * 37), 176);
+        sc_send(sc, from_client, &pkt);
+    }
+}
+
+static void sc_audit(scenario_t *sc, const ca_audit_opts_t *opts)
+{
+    ca_audit_opts_t none;
+    memset(&none, 0, sizeof none);
+    assert_int_equal(ca_audit_run(ca_pipeline_flows(sc->p), opts ? opts : &none, &sc->audit),
+                     CA_OK);
+}
+
+static bool has_finding(const ca_call_t *c, const char *id)
+{
+    for (size_t i = 0; i < c->n_findings; i++)
+        if (strcmp(c->findings[i].id, id) == 0)
+            return true;
+    return false;
+}
+
+static const hs_opts_t good = {0x0007, 0xC02B, "vectors/caller.pem", "vectors/callee.pem"};
+
+static void good_call_passes_with_the_spec_code(void **state)
+{
+    (void)state;
+    scenario_t sc;
+    sc_init(&sc);
+    sc_handshake(&sc, &good);
+    sc_rtp(&sc, true, 0x11111111, 10);
+    sc_rtp(&sc, false, 0x22222222, 10);
+    sc_audit(&sc, NULL);
+    assert_int_equal(sc.audit.n_calls, 1);
+    const ca_call_t *c = &sc.audit.calls[0];
+    assert_int_equal(c->n_findings, 0);
+    assert_int_equal(c->verdict, CA_VERDICT_PASS);
+    assert_true(c->have_code);
+    assert_string_equal(c->code, "15575 52626 68221 51895");
+    assert_int_equal(c->n_streams, 2);
+    assert_string_equal(ca_call_stream_dir(c, 0), "c2s");
+    assert_int_equal(ca_audit_exit_status(&sc.audit), 0);
+    sc_free(&sc);
+
+    /* --expect-code: the same digits pass, others fail */
+    sc_init(&sc);
+    sc_handshake(&sc, &good);
+    sc_rtp(&sc, true, 1, 3);
+    ca_audit_opts_t o;
+    memset(&o, 0, sizeof o);
+    o.expect_code = "15575 52626 68221 51896";
+    sc_audit(&sc, &o);
+    assert_true(has_finding(&sc.audit.calls[0], "CODE_MISMATCH"));
+    assert_int_equal(ca_audit_exit_status(&sc.audit), 1);
+    sc_free(&sc);
+}
+
+static void broken_handshakes_fail(void **state)
+{
+    (void)state;
+    static const struct {
+        hs_opts_t o;
+        const char *finding;
+    } cases[] = {
+        {{0, 0xC02B, "vectors/caller.pem", "vectors/callee.pem"}, "NO_USE_SRTP"},
+        {{0x0005, 0xC02B, "vectors/caller.pem", "vectors/callee.pem"}, "MEDIA_PLAINTEXT"},
+        {{0x0007, 0x009C, "vectors/caller.pem", "vectors/callee.pem"}, "WEAK_CIPHER"},
+        {{0x0007, 0xC006, "vectors/caller.pem", "vectors/callee.pem"}, "WEAK_CIPHER"},
+        {{0x0007, 0xC02B, "vectors/caller.pem", "vectors/caller.pem"}, "SELF_REFLECTION"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        scenario_t sc;
+        sc_init(&sc);
+        sc_handshake(&sc, &cases[i].o);
+        sc_rtp(&sc, true, 7, 3);
+        sc_audit(&sc, NULL);
+        const ca_call_t *c = &sc.audit.calls[0];
+        if (!has_finding(c, cases[i].finding))
+            fail_msg("case %zu: no %s", i, cases[i].finding);
+        assert_int_equal(c->verdict, CA_VERDICT_FAIL);
+        sc_free(&sc);
+    }
+}
+
+static void media_before_handshake(void **state)
+{
+    (void)state;
+    scenario_t sc;
+    sc_init(&sc);
+    sc_rtp(&sc, true, 0x33333333, 2); /* frames 1-2 */
+    sc_handshake(&sc, &good);
+    sc_rtp(&sc, true, 0x33333333, 5);
+    sc_audit(&sc, NULL);
+    const ca_call_t *c = &sc.audit.calls[0];
+    assert_int_equal(sc.audit.n_calls, 1);
+    assert_true(has_finding(c, "MEDIA_BEFORE_HANDSHAKE"));
+    assert_int_equal(c->findings[0].frame, 1);
+    assert_int_equal(c->verdict, CA_VERDICT_FAIL);
+    sc_free(&sc);
+}
+
+static void alert_aborts_handshake(void **state)
+{
+    (void)state;
+    scenario_t sc;
+    sc_init(&sc);
+    tb_t body, alert = {.len = 0}, rec = {.len = 0};
+    client_hello_body(&body, true);
+    sc_handshake_msg(&sc, true, CA_HS_CLIENT_HELLO, 0, &body);
+    server_hello_body(&body, 7, 0xC02B);
+    sc_handshake_msg(&sc, false, CA_HS_SERVER_HELLO, 0, &body);
+    tb_u8(&alert, 2);
+    tb_u8(&alert, 42);
+    record(&rec, CA_DTLS_CT_ALERT, 0, 2, &alert);
+    sc_send(&sc, true, &rec);
+    sc_audit(&sc, NULL);
+    const ca_call_t *c = &sc.audit.calls[0];
+    assert_true(has_finding(c, "HANDSHAKE_ALERT"));
+    assert_true(has_finding(c, "HANDSHAKE_INCOMPLETE"));
+    assert_true(has_finding(c, "NO_MEDIA"));
+    assert_false(c->have_code);
+    assert_int_equal(c->verdict, CA_VERDICT_FAIL);
+    sc_free(&sc);
+}
+
+static void plain_rtp_and_empty_captures(void **state)
+{
+    (void)state;
+    scenario_t sc;
+    sc_init(&sc);
+    sc_rtp(&sc, true, 0x44444444, 5);
+    sc_audit(&sc, NULL);
+    assert_true(has_finding(&sc.audit.calls[0], "NO_DTLS"));
+    assert_int_equal(ca_audit_exit_status(&sc.audit), 1);
+    sc_free(&sc);
+    sc_init(&sc);
+    sc_audit(&sc, NULL);
+    assert_int_equal(sc.audit.n_calls, 0);
+    assert_string_equal(sc.audit.findings[0].id, "NO_CALL");
+    assert_int_equal(ca_audit_exit_status(&sc.audit), 1);
+    sc_free(&sc);
+}
+
+/* A DTLS 1.3 handshake as browsers send it: a ClientHello with a post-quantum
+ * key share fragmented over two datagrams, a ServerHello choosing 1.3, then
+ * only unified-header ciphertext. Without keys: inconclusive, never a pass,
+ * never a finding about certificates it could not see. */
+static void dtls13_is_opaque(void **state)
+{
+    (void)state;
+    scenario_t sc;
+    sc_init(&sc);
+    tb_t ch = {.len = 0};
+    tb_u16(&ch, CA_DTLS_V12);
+    tb_fill(&ch, 0xaa, 32);
+    tb_u8(&ch, 0);
+    tb_u8(&ch, 0);
+    tb_u16(&ch, 2);
+    tb_u16(&ch, 0x1301);
+    tb_u8(&ch, 1);
+    tb_u8(&ch, 0);
+    size_t exts = tb_open(&ch, 2);
+    tb_u16(&ch, 43); /* supported_versions: 1.3, 1.2 */
+    tb_u16(&ch, 5);
+    tb_u8(&ch, 4);
+    tb_u16(&ch, CA_DTLS_V13);
+    tb_u16(&ch, CA_DTLS_V12);
+    tb_u16(&ch, 51); /* key_share: X25519MLKEM768, 1216 bytes */
+    tb_u16(&ch, 2 + 4 + 1216);
+    tb_u16(&ch, 4 + 1216);
+    tb_u16(&ch, 0x11EC);
+    tb_u16(&ch, 1216);
+    tb_fill(&ch, 0x77, 1216);
+    tb_u16(&ch, 14); /* use_srtp */
+    tb_u16(&ch, 5);
+    tb_u16(&ch, 2);
+    tb_u16(&ch, 7);
+    tb_u8(&ch, 0);
+    tb_close(&ch, exts);
+    for (size_t off = 0; off < ch.len; off += 800) {
+        size_t n = ch.len - off < 800 ? ch.len - off : 800;
+        tb_t frag = {.len = 0}, rec = {.len = 0};
+        hs_fragment(&frag, CA_HS_CLIENT_HELLO, 0, ch.data, ch.len, off, n);
+        record(&rec, CA_DTLS_CT_HANDSHAKE, 0, off / 800, &frag);
+        sc_send(&sc, true, &rec);
+    }
+    tb_t sh = {.len = 0};
+    tb_u16(&sh, CA_DTLS_V12);
+    tb_fill(&sh, 0xbb, 32);
+    tb_u8(&sh, 0);
+    tb_u16(&sh, 0x1301);
+    tb_u8(&sh, 0);
+    exts = tb_open(&sh, 2);
+    tb_u16(&sh, 43);
+    tb_u16(&sh, 2);
+    tb_u16(&sh, CA_DTLS_V13);
+    tb_close(&sh, exts);
+    sc_handshake_msg(&sc, false, CA_HS_SERVER_HELLO, 0, &sh);
+    for (int i = 0; i < 3; i++) {
+        tb_t u = {.len = 0};
+        tb_u8(&u, 0x2e); /* unified: S, L, epoch 2 */
+        tb_u16(&u, (uint32_t)i);
+        tb_u16(&u, 300);
+        tb_fill(&u, 0x99, 300);
+        sc_send(&sc, i != 1, &u);
+    }
+    sc_rtp(&sc, true, 0x55555555, 5);
+    sc_rtp(&sc, false, 0x66666666, 5);
+    sc_audit(&sc, NULL);
+    const ca_call_t *c = &sc.audit.calls[0];
+    assert_int_equal(sc.audit.n_calls, 1);
+    assert_int_equal(c->dtls->version, CA_DTLS_V13);
+    assert_int_equal(c->dtls->client_hello.key_share_groups[0], 0x11EC);
+    assert_int_equal(c->dtls->encrypted_records, 3);
+    assert_int_equal(c->n_findings, 1);
+    assert_string_equal(c->findings[0].id, "DTLS13_OPAQUE");
+    assert_false(c->have_code);
+    assert_int_equal(c->verdict, CA_VERDICT_INCONCLUSIVE);
+    assert_int_equal(ca_audit_exit_status(&sc.audit), 3);
+    sc_free(&sc);
+}
+
+int ca_test_audit(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(good_call_passes_with_the_spec_code),
+        cmocka_unit_test(broken_handshakes_fail),
+        cmocka_unit_test(media_before_handshake),
+        cmocka_unit_test(alert_aborts_handshake),
+        cmocka_unit_test(plain_rtp_and_empty_captures),
+        cmocka_unit_test(dtls13_is_opaque),
+    };
+    return cmocka_run_group_tests_name("audit", tests, NULL, NULL);
+}
