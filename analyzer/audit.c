@@ -630,6 +630,12 @@ void ca_audit_free(ca_audit_t *a)
     a->n_calls = 0;
 }
 
+bool ca_call_keys_srtp(const ca_call_t *call)
+{
+    const ca_dtls_session_t *s = call->dtls;
+    return s && (s->srtp_chosen || (s->version == CA_DTLS_V13 && s->srtp_offered));
+}
+
 int ca_audit_exit_status(const ca_audit_t *a)
 {
     bool run_fail = false;

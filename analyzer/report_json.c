@@ -96,7 +96,7 @@ static json_t *call_json(const ca_call_t *call)
                         : call->code_from_sdp ? json_string("sdp")
                                               : json_string("certificates"));
     json_t *streams = json_array();
-    bool srtp = call->dtls && call->dtls->srtp_chosen;
+    bool srtp = ca_call_keys_srtp(call);
     for (size_t i = 0; i < call->n_streams; i++) {
         const ca_stream_t *s = call->streams[i];
         char ssrc[12];

@@ -57,7 +57,7 @@ static void print_call(FILE *out, const ca_call_t *call)
     }
     if (call->n_streams)
         fprintf(out, "  media:\n");
-    bool srtp = s && s->srtp_chosen;
+    bool srtp = ca_call_keys_srtp(call);
     for (size_t i = 0; i < call->n_streams; i++) {
         const ca_stream_t *st = call->streams[i];
         fprintf(out, "    ssrc 0x%08x  %s  %-5s  %6llu packets from frame %llu\n", st->ssrc,
