@@ -125,7 +125,9 @@ static gboolean on_setup_timeout(gpointer data)
     endpoint_t *ep = data;
     char why[160];
     ep->setup_timer = 0;
-    if (!cs_leg_ice_ready(ep->leg))
+    if (cs_leg_ice_failed(ep->leg))
+        snprintf(why, sizeof why, "ICE connectivity checks failed: no candidate pair works");
+    else if (!cs_leg_ice_ready(ep->leg))
         snprintf(why, sizeof why, "ICE found no working candidate pair within %u s",
                  ep->opt->timeout_s);
     else
@@ -174,8 +176,10 @@ static void on_closed(cs_leg_t *leg, void *user)
 {
     endpoint_t *ep = user;
     (void)leg;
-    if (!ep->sent_bye && !ep->finishing)
-        endpoint_fail(ep, "the peer closed DTLS before the call ended");
+    /* A peer whose handshake ended first also hangs up first: that is the end
+     * of the call, not a failure, once media came through. */
+    if (!ep->sent_bye && !ep->finishing && cs_leg_stats(ep->leg)->rtp_authenticated == 0)
+        endpoint_fail(ep, "the peer closed DTLS before any media arrived");
     else
         endpoint_finish(ep);
 }

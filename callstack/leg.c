@@ -49,7 +49,12 @@ static void on_component_state(NiceAgent *agent, guint stream_id, guint componen
         leg->ice_ready = true;
         cs_leg_dtls_start(leg);
     } else if (state == NICE_COMPONENT_STATE_FAILED && !leg->handshake_done) {
-        cs_leg_fail(leg, "%s: ICE connectivity checks failed: no candidate pair works", leg->name);
+        /* libnice declares failure when its check list runs out, but checks
+         * triggered by the peer can still succeed on a lossy path: the
+         * owner's setup bound decides, and names this as the cause. */
+        leg->ice_failed = true;
+    } else if (state == NICE_COMPONENT_STATE_READY || state == NICE_COMPONENT_STATE_CONNECTED) {
+        leg->ice_failed = false;
     }
 }
 
@@ -295,6 +300,11 @@ bool cs_leg_is_ready(const cs_leg_t *leg)
 bool cs_leg_ice_ready(const cs_leg_t *leg)
 {
     return leg->ice_ready;
+}
+
+bool cs_leg_ice_failed(const cs_leg_t *leg)
+{
+    return leg->ice_failed;
 }
 
 const cs_leg_stats_t *cs_leg_stats(const cs_leg_t *leg)

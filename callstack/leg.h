@@ -86,6 +86,7 @@ void cs_leg_close(cs_leg_t *leg);
 
 bool cs_leg_is_ready(const cs_leg_t *leg);
 bool cs_leg_ice_ready(const cs_leg_t *leg);
+bool cs_leg_ice_failed(const cs_leg_t *leg);
 const cs_leg_stats_t *cs_leg_stats(const cs_leg_t *leg);
 bool cs_leg_dtls_client(const cs_leg_t *leg);
 const uint8_t *cs_leg_remote_thumbprint(const cs_leg_t *leg); /* NULL before the handshake */

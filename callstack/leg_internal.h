@@ -19,6 +19,7 @@ struct cs_leg {
     guint stream_id;
     bool gathered;
     bool ice_ready;
+    bool ice_failed; /* libnice reported FAILED (and has not recovered) */
     bool failed;
 
     bool dtls_client;

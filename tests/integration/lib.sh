@@ -125,3 +125,54 @@ callstack_call() {
         fail "caller exited $?"
     wait_for $callee 20 || fail "callee exited $?"
 }
+
+# two_hosts: namespaces $A (198.51.100.1 on $VA) and $B (198.51.100.2 on $VB)
+# joined by a veth pair with a 1280-byte MTU, removed on exit. Skips without
+# root or namespaces.
+two_hosts() {
+    [ "$(id -u)" = 0 ] || skip "network namespaces need root"
+    A=ca-a-$$ B=ca-b-$$ VA=cva$$ VB=cvb$$
+    ip netns add $A 2>/dev/null || skip "cannot create network namespaces"
+    trap 'ip netns del $A 2>/dev/null; ip netns del $B 2>/dev/null; cleanup' EXIT
+    ip netns add $B
+    ip link add $VA type veth peer name $VB || skip "cannot create veth pairs"
+    ip link set $VA netns $A
+    ip link set $VB netns $B
+    ip -n $A addr add 198.51.100.1/24 dev $VA
+    ip -n $B addr add 198.51.100.2/24 dev $VB
+    for ns in $A $B; do ip -n $ns link set lo up; done
+    ip -n $A link set $VA mtu 1280 up
+    ip -n $B link set $VB mtu 1280 up
+}
+
+# run_call TAG [caller options]: a call of $DURATION s (default 3) from A (caller) to B (callee),
+# captured on A's link into $T/TAG.pcap; reports in $T/TAG-{caller,callee}.json.
+# Both ends must have authenticated media and the same code.
+run_call() {
+    local tag=$1
+    shift
+    ip netns exec $A tcpdump -i $VA -B 16384 --immediate-mode -U -n -w "$T/$tag.pcap" \
+        2>"$T/$tag.tcpdump" &
+    local td=$!
+    PIDS+=($td)
+    for _ in $(seq 50); do grep -q "listening on" "$T/$tag.tcpdump" && break; sleep 0.1; done
+    sleep 0.3
+    ip netns exec $B "$CALLSTACK" answer --listen 198.51.100.2:5000 --duration "${DURATION:-3}" --json \
+        --timeout 30 >"$T/$tag-callee.json" 2>"$T/$tag-callee.err" &
+    local callee=$!
+    PIDS+=($callee)
+    sleep 0.5
+    ip netns exec $A "$CALLSTACK" call --connect 198.51.100.2:5000 --duration "${DURATION:-3}" --json \
+        --timeout 30 "$@" >"$T/$tag-caller.json" 2>"$T/$tag-caller.err" ||
+        fail "$tag: caller exited $?: $(cat "$T/$tag-caller.err")"
+    wait_for $callee 40 || fail "$tag: callee exited $?: $(cat "$T/$tag-callee.err")"
+    sleep 0.3
+    kill -INT $td
+    wait $td 2>/dev/null
+    for side in caller callee; do
+        [ "$(json "$T/$tag-$side.json" '.rtp.authenticated > 0 and .rtp.rejected == 0')" = true ] ||
+            fail "$tag $side: $(json "$T/$tag-$side.json" .rtp)"
+    done
+    [ "$(json "$T/$tag-caller.json" .security_code)" = "$(json "$T/$tag-callee.json" .security_code)" ] ||
+        fail "$tag: codes differ"
+}
