@@ -51,36 +51,6 @@ const char *ca_call_stream_dir(const ca_call_t *call, size_t i)
     return call->stream_dirs[i] == CA_C2S ? "c2s" : "s2c";
 }
 
-/* The ICE ufrag of the flow's endpoint SIDE (0: a, 1: b), from the STUN
- * USERNAME "RFRAG:LFRAG" of the checks it sent (LFRAG) or received (RFRAG),
- * RFC 8445 7.2.2. Empty when no check was seen. */
-static void flow_ufrag(const ca_flow_t *f, uint8_t side, char *out, size_t size)
-{
-    const char *sent = f->ice_username[side], *got = f->ice_username[side ^ 1];
-    const char *colon = strchr(sent, ':');
-    out[0] = '\0';
-    if (colon) {
-        snprintf(out, size, "%s", colon + 1);
-        return;
-    }
-    colon = strchr(got, ':');
-    if (colon && (size_t)(colon - got) < size) {
-        memcpy(out, got, (size_t)(colon - got));
-        out[colon - got] = '\0';
-    }
-}
-
-static void add_stream(ca_call_t *call, const ca_stream_t *s, ca_dir_t dir, bool paired)
-{
-    if (call->n_streams == CA_CALL_MAX_STREAMS) {
-        call->streams_dropped++;
-        return;
-    }
-    call->stream_dirs[call->n_streams] = dir;
-    call->stream_paired[call->n_streams] = paired;
-    call->streams[call->n_streams++] = s;
-}
-
 /* --- rules on the handshake ------------------------------------------------------- */
 
 static void rule_handshake(ca_call_t *call)
@@ -228,14 +198,14 @@ static void rule_media(ca_call_t *call)
         return;
     }
     if (!s) {
-        uint64_t first = call->streams[0]->first_frame;
+        uint64_t first = call->streams[0].first_frame;
         for (size_t i = 1; i < call->n_streams; i++)
-            if (call->streams[i]->first_frame < first)
-                first = call->streams[i]->first_frame;
+            if (call->streams[i].first_frame < first)
+                first = call->streams[i].first_frame;
         FIND(call, "NO_DTLS", CA_SEV_FAIL, first,
              "RTP/RTCP on %s with no DTLS handshake on its transport: keys (if any) came "
              "another way, e.g. SDES in the signaling",
-             call->flow->transport == 17 ? "UDP" : "TCP");
+             call->flow.transport == 17 ? "UDP" : "TCP");
         return;
     }
     if (s->version == CA_DTLS_V13)
@@ -245,7 +215,7 @@ static void rule_media(ca_call_t *call)
     /* RFC 5764 4.1 / RFC 8827 6.5: media is protected with keys from the
      * completed handshake; nothing may be sent before it. */
     for (size_t i = 0; i < call->n_streams; i++) {
-        const ca_stream_t *st = call->streams[i];
+        const ca_stream_t *st = &call->streams[i];
         if (st->rtcp)
             continue;
         if (call->stream_paired[i]) {
@@ -259,9 +229,10 @@ static void rule_media(ca_call_t *call)
         if (st->before_handshake == 0)
             continue;
         FIND(call, "MEDIA_BEFORE_HANDSHAKE", CA_SEV_FAIL, st->first_before_frame,
-             "%llu RTP packets of SSRC 0x%08x before the handshake %s",
-             (unsigned long long)st->before_handshake, st->ssrc,
-             s->complete ? "completed" : "(it never completes)");
+             "%llu RTP packets of SSRC 0x%08x (%s) before the %s's Finished%s",
+             (unsigned long long)st->before_handshake, st->ssrc, ca_call_stream_dir(call, i),
+             call->stream_dirs[i] == CA_C2S ? "server" : "client",
+             s->complete ? "" : " (the handshake never completes)");
     }
 }
 
@@ -281,7 +252,7 @@ static bool fingerprint_matches(const ca_dtls_cert_t *c, const ca_sdp_fingerprin
 
 /* The SDP media section of the endpoint EP, matched by ICE ufrag (the
  * USERNAME of its connectivity checks, RFC 8445 7.2.2) or by a candidate. */
-static const ca_sdp_media_t *sdp_for_endpoint(const ca_audit_opts_t *opts, const ca_flow_t *f,
+static const ca_sdp_media_t *sdp_for_endpoint(const ca_audit_opts_t *opts, const ca_flow_info_t *f,
                                               const ca_endpoint_t *ep, size_t *which)
 {
     uint8_t from = ca_endpoint_equal(ep, &f->a) ? 0 : 1;
@@ -315,7 +286,7 @@ static void rule_sdp(ca_call_t *call, const ca_audit_opts_t *opts, bool *sdp_use
     const ca_endpoint_t *eps[2] = {&call->client, &call->server};
     for (int d = 0; d < 2; d++) {
         size_t which = 0;
-        side[d] = sdp_for_endpoint(opts, call->flow, eps[d], &which);
+        side[d] = sdp_for_endpoint(opts, &call->flow, eps[d], &which);
         if (!side[d])
             continue;
         sdp_used[which] = true;
@@ -380,9 +351,9 @@ static void rule_dtls13(ca_call_t *call)
 
 static void rule_truncation(ca_call_t *call, const ca_audit_opts_t *opts)
 {
-    if (call->flow->truncated)
+    if (call->flow.truncated)
         FIND(call, "CAPTURE_TRUNCATED", CA_SEV_WARN, 0, "%llu packets cut by the snaplen",
-             (unsigned long long)call->flow->truncated);
+             (unsigned long long)call->flow.truncated);
     if (opts->capture_truncated)
         FIND(call, "CAPTURE_TRUNCATED", CA_SEV_WARN, 0, "the capture file is cut: %s",
              opts->capture_truncated_why ? opts->capture_truncated_why : "truncated");
@@ -394,8 +365,8 @@ static bool share_ssrc(const ca_call_t *a, const ca_call_t *b)
 {
     for (size_t i = 0; i < a->n_streams; i++)
         for (size_t j = 0; j < b->n_streams; j++)
-            if (a->streams[i]->ssrc == b->streams[j]->ssrc &&
-                a->streams[i]->rtcp == b->streams[j]->rtcp)
+            if (a->streams[i].ssrc == b->streams[j].ssrc &&
+                a->streams[i].rtcp == b->streams[j].rtcp)
                 return true;
     return false;
 }
@@ -446,7 +417,7 @@ static void rule_cross_calls(ca_audit_t *a)
     }
 }
 
-static void decide(ca_call_t *call)
+void ca_audit_decide(ca_call_t *call)
 {
     bool fail = false, inconclusive = false;
     for (size_t i = 0; i < call->n_findings; i++) {
@@ -461,147 +432,29 @@ static void decide(ca_call_t *call)
                                    : CA_VERDICT_PASS;
 }
 
-static void attach_streams(ca_call_t *call, const ca_flow_t *f, size_t session_index)
+void ca_audit_call_rules(ca_call_t *call, const ca_audit_opts_t *opts, bool *sdp_used)
 {
-    uint64_t start = call->dtls ? call->dtls->first_frame : 0;
-    uint64_t end = session_index + 1 < f->n_sessions ? f->sessions[session_index + 1]->first_frame
-                                                     : UINT64_MAX;
-    for (size_t i = 0; i < f->n_streams; i++) {
-        const ca_stream_t *s = &f->streams[i];
-        /* Media before the first handshake belongs to it (MEDIA_BEFORE_HANDSHAKE). */
-        bool mine = session_index == 0 ? s->first_frame < end
-                                       : s->first_frame >= start && s->first_frame < end;
-        if (mine) {
-            const ca_endpoint_t *sender = s->from == 0 ? &f->a : &f->b;
-            add_stream(call, s, ca_endpoint_equal(sender, &call->client) ? CA_C2S : CA_S2C, false);
-        }
+    if (call->dtls) {
+        rule_handshake(call);
+        rule_use_srtp(call);
+        rule_cipher(call);
+        rule_certificates(call);
     }
+    rule_media(call);
+    rule_sdp(call, opts, sdp_used);
+    rule_dtls13(call);
+    rule_expect_code(call, opts);
+    rule_truncation(call, opts);
 }
 
-/* RFC 8445 7.2.2: the connectivity checks of one ICE session carry the same
- * pair of ufrags on every candidate pair. Media that moved to another pair
- * (a new 5-tuple) after the handshake belongs to the call whose DTLS session
- * ran on the first one. */
-static bool pair_with_ice_session(ca_audit_t *a, const ca_flow_t *f)
+void ca_audit_cross_call_rules(ca_audit_t *a)
 {
-    char ua[33], ub[33];
-    flow_ufrag(f, 0, ua, sizeof ua);
-    flow_ufrag(f, 1, ub, sizeof ub);
-    if (!ua[0] || !ub[0])
-        return false;
-    for (size_t i = 0; i < a->n_calls; i++) {
-        ca_call_t *call = &a->calls[i];
-        const char *c = call->ice_ufrags[0], *s = call->ice_ufrags[1];
-        bool a_is_client = strcmp(ua, c) == 0 && strcmp(ub, s) == 0;
-        bool b_is_client = strcmp(ub, c) == 0 && strcmp(ua, s) == 0;
-        if (!call->dtls || !c[0] || !(a_is_client || b_is_client))
-            continue;
-        for (size_t k = 0; k < f->n_streams; k++) {
-            const ca_stream_t *st = &f->streams[k];
-            bool from_client = (st->from == 0) == a_is_client;
-            add_stream(call, st, from_client ? CA_C2S : CA_S2C, true);
-        }
-        return true;
-    }
-    return false;
-}
-
-/* Whether any DTLS session on F shows handshake messages (not just encrypted records). */
-static bool has_handshake(const ca_flow_t *f)
-{
-    for (size_t k = 0; k < f->n_sessions; k++)
-        if (f->sessions[k]->roles_known)
-            return true;
-    return false;
-}
-
-static uint64_t call_first_frame(const ca_call_t *c)
-{
-    return c->dtls ? c->dtls->first_frame : c->flow->first_frame;
-}
-
-static int by_first_frame(const void *x, const void *y)
-{
-    uint64_t a = call_first_frame(x), b = call_first_frame(y);
-    return a < b ? -1 : a > b;
-}
-
-ca_err_t ca_audit_run(ca_flow_table_t *flows, const ca_audit_opts_t *opts, ca_audit_t *a)
-{
-    size_t n_flows = 0, cap = 0;
-    memset(a, 0, sizeof *a);
-    ca_flow_t **sorted = ca_flow_sorted(flows, &n_flows);
-    if (!sorted)
-        return CA_ERR_NOMEM;
-    for (size_t i = 0; i < n_flows; i++)
-        cap += sorted[i]->n_sessions ? sorted[i]->n_sessions : 1;
-    a->calls = calloc(cap ? cap : 1, sizeof *a->calls);
-    bool sdp_used[CA_AUDIT_MAX_SDP] = {false};
-    if (!a->calls) {
-        free(sorted);
-        return CA_ERR_NOMEM;
-    }
-    /* Flows with a handshake first: media (and the encrypted records of the
-     * same DTLS association) elsewhere in their ICE session joins them. */
-    for (size_t i = 0; i < n_flows; i++) {
-        const ca_flow_t *f = sorted[i];
-        if (!has_handshake(f))
-            continue;
-        for (size_t k = 0; k < f->n_sessions; k++) {
-            ca_call_t *call = &a->calls[a->n_calls++];
-            call->flow = f;
-            ca_dtls_session_finish(f->sessions[k]);
-            call->dtls = f->sessions[k];
-            call->client = call->dtls->roles_known ? call->dtls->client : f->a;
-            call->server = call->dtls->roles_known ? call->dtls->server : f->b;
-            uint8_t client_side = ca_endpoint_equal(&call->client, &f->a) ? 0 : 1;
-            flow_ufrag(f, client_side, call->ice_ufrags[0], sizeof call->ice_ufrags[0]);
-            flow_ufrag(f, client_side ^ 1, call->ice_ufrags[1], sizeof call->ice_ufrags[1]);
-            attach_streams(call, f, k);
-        }
-    }
-    for (size_t i = 0; i < n_flows; i++) {
-        const ca_flow_t *f = sorted[i];
-        if (has_handshake(f) || (f->n_sessions == 0 && f->n_streams == 0))
-            continue; /* done above; STUN-only flows are no call */
-        if (pair_with_ice_session(a, f))
-            continue;
-        for (size_t k = 0; k < (f->n_sessions ? f->n_sessions : 1); k++) {
-            ca_call_t *call = &a->calls[a->n_calls++];
-            call->flow = f;
-            call->dtls = f->n_sessions ? f->sessions[k] : NULL;
-            if (call->dtls)
-                ca_dtls_session_finish(f->sessions[k]);
-            call->client = f->a;
-            call->server = f->b;
-            attach_streams(call, f, k);
-        }
-    }
-    free(sorted);
-    qsort(a->calls, a->n_calls, sizeof *a->calls, by_first_frame);
-    for (size_t i = 0; i < a->n_calls; i++)
-        a->calls[i].id = (unsigned)(i + 1);
-    for (size_t i = 0; i < a->n_calls; i++) {
-        ca_call_t *call = &a->calls[i];
-        if (call->dtls) {
-            rule_handshake(call);
-            rule_use_srtp(call);
-            rule_cipher(call);
-            rule_certificates(call);
-        }
-        rule_media(call);
-        rule_sdp(call, opts, sdp_used);
-        rule_dtls13(call);
-        rule_expect_code(call, opts);
-        rule_truncation(call, opts);
-    }
     rule_cross_calls(a);
-    for (size_t i = 0; i < a->n_calls; i++) {
-        decide(&a->calls[i]);
-        a->pass += a->calls[i].verdict == CA_VERDICT_PASS;
-        a->fail += a->calls[i].verdict == CA_VERDICT_FAIL;
-        a->inconclusive += a->calls[i].verdict == CA_VERDICT_INCONCLUSIVE;
-    }
+}
+
+/* Findings about the capture as a whole, after the calls. */
+void ca_audit_run_findings(ca_audit_t *a, const ca_audit_opts_t *opts, const bool *sdp_used)
+{
     if (a->n_calls == 0) {
         ca_finding_t t = {.id = "NO_CALL", .severity = CA_SEV_FAIL};
         add_finding(a->findings, &a->n_findings, CA_RUN_MAX_FINDINGS, &t,
@@ -620,11 +473,12 @@ ca_err_t ca_audit_run(ca_flow_table_t *flows, const ca_audit_opts_t *opts, ca_au
         add_finding(a->findings, &a->n_findings, CA_RUN_MAX_FINDINGS, &t, "%s",
                     opts->capture_truncated_why ? opts->capture_truncated_why : "truncated");
     }
-    return CA_OK;
 }
 
 void ca_audit_free(ca_audit_t *a)
 {
+    for (size_t i = 0; a->calls && i < a->n_calls; i++)
+        ca_dtls_session_free(a->calls[i].dtls);
     free(a->calls);
     a->calls = NULL;
     a->n_calls = 0;

@@ -30,16 +30,28 @@ typedef struct {
     char message[320];
 } ca_finding_t;
 
+/* What a call keeps of its transport flow once the flow is gone. */
+typedef struct {
+    ca_endpoint_t a, b;
+    uint8_t transport;
+    uint16_t channel;
+    uint64_t first_frame, last_frame;
+    uint64_t truncated;
+    char ice_username[2][65];
+} ca_flow_info_t;
+
+/* A call record: self-contained, so that its flow can expire mid-capture. */
 typedef struct {
     unsigned id;
-    const ca_flow_t *flow;         /* borrowed from the flow table */
-    const ca_dtls_session_t *dtls; /* borrowed; NULL: media without DTLS */
-    ca_endpoint_t client, server;  /* DTLS roles; without DTLS: the flow's endpoints */
+    ca_flow_info_t flow;          /* a copy */
+    ca_dtls_session_t *dtls;      /* owned, moved out of the flow; NULL: media without DTLS */
+    bool merged;                  /* its streams joined another call of its ICE session */
+    ca_endpoint_t client, server; /* DTLS roles; without DTLS: the flow's endpoints */
     bool have_code;
     char code[CA_SECCODE_TEXT_LEN];
     bool code_from_sdp;       /* DTLS 1.3 without keys: signalled, not verified */
     const char *sdp_names[2]; /* the SDP matched to the client and the server, or NULL */
-    const ca_stream_t *streams[CA_CALL_MAX_STREAMS];
+    ca_stream_t streams[CA_CALL_MAX_STREAMS]; /* copies */
     ca_dir_t stream_dirs[CA_CALL_MAX_STREAMS];
     bool stream_paired[CA_CALL_MAX_STREAMS]; /* on another 5-tuple of the same ICE session */
     size_t n_streams, streams_dropped;
@@ -67,9 +79,30 @@ typedef struct {
     size_t pass, fail, inconclusive;
 } ca_audit_t;
 
+/* The auditor collects calls as flows end (idle in a long capture, or at its
+ * end) so that flows can be freed during a capture; the rules run at the end,
+ * when every call and every SDP is known. */
+typedef struct ca_auditor ca_auditor_t;
+
+ca_auditor_t *ca_auditor_new(void);
+void ca_auditor_free(ca_auditor_t *au);
+/* Turn F into call records, moving its DTLS sessions out; F can then be freed. */
+CA_MUST_CHECK ca_err_t ca_auditor_take_flow(ca_auditor_t *au, ca_flow_t *f);
+/* Take the flows still in FLOWS (may be NULL), run the rules and fill OUT;
+ * OUT then owns the calls. The auditor is spent afterwards: free it. */
+CA_MUST_CHECK ca_err_t ca_auditor_finish(ca_auditor_t *au, ca_flow_table_t *flows,
+                                         const ca_audit_opts_t *opts, ca_audit_t *out);
+
+/* Both in one go, for a capture read to its end. */
 CA_MUST_CHECK ca_err_t ca_audit_run(ca_flow_table_t *flows, const ca_audit_opts_t *opts,
                                     ca_audit_t *out);
 void ca_audit_free(ca_audit_t *a);
+
+/* Rules of audit.c, run by ca_auditor_finish. */
+void ca_audit_call_rules(ca_call_t *call, const ca_audit_opts_t *opts, bool *sdp_used);
+void ca_audit_cross_call_rules(ca_audit_t *a);
+void ca_audit_decide(ca_call_t *call);
+void ca_audit_run_findings(ca_audit_t *a, const ca_audit_opts_t *opts, const bool *sdp_used);
 
 const char *ca_severity_name(ca_severity_t s);
 const char *ca_verdict_name(ca_verdict_t v);

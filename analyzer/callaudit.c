@@ -32,6 +32,8 @@ static const char usage_text[] =
     "  --sdp FILE                 an SDP offer or answer (repeatable): check a=fingerprint\n"
     "                             and a=setup against the wire\n"
     "  --expect-code CODE         fail unless the recomputed code equals CODE\n"
+    "  --idle-timeout S           a flow silent this long (capture time) has ended: its\n"
+    "                             calls are final and its memory freed (120; 0: never)\n"
     "\n"
     "exit status: 0 every call passes; 1 some call fails; 3 inconclusive; 2 usage error\n";
 
@@ -45,6 +47,7 @@ typedef struct {
     ca_sdp_t *sdps[CA_AUDIT_MAX_SDP];
     const char *sdp_names[CA_AUDIT_MAX_SDP];
     size_t n_sdps;
+    double idle_timeout_s;
 } analyze_opts_t;
 
 __attribute__((format(printf, 1, 2))) static int fail_usage(const char *fmt, ...)
@@ -104,17 +107,32 @@ static void on_frame(void *user, int dlt, uint64_t frame, int64_t ts_us, const u
     ca_pipeline_frame(user, dlt, frame, ts_us, data, caplen, len);
 }
 
+/* A flow went idle: its calls are final, the flow is freed. A failure here
+ * (out of memory) loses that flow's calls, so it is fatal rather than silent. */
+static void on_flow_end(void *user, ca_flow_t *f)
+{
+    if (ca_auditor_take_flow(user, f) != CA_OK) {
+        fprintf(stderr, "callaudit: out of memory\n");
+        exit(2);
+    }
+}
+
 static int run_analyze(const analyze_opts_t *o, char **files, int n_files)
 {
     ca_pipeline_t *p = ca_pipeline_new();
+    ca_auditor_t *au = ca_auditor_new();
     ca_audit_opts_t aopts;
     ca_audit_t audit;
     char err[512], truncated_why[300] = "";
     uint64_t next_frame = 1, filtered = 0;
     int status = 2;
     memset(&aopts, 0, sizeof aopts);
-    if (!p)
+    if (!p || !au) {
+        ca_pipeline_free(p);
+        ca_auditor_free(au);
         return fail_usage("out of memory");
+    }
+    ca_pipeline_set_flow_end(p, (int64_t)(o->idle_timeout_s * 1e6), on_flow_end, au);
     for (int i = 0; i < n_files; i++) {
         ca_capture_result_t res;
         if (ca_capture_read_file(files[i], o->filter, &next_frame, on_frame, p, &res, err,
@@ -147,7 +165,7 @@ static int run_analyze(const analyze_opts_t *o, char **files, int n_files)
         aopts.sdp_names[aopts.n_sdps++] = seen_names[i];
     }
     aopts.truncated_frames = ca_pipeline_stats(p)->truncated_frames;
-    if (ca_audit_run(ca_pipeline_flows(p), &aopts, &audit) != CA_OK) {
+    if (ca_auditor_finish(au, ca_pipeline_flows(p), &aopts, &audit) != CA_OK) {
         fail_usage("out of memory");
         goto out;
     }
@@ -168,10 +186,11 @@ static int run_analyze(const analyze_opts_t *o, char **files, int n_files)
     ca_audit_free(&audit);
 out:
     ca_pipeline_free(p);
+    ca_auditor_free(au);
     return status;
 }
 
-enum { OPT_FORMAT = 256, OPT_SDP, OPT_EXPECT, OPT_KEYLOG, OPT_HELP };
+enum { OPT_FORMAT = 256, OPT_SDP, OPT_EXPECT, OPT_KEYLOG, OPT_IDLE, OPT_HELP };
 
 static int cmd_analyze(int argc, char **argv)
 {
@@ -180,12 +199,14 @@ static int cmd_analyze(int argc, char **argv)
         {"sdp", required_argument, NULL, OPT_SDP},
         {"expect-code", required_argument, NULL, OPT_EXPECT},
         {"keylog", required_argument, NULL, OPT_KEYLOG},
+        {"idle-timeout", required_argument, NULL, OPT_IDLE},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
     };
     analyze_opts_t o;
     int c, status = 2;
     memset(&o, 0, sizeof o);
+    o.idle_timeout_s = 120;
     optind = 1;
     while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
         switch (c) {
@@ -219,6 +240,15 @@ static int cmd_analyze(int argc, char **argv)
             /* Refused rather than ignored: a check the user asked for must run. */
             status = fail_usage("--keylog is not supported by this build yet");
             goto out;
+        case OPT_IDLE: {
+            char *end = NULL;
+            o.idle_timeout_s = strtod(optarg, &end);
+            if (!end || *end || !(o.idle_timeout_s >= 0 && o.idle_timeout_s <= 86400)) {
+                status = fail_usage("--idle-timeout '%s' is not 0-86400 seconds", optarg);
+                goto out;
+            }
+            break;
+        }
         case 'h':
         case OPT_HELP:
             fputs(usage_text, stdout);

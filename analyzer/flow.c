@@ -152,6 +152,50 @@ ca_flow_t *ca_flow_lookup(ca_flow_table_t *t, const ca_endpoint_t *src, const ca
     return f;
 }
 
+/* Backward-shift deletion (Knuth 6.4, Algorithm R): no tombstones, so probe
+ * sequences stay short however many flows come and go. */
+static void remove_slot(ca_flow_table_t *t, size_t i)
+{
+    size_t mask = t->capacity - 1, j = i;
+    t->slots[i] = NULL;
+    for (;;) {
+        j = (j + 1) & mask;
+        ca_flow_t *f = t->slots[j];
+        if (!f)
+            break;
+        flow_key_t k;
+        flow_key(f, &k);
+        size_t home = (size_t)key_hash(&k) & mask;
+        /* F may move into the hole at I unless its home lies cyclically in (I, J]. */
+        bool stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+        if (stays)
+            continue;
+        t->slots[i] = f;
+        t->slots[j] = NULL;
+        i = j;
+    }
+    t->count--;
+}
+
+size_t ca_flow_expire(ca_flow_table_t *t, int64_t cutoff_us, void (*fn)(void *, ca_flow_t *),
+                      void *user)
+{
+    size_t expired = 0;
+    for (size_t i = 0; i < t->capacity;) {
+        ca_flow_t *f = t->slots[i];
+        if (!f || f->last_us >= cutoff_us) {
+            i++;
+            continue;
+        }
+        if (fn)
+            fn(user, f);
+        remove_slot(t, i); /* slot I may now hold a later entry: look again */
+        flow_free(f);
+        expired++;
+    }
+    return expired;
+}
+
 size_t ca_flow_count(const ca_flow_table_t *t)
 {
     return t->count;

@@ -28,7 +28,7 @@ typedef struct {
     uint64_t packets, bytes;
     uint64_t first_frame, last_frame;
     int64_t first_us, last_us;
-    uint64_t before_handshake; /* packets before the flow's handshake completed */
+    uint64_t before_handshake; /* packets before the sender had verified its peer's Finished */
     uint64_t first_before_frame;
     uint64_t header_extensions; /* packets with the X bit */
 } ca_stream_t;
@@ -75,6 +75,12 @@ size_t ca_flow_count(const ca_flow_table_t *t);
 /* All flows, ordered by their first frame (for deterministic reports). The
  * array is malloc'ed; the flows stay owned by the table. */
 ca_flow_t **ca_flow_sorted(const ca_flow_table_t *t, size_t *n);
+
+/* Remove every flow whose last packet is older than CUTOFF_US (capture time),
+ * calling FN on each first; FN may take what it wants (sessions) from it.
+ * Returns how many expired. */
+size_t ca_flow_expire(ca_flow_table_t *t, int64_t cutoff_us, void (*fn)(void *, ca_flow_t *),
+                      void *user);
 
 /* The stream of SSRC sent by FROM, created on first sight; NULL past the cap. */
 ca_stream_t *ca_flow_stream(ca_flow_t *f, uint32_t ssrc, uint8_t from, bool rtcp);

@@ -22,7 +22,32 @@ struct ca_pipeline {
     uint64_t sdp_frames[CA_PIPELINE_MAX_SDP];
     size_t n_sdps;
     uint64_t sdps_dropped;
+    int64_t idle_us; /* 0: flows live until the end */
+    int64_t last_expiry_us;
+    void (*flow_end)(void *, ca_flow_t *);
+    void *flow_end_user;
 };
+
+void ca_pipeline_set_flow_end(ca_pipeline_t *p, int64_t idle_us, void (*fn)(void *, ca_flow_t *),
+                              void *user)
+{
+    p->idle_us = idle_us;
+    p->flow_end = fn;
+    p->flow_end_user = user;
+}
+
+/* Once a second of capture time, end the flows that went idle. */
+static void expire_flows(ca_pipeline_t *p, int64_t now_us)
+{
+    size_t live = ca_flow_count(p->flows);
+    if (live > p->stats.flows_peak)
+        p->stats.flows_peak = live;
+    if (p->idle_us <= 0 || now_us - p->last_expiry_us < 1000000)
+        return;
+    p->last_expiry_us = now_us;
+    p->stats.flows_expired +=
+        ca_flow_expire(p->flows, now_us - p->idle_us, p->flow_end, p->flow_end_user);
+}
 
 ca_pipeline_t *ca_pipeline_new(void)
 {
@@ -135,6 +160,19 @@ static void on_dtls(ca_pipeline_t *p, ca_flow_t *f, const ca_endpoint_t *src,
     }
 }
 
+/* RFC 5764 4.1 / RFC 6347 4.2.4: a DTLS-SRTP endpoint has its SRTP keys once
+ * it has verified its peer's Finished: the server after the client's (its
+ * own Finished goes out at that moment, and may be lost on the way), the
+ * client after the server's. Media from SENDER before that was not keyed by
+ * this handshake. */
+static bool sender_has_keys(const ca_dtls_session_t *d, const ca_endpoint_t *sender)
+{
+    if (!d || !d->roles_known)
+        return false;
+    ca_dir_t dir = ca_dtls_session_dir(d, sender);
+    return d->finished[dir == CA_C2S ? CA_S2C : CA_C2S];
+}
+
 static void on_media(ca_pipeline_t *p, ca_flow_t *f, uint8_t from, uint64_t frame, int64_t ts_us,
                      ca_cursor_t c)
 {
@@ -178,8 +216,7 @@ static void on_media(ca_pipeline_t *p, ca_flow_t *f, uint8_t from, uint64_t fram
     s->last_frame = frame;
     s->last_us = ts_us;
     s->header_extensions += ext;
-    const ca_dtls_session_t *d = current_session(f);
-    if (!d || !d->complete) {
+    if (!sender_has_keys(current_session(f), from == 0 ? &f->a : &f->b)) {
         if (s->before_handshake++ == 0)
             s->first_before_frame = frame;
     }
@@ -439,9 +476,12 @@ void ca_pipeline_frame(ca_pipeline_t *p, int dlt, uint64_t frame_no, int64_t ts_
     ca_udp_t udp;
     p->stats.frames++;
     p->stats.bytes += len;
-    if (p->stats.first_us == 0)
+    if (p->stats.first_us == 0) {
         p->stats.first_us = ts_us;
+        p->last_expiry_us = ts_us;
+    }
     p->stats.last_us = ts_us;
+    expire_flows(p, ts_us);
     bool truncated = caplen < len;
     p->stats.truncated_frames += truncated;
     p->frame_truncated = truncated;

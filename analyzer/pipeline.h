@@ -38,6 +38,8 @@ typedef struct {
     uint64_t truncated_frames; /* caplen < len */
     uint64_t skipped[CA_SKIP_COUNT];
     int64_t first_us, last_us;
+    uint64_t flows_expired;
+    uint64_t flows_peak; /* most flows alive at once */
 } ca_pipeline_stats_t;
 
 typedef struct ca_pipeline ca_pipeline_t;
@@ -48,6 +50,11 @@ void ca_pipeline_free(ca_pipeline_t *p);
 /* One captured frame of link type DLT (libpcap's DLT_ value). */
 void ca_pipeline_frame(ca_pipeline_t *p, int dlt, uint64_t frame_no, int64_t ts_us,
                        const uint8_t *data, uint32_t caplen, uint32_t len);
+
+/* Flows idle for IDLE_US (capture time) end: FN gets each before it is freed
+ * (the auditor turns it into call records). 0 disables expiry. */
+void ca_pipeline_set_flow_end(ca_pipeline_t *p, int64_t idle_us, void (*fn)(void *, ca_flow_t *),
+                              void *user);
 
 const ca_pipeline_stats_t *ca_pipeline_stats(const ca_pipeline_t *p);
 ca_flow_table_t *ca_pipeline_flows(ca_pipeline_t *p);

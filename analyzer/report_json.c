@@ -85,7 +85,7 @@ static json_t *call_json(const ca_call_t *call)
 {
     json_t *o =
         json_pack("{s:i,s:s,s:s}", "id", (int)call->id, "verdict", ca_verdict_name(call->verdict),
-                  "transport", call->flow->transport == 6 ? "tcp" : "udp");
+                  "transport", call->flow.transport == 6 ? "tcp" : "udp");
     json_object_set_new(o, "client", endpoint_json(call, CA_C2S));
     json_object_set_new(o, "server", endpoint_json(call, CA_S2C));
     json_object_set_new(o, "dtls", call->dtls ? dtls_json(call->dtls) : json_null());
@@ -98,7 +98,7 @@ static json_t *call_json(const ca_call_t *call)
     json_t *streams = json_array();
     bool srtp = ca_call_keys_srtp(call);
     for (size_t i = 0; i < call->n_streams; i++) {
-        const ca_stream_t *s = call->streams[i];
+        const ca_stream_t *s = &call->streams[i];
         char ssrc[12];
         snprintf(ssrc, sizeof ssrc, "0x%08x", s->ssrc);
         const char *kind = s->rtcp ? (srtp ? "srtcp" : "rtcp") : (srtp ? "srtp" : "rtp");
@@ -152,6 +152,9 @@ int ca_report_json(FILE *out, const ca_report_input_t *in)
         "timed_out", (json_int_t)in->frags->timed_out, "overlapping",
         (json_int_t)in->frags->overlaps, "evicted", (json_int_t)in->frags->evicted);
     json_object_set_new(summary, "sdp_in_capture", json_integer((json_int_t)in->sdp_in_capture));
+    json_object_set_new(summary, "flows",
+                        json_pack("{s:I,s:I}", "expired", (json_int_t)in->stats->flows_expired,
+                                  "peak_live", (json_int_t)in->stats->flows_peak));
     json_t *root =
         json_pack("{s:o,s:o,s:o}", "calls", calls, "findings", findings, "summary", summary);
     if (!root)

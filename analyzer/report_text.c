@@ -25,8 +25,8 @@ static void print_call(FILE *out, const ca_call_t *call)
                           : call->verdict == CA_VERDICT_FAIL ? "FAIL"
                                                              : "INCONCLUSIVE";
     fprintf(out, "call %u: %s (%s%s)\n", call->id, verdict,
-            call->flow->transport == 6 ? "TCP, RFC 4571 framing" : "UDP",
-            call->flow->channel ? ", relayed by TURN" : "");
+            call->flow.transport == 6 ? "TCP, RFC 4571 framing" : "UDP",
+            call->flow.channel ? ", relayed by TURN" : "");
     print_endpoint(out, "client", call, CA_C2S);
     print_endpoint(out, "server", call, CA_S2C);
     if (call->have_code)
@@ -59,7 +59,7 @@ static void print_call(FILE *out, const ca_call_t *call)
         fprintf(out, "  media:\n");
     bool srtp = ca_call_keys_srtp(call);
     for (size_t i = 0; i < call->n_streams; i++) {
-        const ca_stream_t *st = call->streams[i];
+        const ca_stream_t *st = &call->streams[i];
         fprintf(out, "    ssrc 0x%08x  %s  %-5s  %6llu packets from frame %llu\n", st->ssrc,
                 ca_call_stream_dir(call, i),
                 st->rtcp ? (srtp ? "srtcp" : "rtcp") : (srtp ? "srtp" : "rtp"),

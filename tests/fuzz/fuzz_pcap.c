@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "audit.h"
 #include "pcap_source.h"
@@ -10,6 +11,12 @@
 #include "report.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void on_flow_end(void *user, ca_flow_t *f)
+{
+    if (ca_auditor_take_flow(user, f) != CA_OK)
+        abort();
+}
 
 static void on_frame(void *user, int dlt, uint64_t frame, int64_t ts_us, const uint8_t *bytes,
                      uint32_t caplen, uint32_t len)
@@ -23,20 +30,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     FILE *fp = fmemopen((void *)(uintptr_t)data, size, "rb");
     ca_pipeline_t *p = ca_pipeline_new();
+    ca_auditor_t *au = ca_auditor_new();
     ca_capture_result_t res;
     char err[512];
     uint64_t next = 1;
-    if (!fp || !p) {
+    if (!fp || !p || !au) {
         if (fp)
             fclose(fp);
         ca_pipeline_free(p);
+        ca_auditor_free(au);
         return 0;
     }
+    /* A short idle timeout so that flows also end mid-capture. */
+    ca_pipeline_set_flow_end(p, 1000000, on_flow_end, au);
     if (ca_capture_read_stream(fp, "fuzz", NULL, &next, on_frame, p, &res, err, sizeof err) == 0) {
         ca_audit_opts_t opts = {0};
         ca_audit_t audit;
         opts.capture_truncated = res.truncated;
-        if (ca_audit_run(ca_pipeline_flows(p), &opts, &audit) == CA_OK) {
+        if (ca_auditor_finish(au, ca_pipeline_flows(p), &opts, &audit) == CA_OK) {
             FILE *null = fopen("/dev/null", "w");
             if (null) {
                 ca_report_input_t in = {&audit, ca_pipeline_stats(p), ca_pipeline_frag_stats(p), 0,
@@ -50,5 +61,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
     ca_pipeline_free(p);
+    ca_auditor_free(au);
     return 0;
 }

@@ -64,4 +64,11 @@ for i in 0 1; do
     [ "$(json "$T/reuse.json" "[.calls[$i].findings[] | select(.id == \"CERT_REUSED\" and .severity == \"warn\")] | length")" = 1 ] ||
         fail "call $i: CERT_REUSED: $(json "$T/reuse.json" ".calls[$i].findings")"
 done
-note "two files in one run; CERT_REUSED across calls"
+# Flows that go idle end during the capture and are freed; the audit is the same.
+"$CALLAUDIT" analyze --format json --idle-timeout 0.5 "$T/reuse.pcap" >"$T/expired.json" ||
+    fail "with expiry: exit $?"
+[ "$(json "$T/expired.json" '.summary.flows.expired > 0')" = true ] || fail "nothing expired"
+[ "$(json "$T/expired.json" '.calls')" = "$(json "$T/reuse.json" '.calls')" ] ||
+    fail "expiring idle flows changed the calls"
+note "two files in one run; CERT_REUSED across calls; same audit with flows expiring"
+

@@ -147,7 +147,8 @@ two_hosts() {
 
 # run_call TAG [caller options]: a call of $DURATION s (default 3) from A (caller) to B (callee),
 # captured on A's link into $T/TAG.pcap; reports in $T/TAG-{caller,callee}.json.
-# Both ends must have authenticated media and the same code.
+# Both ends must have authenticated media and the same code; returns 1 (with
+# the reason on stderr) if the call itself failed.
 run_call() {
     local tag=$1
     shift
@@ -162,13 +163,17 @@ run_call() {
     local callee=$!
     PIDS+=($callee)
     sleep 0.5
+    local status=0
     ip netns exec $A "$CALLSTACK" call --connect 198.51.100.2:5000 --duration "${DURATION:-3}" --json \
-        --timeout 30 "$@" >"$T/$tag-caller.json" 2>"$T/$tag-caller.err" ||
-        fail "$tag: caller exited $?: $(cat "$T/$tag-caller.err")"
-    wait_for $callee 40 || fail "$tag: callee exited $?: $(cat "$T/$tag-callee.err")"
+        --timeout 30 "$@" >"$T/$tag-caller.json" 2>"$T/$tag-caller.err" || status=1
+    wait_for $callee 40 || status=1
     sleep 0.3
     kill -INT $td
     wait $td 2>/dev/null
+    if [ $status -ne 0 ]; then
+        echo "$tag: call failed: $(cat "$T/$tag-caller.err" "$T/$tag-callee.err")" >&2
+        return 1
+    fi
     for side in caller callee; do
         [ "$(json "$T/$tag-$side.json" '.rtp.authenticated > 0 and .rtp.rejected == 0')" = true ] ||
             fail "$tag $side: $(json "$T/$tag-$side.json" .rtp)"

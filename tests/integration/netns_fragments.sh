@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 two_hosts
 V=$FIXTURES/vectors
-run_call fragments --mtu 3000 --cert "$V/rsa.pem" --key "$V/rsa.key"
+run_call fragments --mtu 3000 --cert "$V/rsa.pem" --key "$V/rsa.key" || fail "the call failed"
 "$CALLAUDIT" analyze --format json "$T/fragments.pcap" >"$T/r.json" ||
     { "$CALLAUDIT" analyze "$T/fragments.pcap"; fail "exit $?"; }
 [ "$(json "$T/r.json" '.summary.ip_fragments.reassembled > 0')" = true ] ||
