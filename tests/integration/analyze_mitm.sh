@@ -5,17 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 
 start_capture "$T/mitm.pcap"
-bg "$CALLSTACK" answer --listen 127.0.0.1:$PORT --duration 2 --json >"$T/callee.json"
-callee=$!
-wait_listen $PORT
-bg "$CALLSTACK" relay --listen 127.0.0.1:$((PORT + 1)) --connect 127.0.0.1:$PORT --mitm --json \
-    >"$T/relay.json"
-relay=$!
-wait_listen $((PORT + 1))
-"$CALLSTACK" call --connect 127.0.0.1:$((PORT + 1)) --duration 2 --json >"$T/caller.json" ||
-    fail "caller exited $?"
-wait_for $callee 20 || fail "callee exited $?"
-wait_for $relay 20 || fail "relay exited $?"
+relay_call $PORT --mitm
 stop_capture
 
 "$CALLAUDIT" analyze --format json "$T/mitm.pcap" >"$T/report.json"

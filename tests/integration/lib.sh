@@ -126,6 +126,26 @@ callstack_call() {
     wait_for $callee 20 || fail "callee exited $?"
 }
 
+# relay_call PORT [relay options]: callee on PORT, `callstack relay` on PORT+1
+# (e.g. --mitm), caller through the relay; 2 s of media. Reports in
+# $T/{caller,callee,relay}.json, certificates in $T/{caller,callee}.pem.
+relay_call() {
+    local port=$1
+    shift
+    bg "$CALLSTACK" answer --listen 127.0.0.1:$port --duration 2 --json \
+        --cert-out "$T/callee.pem" >"$T/callee.json"
+    local callee=$!
+    wait_listen $port
+    bg "$CALLSTACK" relay --listen 127.0.0.1:$((port + 1)) --connect 127.0.0.1:$port --json "$@" \
+        >"$T/relay.json"
+    local relay=$!
+    wait_listen $((port + 1))
+    "$CALLSTACK" call --connect 127.0.0.1:$((port + 1)) --duration 2 --json \
+        --cert-out "$T/caller.pem" >"$T/caller.json" || fail "caller exited $?"
+    wait_for $callee 20 || fail "callee exited $?"
+    wait_for $relay 20 || fail "relay exited $?"
+}
+
 # two_hosts: namespaces $A (198.51.100.1 on $VA) and $B (198.51.100.2 on $VB)
 # joined by a veth pair with a 1280-byte MTU, removed on exit. Skips without
 # root or namespaces.

@@ -5,9 +5,6 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-
 #include "builder.h"
 #include "dtls.h"
 #include "unit.h"
@@ -89,20 +86,11 @@ static inline void server_hello_body(tb_t *b, uint16_t profile, uint16_t suite)
 static inline tb_t cert_der(const char *name)
 {
     tb_t out = {.len = 0};
-    size_t pem_len;
-    uint8_t *pem = ca_test_read_fixture(name, &pem_len);
-    assert_non_null(pem);
-    BIO *bio = BIO_new_mem_buf(pem, (int)pem_len);
-    X509 *x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
-    assert_non_null(x);
-    unsigned char *der = NULL;
-    int n = i2d_X509(x, &der);
-    assert_true(n > 0 && (size_t)n < sizeof out.data);
-    tb_bytes(&out, der, (size_t)n);
-    OPENSSL_free(der);
-    X509_free(x);
-    BIO_free(bio);
-    free(pem);
+    size_t n = 0;
+    uint8_t *der = ca_test_cert_der(name, &n);
+    assert_true(n < sizeof out.data);
+    tb_bytes(&out, der, n);
+    free(der);
     return out;
 }
 

@@ -1,6 +1,10 @@
 /* test_main.c - runs every unit-test group; the exit status is the failure count. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include "unit.h"
 
@@ -33,6 +37,28 @@ uint8_t *ca_test_read_fixture(const char *name, size_t *len)
     fclose(f);
     *len = used;
     return buf;
+}
+
+uint8_t *ca_test_cert_der(const char *name, size_t *len)
+{
+    size_t pem_len = 0;
+    uint8_t *pem = ca_test_read_fixture(name, &pem_len);
+    assert_non_null(pem);
+    BIO *bio = BIO_new_mem_buf(pem, (int)pem_len);
+    X509 *x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+    assert_non_null(x);
+    unsigned char *der = NULL;
+    int n = i2d_X509(x, &der);
+    assert_true(n > 0);
+    uint8_t *copy = malloc((size_t)n);
+    assert_non_null(copy);
+    memcpy(copy, der, (size_t)n);
+    *len = (size_t)n;
+    OPENSSL_free(der);
+    X509_free(x);
+    BIO_free(bio);
+    free(pem);
+    return copy;
 }
 
 int main(void)

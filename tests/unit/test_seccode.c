@@ -3,9 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-
 #include "seccode.h"
 #include "unit.h"
 
@@ -17,20 +14,7 @@ typedef struct {
 static der_t load_der(const char *name)
 {
     der_t d = {NULL, 0};
-    size_t pem_len = 0;
-    uint8_t *pem = ca_test_read_fixture(name, &pem_len);
-    assert_non_null(pem);
-    BIO *bio = BIO_new_mem_buf(pem, (int)pem_len);
-    X509 *x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
-    assert_non_null(x);
-    unsigned char *der = NULL;
-    int n = i2d_X509(x, &der);
-    assert_true(n > 0);
-    d.der = der;
-    d.len = (size_t)n;
-    X509_free(x);
-    BIO_free(bio);
-    free(pem);
+    d.der = ca_test_cert_der(name, &d.len);
     return d;
 }
 
@@ -40,8 +24,8 @@ static void check_pair(const char *a, const char *b, const char *want)
     char code[CA_SECCODE_TEXT_LEN];
     assert_int_equal(ca_seccode_from_der(da.der, da.len, db.der, db.len, code), CA_OK);
     assert_string_equal(code, want);
-    OPENSSL_free(da.der);
-    OPENSSL_free(db.der);
+    free(da.der);
+    free(db.der);
 }
 
 static void thumbprint_of(const char *name, const char *want)
@@ -52,7 +36,7 @@ static void thumbprint_of(const char *name, const char *want)
     assert_int_equal(ca_thumbprint_der(d.der, d.len, fp), CA_OK);
     ca_hex_colon(fp, sizeof fp, hex, sizeof hex);
     assert_string_equal(hex, want);
-    OPENSSL_free(d.der);
+    free(d.der);
 }
 
 static void vector_thumbprints(void **state)

@@ -20,4 +20,7 @@ int ca_test_audit(void);
 /* Read FIXTURES/NAME (CALLAUDIT_FIXTURES, default "fixtures") into a malloc'ed buffer. */
 uint8_t *ca_test_read_fixture(const char *name, size_t *len);
 
+/* The DER of the PEM certificate FIXTURES/NAME, malloc'ed (the test fails if absent). */
+uint8_t *ca_test_cert_der(const char *name, size_t *len);
+
 #endif
