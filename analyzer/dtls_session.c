@@ -93,6 +93,8 @@ const char *ca_dtls_step_name(const ca_dtls_step_t *step)
         return "alert";
     case CA_STEP_ENCRYPTED:
         return "encrypted_handshake";
+    case CA_STEP_HELLO_RETRY:
+        return "hello_retry_request";
     }
     return "unknown";
 }
@@ -132,6 +134,8 @@ static int position(const ca_dtls_session_t *s, ca_dir_t dir, ca_step_kind_t kin
 {
     if (kind == CA_STEP_CCS)
         return dir == CA_S2C ? POS_SERVER_CCS : s->resumed ? POS_CLIENT_CCS_ABBR : POS_CLIENT_CCS;
+    if (kind == CA_STEP_HELLO_RETRY)
+        return dir == CA_S2C ? POS_HELLO_VERIFY : POS_NONE; /* the same place in the order */
     if (kind == CA_STEP_FINISHED)
         return dir == CA_S2C ? POS_SERVER_FINISHED
                : s->resumed  ? POS_CLIENT_FINISHED_ABBR
@@ -347,10 +351,20 @@ static void take_server_hello(ca_dtls_session_t *s, const ca_dtls_message_t *msg
     }
 }
 
+/* RFC 8446 4.1.3: a ServerHello whose random is SHA-256("HelloRetryRequest"). */
+static bool is_hello_retry(const ca_dtls_message_t *msg)
+{
+    ca_cursor_t c = msg->body;
+    ca_dtls_hello_t h;
+    return msg->msg_type == CA_HS_SERVER_HELLO && ca_dtls_server_hello_decode(&c, &h) == CA_OK &&
+           h.hello_retry_request;
+}
+
 static void process_message(ca_dtls_session_t *s, ca_dir_t dir, const ca_dtls_message_t *msg)
 {
     ca_cursor_t body = msg->body;
-    ca_dtls_step_t *st = add_step(s, msg->frame, dir, CA_STEP_HANDSHAKE, msg->msg_type);
+    ca_step_kind_t kind = is_hello_retry(msg) ? CA_STEP_HELLO_RETRY : CA_STEP_HANDSHAKE;
+    ca_dtls_step_t *st = add_step(s, msg->frame, dir, kind, msg->msg_type);
     if (st)
         check_order(s, st);
     switch (msg->msg_type) {

@@ -26,7 +26,8 @@ typedef enum {
     CA_STEP_CCS,
     CA_STEP_FINISHED, /* the first encrypted handshake record after CCS */
     CA_STEP_ALERT,
-    CA_STEP_ENCRYPTED, /* DTLS 1.3: an encrypted record in the handshake */
+    CA_STEP_ENCRYPTED,   /* DTLS 1.3: an encrypted record in the handshake */
+    CA_STEP_HELLO_RETRY, /* DTLS 1.3: a ServerHello with the HelloRetryRequest random */
 } ca_step_kind_t;
 
 typedef struct {

@@ -11,6 +11,7 @@ typedef struct {
     ca_pipeline_t *p;
     uint64_t frame;
     ca_audit_t audit;
+    uint16_t turn_channel; /* non-zero: every payload goes in TURN ChannelData */
 } scenario_t;
 
 static void sc_init(scenario_t *sc)
@@ -27,9 +28,18 @@ static void sc_free(scenario_t *sc)
 }
 
 /* One Ethernet/IPv4/UDP frame between client 192.0.2.1:5000 and server 198.51.100.1:6000. */
-static void sc_send(scenario_t *sc, bool from_client, const tb_t *payload)
+static void sc_send(scenario_t *sc, bool from_client, const tb_t *inner)
 {
-    tb_t f = {.len = 0};
+    tb_t f = {.len = 0}, wrapped = {.len = 0};
+    const tb_t *payload = inner;
+    if (sc->turn_channel) {
+        /* RFC 8656 12.4: channel number, length, data, padded to 4 bytes */
+        tb_u16(&wrapped, sc->turn_channel);
+        tb_u16(&wrapped, (uint32_t)inner->len);
+        tb_bytes(&wrapped, inner->data, inner->len);
+        tb_fill(&wrapped, 0, (4 - inner->len % 4) % 4);
+        payload = &wrapped;
+    }
     tb_fill(&f, 0x02, 12);
     tb_u16(&f, 0x0800);
     tb_u8(&f, 0x45);
@@ -73,13 +83,14 @@ static void sc_ccs_finished(scenario_t *sc, bool from_client)
 typedef struct {
     uint16_t profile; /* 0: no use_srtp */
     uint16_t suite;
-    const char *client_cert, *server_cert;
+    const char *client_cert, *server_cert; /* client_cert NULL: the client sends none */
 } hs_opts_t;
 
 static void sc_handshake(scenario_t *sc, const hs_opts_t *o)
 {
     tb_t body, empty = {.len = 0};
-    tb_t sder = cert_der(o->server_cert), cder = cert_der(o->client_cert);
+    tb_t sder = cert_der(o->server_cert);
+    tb_t cder = o->client_cert ? cert_der(o->client_cert) : empty;
     client_hello_body(&body, true);
     sc_handshake_msg(sc, true, CA_HS_CLIENT_HELLO, 0, &body);
     server_hello_body(&body, o->profile, o->suite);
@@ -88,10 +99,14 @@ static void sc_handshake(scenario_t *sc, const hs_opts_t *o)
     sc_handshake_msg(sc, false, CA_HS_CERTIFICATE, 1, &body);
     sc_handshake_msg(sc, false, CA_HS_CERTIFICATE_REQUEST, 2, &empty);
     sc_handshake_msg(sc, false, CA_HS_SERVER_HELLO_DONE, 3, &empty);
-    certificate_body(&body, &cder);
-    sc_handshake_msg(sc, true, CA_HS_CERTIFICATE, 1, &body);
-    sc_handshake_msg(sc, true, CA_HS_CLIENT_KEY_EXCHANGE, 2, &empty);
-    sc_handshake_msg(sc, true, CA_HS_CERTIFICATE_VERIFY, 3, &empty);
+    uint16_t seq = 1;
+    if (o->client_cert) {
+        certificate_body(&body, &cder);
+        sc_handshake_msg(sc, true, CA_HS_CERTIFICATE, seq++, &body);
+    }
+    sc_handshake_msg(sc, true, CA_HS_CLIENT_KEY_EXCHANGE, seq++, &empty);
+    if (o->client_cert)
+        sc_handshake_msg(sc, true, CA_HS_CERTIFICATE_VERIFY, seq++, &empty);
     sc_ccs_finished(sc, true);
     sc_ccs_finished(sc, false);
 }
@@ -173,6 +188,7 @@ static void broken_handshakes_fail(void **state)
         {{0x0007, 0x009C, "vectors/caller.pem", "vectors/callee.pem"}, "WEAK_CIPHER"},
         {{0x0007, 0xC006, "vectors/caller.pem", "vectors/callee.pem"}, "WEAK_CIPHER"},
         {{0x0007, 0xC02B, "vectors/caller.pem", "vectors/caller.pem"}, "SELF_REFLECTION"},
+        {{0x0007, 0xC02B, NULL, "vectors/callee.pem"}, "CERT_MISSING"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         scenario_t sc;
@@ -326,6 +342,62 @@ static void dtls13_is_opaque(void **state)
     sc_free(&sc);
 }
 
+/* Media relayed through TURN in ChannelData is analysed as the inner flow. */
+static void turn_channel_call(void **state)
+{
+    (void)state;
+    scenario_t sc;
+    sc_init(&sc);
+    sc.turn_channel = 0x4001;
+    sc_handshake(&sc, &good);
+    sc_rtp(&sc, true, 0x11111111, 4);
+    sc_rtp(&sc, false, 0x22222222, 4);
+    sc_audit(&sc, NULL);
+    assert_int_equal(sc.audit.n_calls, 1);
+    const ca_call_t *c = &sc.audit.calls[0];
+    assert_int_equal(c->flow.channel, 0x4001);
+    assert_int_equal(c->verdict, CA_VERDICT_PASS);
+    assert_string_equal(c->code, "15575 52626 68221 51895");
+    assert_int_equal(c->n_streams, 2);
+    sc_free(&sc);
+}
+
+/* Resumption (RFC 5246 7.3): the server echoes the session id and finishes
+ * first; no certificates, no key exchange, and that is not an order violation. */
+static void abbreviated_handshake(void **state)
+{
+    (void)state;
+    scenario_t sc;
+    sc_init(&sc);
+    tb_t ch, sh;
+    client_hello_body(&ch, true);
+    ch.data[2 + 32] = 4; /* a 4-byte session id: shift the rest */
+    memmove(ch.data + 2 + 32 + 1 + 4, ch.data + 2 + 32 + 1, ch.len - 35);
+    memset(ch.data + 35, 0x5e, 4);
+    ch.len += 4;
+    sc_handshake_msg(&sc, true, CA_HS_CLIENT_HELLO, 0, &ch);
+    server_hello_body(&sh, 7, 0xC02B);
+    sh.data[2 + 32] = 4;
+    memmove(sh.data + 39, sh.data + 35, sh.len - 35);
+    memset(sh.data + 35, 0x5e, 4);
+    sh.len += 4;
+    sc_handshake_msg(&sc, false, CA_HS_SERVER_HELLO, 0, &sh);
+    sc_ccs_finished(&sc, false);
+    sc_ccs_finished(&sc, true);
+    sc_rtp(&sc, true, 9, 3);
+    sc_audit(&sc, NULL);
+    const ca_call_t *c = &sc.audit.calls[0];
+    assert_true(c->dtls->resumed);
+    assert_true(c->dtls->complete);
+    assert_int_equal(c->dtls->n_violations, 0);
+    assert_false(has_finding(c, "HANDSHAKE_ORDER"));
+    assert_false(has_finding(c, "CERT_MISSING"));
+    /* no certificates on the wire: no code, so never a pass */
+    assert_false(c->have_code);
+    assert_int_equal(c->verdict, CA_VERDICT_INCONCLUSIVE);
+    sc_free(&sc);
+}
+
 int ca_test_audit(void)
 {
     const struct CMUnitTest tests[] = {
@@ -335,6 +407,8 @@ int ca_test_audit(void)
         cmocka_unit_test(alert_aborts_handshake),
         cmocka_unit_test(plain_rtp_and_empty_captures),
         cmocka_unit_test(dtls13_is_opaque),
+        cmocka_unit_test(turn_channel_call),
+        cmocka_unit_test(abbreviated_handshake),
     };
     return cmocka_run_group_tests_name("audit", tests, NULL, NULL);
 }

@@ -11,6 +11,7 @@
 #include "link.h"
 #include "rtp.h"
 #include "stun.h"
+#include "tcp.h"
 #include "unit.h"
 
 /* Ethernet, two VLAN tags (QinQ), IPv4 192.0.2.1 -> 198.51.100.1, UDP 1234 -> 5678. */
@@ -390,6 +391,60 @@ static void rtp_and_rtcp_headers(void **state)
     assert_int_equal(ca_rtp_decode(&c, &r), CA_ERR_MALFORMED);
 }
 
+static ca_tcp_t segment(uint32_t seq, const char *data)
+{
+    ca_tcp_t t;
+    memset(&t, 0, sizeof t);
+    t.seq = seq;
+    t.payload = ca_cursor_make((const uint8_t *)data, strlen(data));
+    return t;
+}
+
+/* In order, retransmitted with overlap, out of order, and past a gap. */
+static void tcp_stream_reassembly(void **state)
+{
+    (void)state;
+    ca_tcp_stream_t *s = calloc(1, sizeof *s);
+    assert_non_null(s);
+    ca_tcp_t syn = segment(999, "");
+    syn.flags = CA_TCP_SYN;
+    assert_false(ca_tcp_stream_add(s, &syn));
+    ca_tcp_t a = segment(1000, "hello "), b = segment(1006, "world"), c = segment(1011, "!!");
+    assert_true(ca_tcp_stream_add(s, &a));
+    assert_false(ca_tcp_stream_add(s, &c));       /* ahead: held */
+    ca_tcp_t overlap = segment(1003, "lo world"); /* 3 old bytes, then new ones */
+    assert_true(ca_tcp_stream_add(s, &overlap));
+    assert_int_equal(s->len, 13);
+    assert_memory_equal(s->buf, "hello world!!", 13); /* the held "!!" followed */
+    assert_int_equal(s->retransmitted_bytes, 3);
+    assert_false(ca_tcp_stream_add(s, &b)); /* all old */
+    ca_tcp_stream_consume(s, 6);
+    assert_memory_equal(s->buf, "world!!", 7);
+    assert_false(s->gap);
+    /* more out-of-order segments than can be held: a gap, counted */
+    for (uint32_t i = 0; i < CA_TCP_HELD + 1; i++) {
+        ca_tcp_t far = segment(5000 + 100 * i, "x");
+        (void)ca_tcp_stream_add(s, &far);
+    }
+    assert_true(s->gap);
+    assert_int_equal(s->lost_segments, 1);
+    free(s);
+
+    /* header decoding: data offset below 5 words, options past the end */
+    uint8_t h[20] = {0, 1, 0, 2, 0, 0, 0, 1, 0, 0, 0, 0, 0x40, 0x18};
+    ca_cursor_t cur = ca_cursor_make(h, sizeof h);
+    ca_tcp_t t;
+    assert_int_equal(ca_tcp_decode(&cur, &t), CA_ERR_MALFORMED);
+    h[12] = 0x60;
+    cur = ca_cursor_make(h, sizeof h);
+    assert_int_equal(ca_tcp_decode(&cur, &t), CA_ERR_TRUNCATED);
+    h[12] = 0x50;
+    cur = ca_cursor_make(h, sizeof h);
+    assert_int_equal(ca_tcp_decode(&cur, &t), CA_OK);
+    assert_int_equal(t.dport, 2);
+    assert_int_equal(t.seq, 1);
+}
+
 int ca_test_decoders(void)
 {
     const struct CMUnitTest tests[] = {
@@ -397,6 +452,7 @@ int ca_test_decoders(void)
         cmocka_unit_test(other_link_types),       cmocka_unit_test(ipv6_extension_headers),
         cmocka_unit_test(ipv4_bad_headers),       cmocka_unit_test(fragments_in_any_order),
         cmocka_unit_test(stun_binding_and_turn),  cmocka_unit_test(rtp_and_rtcp_headers),
+        cmocka_unit_test(tcp_stream_reassembly),
     };
     return cmocka_run_group_tests_name("decoders", tests, NULL, NULL);
 }

@@ -413,6 +413,45 @@ static void dtls13_hellos(void **state)
     }
 }
 
+/* A zero-length record, an empty datagram tail, and a HelloRetryRequest. */
+static void empty_records_and_hello_retry(void **state)
+{
+    (void)state;
+    feed_t f = {ca_dtls_session_new(), 0};
+    tb_t empty = {.len = 0}, dgram = {.len = 0};
+    record(&dgram, CA_DTLS_CT_HANDSHAKE, 0, 0, &empty);
+    ca_dtls_session_feed(f.s, &client_ep, &server_ep, 1, ca_cursor_make(dgram.data, dgram.len));
+    assert_int_equal(f.s->records, 1);
+    assert_int_equal(f.s->n_steps, 0);
+    assert_int_equal(f.s->malformed_records, 0);
+
+    tb_t body, hrr = {.len = 0};
+    client_hello_body(&body, true);
+    send_msg(&f, true, CA_HS_CLIENT_HELLO, 0, &body);
+    static const uint8_t hrr_random[32] = {0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11,
+                                           0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
+                                           0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e,
+                                           0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c};
+    tb_u16(&hrr, CA_DTLS_V12);
+    tb_bytes(&hrr, hrr_random, 32);
+    tb_u8(&hrr, 0);
+    tb_u16(&hrr, 0x1301);
+    tb_u8(&hrr, 0);
+    tb_u16(&hrr, 6 + 6);
+    tb_u16(&hrr, 43);
+    tb_u16(&hrr, 2);
+    tb_u16(&hrr, CA_DTLS_V13);
+    tb_u16(&hrr, 51); /* key_share in an HRR: the group only */
+    tb_u16(&hrr, 2);
+    tb_u16(&hrr, 0x11EC);
+    send_msg(&f, false, CA_HS_SERVER_HELLO, 0, &hrr);
+    assert_true(f.s->hello_retry);
+    assert_false(f.s->have_server_hello); /* the retry is not the ServerHello */
+    send_msg(&f, true, CA_HS_CLIENT_HELLO, 1, &body);
+    assert_int_equal(f.s->n_violations, 0);
+    ca_dtls_session_free(f.s);
+}
+
 static void names(void **state)
 {
     (void)state;
@@ -439,6 +478,7 @@ int ca_test_dtls(void)
         cmocka_unit_test(reassembly_bounds),
         cmocka_unit_test(records_and_unified_header),
         cmocka_unit_test(dtls13_hellos),
+        cmocka_unit_test(empty_records_and_hello_retry),
         cmocka_unit_test(names),
     };
     return cmocka_run_group_tests_name("dtls", tests, NULL, NULL);
