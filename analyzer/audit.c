@@ -187,8 +187,59 @@ static void rule_certificates(ca_call_t *call)
 
 /* --- rules on the media ----------------------------------------------------------- */
 
+/* RFC 3711 3 / RFC 8827 6.5: media is confidential: SRTP payloads are
+ * ciphertext, SRTCP has its E flag set (RFC 3711 3.4), keystream is never
+ * reused (RFC 3711 9.1), header extensions are encrypted or absent (RFC 9335). */
+static void rule_opacity(ca_call_t *call)
+{
+    size_t rtp = 0, judged = 0;
+    uint64_t few = 0;
+    for (size_t i = 0; i < call->n_streams; i++) {
+        const ca_stream_t *st = &call->streams[i];
+        const ca_opacity_t *o = &st->opacity;
+        const char *dir = ca_call_stream_dir(call, i);
+        if (st->rtcp) {
+            if (o->rtcp_plain + o->rtcp_e_clear > 0)
+                FIND(call, "RTCP_PLAINTEXT", CA_SEV_FAIL, o->rtcp_plain_frame,
+                     "RTCP of SSRC 0x%08x (%s) in clear: %llu plain RTCP packets, %llu SRTCP "
+                     "with the E flag clear",
+                     st->ssrc, dir, (unsigned long long)o->rtcp_plain,
+                     (unsigned long long)o->rtcp_e_clear);
+            continue;
+        }
+        rtp++;
+        double stat, p;
+        ca_opaque_t v = ca_opacity_verdict(o, &stat, &p);
+        if (v == CA_OPAQUE_NO)
+            FIND(call, "MEDIA_PLAINTEXT", CA_SEV_FAIL, st->first_frame,
+                 "payloads of SSRC 0x%08x (%s) are readable media, not ciphertext: their first "
+                 "bytes repeat across packets (chi-square %.0f, p=%.1e over %u packets)",
+                 st->ssrc, dir, stat, p, o->samples);
+        if (v != CA_OPAQUE_UNKNOWN)
+            judged++;
+        else if (o->samples > few)
+            few = o->samples;
+        if (o->keystream_reuse)
+            FIND(call, "SRTP_KEYSTREAM_REUSE", CA_SEV_FAIL, o->reuse_frame,
+                 "SSRC 0x%08x (%s): %llu sequence numbers carried two different payloads", st->ssrc,
+                 dir, (unsigned long long)o->keystream_reuse);
+        /* 0xC0DE / 0xC2DE: RFC 9335 cryptex, the extensions are encrypted */
+        if (st->header_extensions && o->ext_profile != 0xC0DE && o->ext_profile != 0xC2DE)
+            FIND(call, "HEADER_EXT_CLEAR", CA_SEV_WARN, st->first_frame,
+                 "SSRC 0x%08x (%s): %llu packets carry RTP header extensions (profile 0x%04x) in "
+                 "clear, e.g. audio levels that tell who speaks",
+                 st->ssrc, dir, (unsigned long long)st->header_extensions, o->ext_profile);
+    }
+    if (rtp > 0 && judged == 0)
+        FIND(call, "MEDIA_OPACITY_UNKNOWN", CA_SEV_INCONCLUSIVE, 0,
+             "too few RTP packets (at most %llu in a stream, %d needed) or too ambiguous a "
+             "distribution to tell ciphertext from readable media",
+             (unsigned long long)few, CA_OPACITY_MIN_SAMPLES);
+}
+
 static void rule_media(ca_call_t *call)
 {
+    rule_opacity(call);
     const ca_dtls_session_t *s = call->dtls;
     if (call->n_streams == 0) {
         if (s)

@@ -15,6 +15,7 @@
 
 #include "addr.h"
 #include "dtls_session.h"
+#include "opacity.h"
 #include "tcp.h"
 
 #define CA_FLOW_MAX_SESSIONS 4
@@ -31,6 +32,7 @@ typedef struct {
     uint64_t before_handshake; /* packets before the sender had verified its peer's Finished */
     uint64_t first_before_frame;
     uint64_t header_extensions; /* packets with the X bit */
+    ca_opacity_t opacity;
 } ca_stream_t;
 
 typedef struct {

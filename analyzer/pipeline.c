@@ -173,38 +173,20 @@ static bool sender_has_keys(const ca_dtls_session_t *d, const ca_endpoint_t *sen
     return d->finished[dir == CA_C2S ? CA_S2C : CA_C2S];
 }
 
-static void on_media(ca_pipeline_t *p, ca_flow_t *f, uint8_t from, uint64_t frame, int64_t ts_us,
-                     ca_cursor_t c)
+/* The SRTP profile the flow's DTLS session negotiated; 0 when unknown. */
+static uint16_t flow_srtp_profile(const ca_flow_t *f)
 {
-    bool rtcp = ca_rtp_is_rtcp(&c);
-    size_t len = ca_cursor_left(&c);
-    uint32_t ssrc;
-    uint8_t type;
-    bool ext = false;
-    if (rtcp) {
-        ca_rtcp_t h;
-        if (ca_rtcp_decode(&c, &h) != CA_OK) {
-            skip(p, CA_SKIP_RTP_MALFORMED);
-            return;
-        }
-        ssrc = h.ssrc;
-        type = h.packet_type;
-        f->rtcp++;
-    } else {
-        ca_rtp_t h;
-        if (ca_rtp_decode(&c, &h) != CA_OK) {
-            skip(p, CA_SKIP_RTP_MALFORMED);
-            return;
-        }
-        ssrc = h.ssrc;
-        type = h.payload_type;
-        ext = h.extension;
-        f->rtp++;
-    }
+    const ca_dtls_session_t *d = current_session(f);
+    return d && d->srtp_chosen ? d->srtp_profile : 0;
+}
+
+static ca_stream_t *media_stream(ca_flow_t *f, uint32_t ssrc, uint8_t from, bool rtcp, uint8_t type,
+                                 uint64_t frame, int64_t ts_us, size_t len)
+{
     ca_stream_t *s = ca_flow_stream(f, ssrc, from, rtcp);
     if (!s) {
         f->streams_dropped++;
-        return;
+        return NULL;
     }
     if (s->packets == 0) {
         s->first_frame = frame;
@@ -215,11 +197,44 @@ static void on_media(ca_pipeline_t *p, ca_flow_t *f, uint8_t from, uint64_t fram
     s->bytes += len;
     s->last_frame = frame;
     s->last_us = ts_us;
-    s->header_extensions += ext;
     if (!sender_has_keys(current_session(f), from == 0 ? &f->a : &f->b)) {
         if (s->before_handshake++ == 0)
             s->first_before_frame = frame;
     }
+    return s;
+}
+
+static void on_media(ca_pipeline_t *p, ca_flow_t *f, uint8_t from, uint64_t frame, int64_t ts_us,
+                     ca_cursor_t c)
+{
+    size_t len = ca_cursor_left(&c);
+    ca_cursor_t whole = c;
+    if (ca_rtp_is_rtcp(&c)) {
+        ca_rtcp_t h;
+        if (ca_rtcp_decode(&c, &h) != CA_OK) {
+            skip(p, CA_SKIP_RTP_MALFORMED);
+            return;
+        }
+        f->rtcp++;
+        ca_stream_t *s = media_stream(f, h.ssrc, from, true, h.packet_type, frame, ts_us, len);
+        if (s)
+            ca_opacity_rtcp(&s->opacity, whole, flow_srtp_profile(f), frame);
+        return;
+    }
+    ca_rtp_t h;
+    if (ca_rtp_decode(&c, &h) != CA_OK) {
+        skip(p, CA_SKIP_RTP_MALFORMED);
+        return;
+    }
+    f->rtp++;
+    ca_stream_t *s = media_stream(f, h.ssrc, from, false, h.payload_type, frame, ts_us, len);
+    if (!s)
+        return;
+    if (h.extension) {
+        s->header_extensions++;
+        s->opacity.ext_profile = h.ext_profile;
+    }
+    ca_opacity_rtp(&s->opacity, h.seq, h.payload, frame);
 }
 
 static void demux(ca_pipeline_t *p, const ca_endpoint_t *src, const ca_endpoint_t *dst,

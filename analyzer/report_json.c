@@ -102,12 +102,44 @@ static json_t *call_json(const ca_call_t *call)
         char ssrc[12];
         snprintf(ssrc, sizeof ssrc, "0x%08x", s->ssrc);
         const char *kind = s->rtcp ? (srtp ? "srtcp" : "rtcp") : (srtp ? "srtp" : "rtp");
-        json_array_append_new(
-            streams, json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:i,s:n}", "ssrc", ssrc, "dir",
-                               ca_call_stream_dir(call, i), "kind", kind, "packets",
-                               (json_int_t)s->packets, "bytes", (json_int_t)s->bytes, "first_frame",
-                               (json_int_t)s->first_frame, "last_frame", (json_int_t)s->last_frame,
-                               "payload_type", (int)s->payload_type, "opaque"));
+        const ca_opacity_t *op = &s->opacity;
+        json_t *e = json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:i}", "ssrc", ssrc, "dir",
+                              ca_call_stream_dir(call, i), "kind", kind, "packets",
+                              (json_int_t)s->packets, "bytes", (json_int_t)s->bytes, "first_frame",
+                              (json_int_t)s->first_frame, "last_frame", (json_int_t)s->last_frame,
+                              "payload_type", (int)s->payload_type);
+        if (s->rtcp) {
+            json_object_set_new(e, "opaque",
+                                op->rtcp_plain + op->rtcp_e_clear > 0 ? json_false()
+                                : op->rtcp_encrypted > 0              ? json_true()
+                                                                      : json_null());
+            json_object_set_new(e, "srtcp",
+                                json_pack("{s:I,s:I,s:I,s:I}", "e_flag_set",
+                                          (json_int_t)op->rtcp_encrypted, "e_flag_clear",
+                                          (json_int_t)op->rtcp_e_clear, "plain_rtcp",
+                                          (json_int_t)op->rtcp_plain, "undetermined",
+                                          (json_int_t)op->rtcp_unknown));
+        } else {
+            double stat, p;
+            ca_opaque_t v = ca_opacity_verdict(op, &stat, &p);
+            json_object_set_new(e, "opaque",
+                                v == CA_OPAQUE_YES  ? json_true()
+                                : v == CA_OPAQUE_NO ? json_false()
+                                                    : json_null());
+            json_object_set_new(e, "opacity",
+                                json_pack("{s:s,s:i,s:f,s:f}", "test",
+                                          "chi-square, first payload byte nibbles, 15 df",
+                                          "samples", (int)op->samples, "statistic", stat, "p_value",
+                                          p));
+            json_object_set_new(e, "sequence",
+                                json_pack("{s:I,s:I,s:I,s:I}", "gaps", (json_int_t)op->gaps,
+                                          "reordered", (json_int_t)op->reordered, "duplicates",
+                                          (json_int_t)op->duplicates, "rollovers",
+                                          (json_int_t)op->rollovers));
+            json_object_set_new(e, "header_extensions",
+                                json_integer((json_int_t)s->header_extensions));
+        }
+        json_array_append_new(streams, e);
     }
     json_object_set_new(o, "media", json_pack("{s:o}", "streams", streams));
     json_t *findings = json_array();

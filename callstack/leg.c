@@ -75,6 +75,14 @@ static void receive_media(cs_leg_t *leg, const uint8_t *buf, size_t len)
     }
     memcpy(pkt, buf, len);
     int n = (int)len;
+    if (leg->cfg.fault == CS_FAULT_NO_ENCRYPT) {
+        leg->stats.plain_received++;
+        if (rtcp && leg->events.rtcp)
+            leg->events.rtcp(leg, pkt, len, leg->user);
+        else if (!rtcp && leg->events.rtp)
+            leg->events.rtp(leg, pkt, len, leg->user);
+        return;
+    }
     if (rtcp) {
         leg->stats.rtcp_received++;
         if (srtp_unprotect_rtcp(leg->srtp_in, pkt, &n) != srtp_err_status_ok) {

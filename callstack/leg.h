@@ -36,6 +36,7 @@ typedef enum {
     CS_FAULT_NONE = 0,
     CS_FAULT_WRONG_FINGERPRINT, /* test-only: advertise a fingerprint that is not ours */
     CS_FAULT_SILENT_DTLS,       /* test-only: never answer DTLS (handshake timeout) */
+    CS_FAULT_NO_ENCRYPT,        /* test-only: after DTLS, send and accept plain RTP/RTCP */
 } cs_fault_t;
 
 typedef struct {
@@ -55,6 +56,7 @@ typedef struct {
     uint64_t rtp_sent, rtp_received, rtp_authenticated, rtp_rejected, rtp_replayed;
     uint64_t rtcp_sent, rtcp_received, rtcp_authenticated, rtcp_rejected;
     uint64_t media_before_keys; /* SRTP that arrived before the keys: dropped, counted */
+    uint64_t plain_received;    /* --fault no-encrypt: plain RTP/RTCP accepted */
     uint64_t send_failures, unknown_datagrams;
 } cs_leg_stats_t;
 

@@ -353,7 +353,10 @@ void cs_leg_dtls_receive(cs_leg_t *leg, const uint8_t *buf, size_t len)
 int cs_leg_send_rtp(cs_leg_t *leg, uint8_t *buf, size_t len)
 {
     int n = (int)len;
-    if (!cs_leg_is_ready(leg) || srtp_protect(leg->srtp_out, buf, &n) != srtp_err_status_ok)
+    if (!cs_leg_is_ready(leg))
+        return -1;
+    if (leg->cfg.fault != CS_FAULT_NO_ENCRYPT &&
+        srtp_protect(leg->srtp_out, buf, &n) != srtp_err_status_ok)
         return -1;
     leg->stats.rtp_sent++;
     return cs_leg_send_datagram(leg, buf, (size_t)n);
@@ -362,7 +365,10 @@ int cs_leg_send_rtp(cs_leg_t *leg, uint8_t *buf, size_t len)
 int cs_leg_send_rtcp(cs_leg_t *leg, uint8_t *buf, size_t len)
 {
     int n = (int)len;
-    if (!cs_leg_is_ready(leg) || srtp_protect_rtcp(leg->srtp_out, buf, &n) != srtp_err_status_ok)
+    if (!cs_leg_is_ready(leg))
+        return -1;
+    if (leg->cfg.fault != CS_FAULT_NO_ENCRYPT &&
+        srtp_protect_rtcp(leg->srtp_out, buf, &n) != srtp_err_status_ok)
         return -1;
     leg->stats.rtcp_sent++;
     return cs_leg_send_datagram(leg, buf, (size_t)n);

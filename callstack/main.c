@@ -30,8 +30,9 @@ static const char usage_text[] =
     "  --tone HZ         frequency of the test tone sent and expected (default 440)\n"
     "  --mitm            relay: act as a man in the middle (attack demonstration)\n"
     "  --ice-tcp         ICE over TCP only (RFC 6544; media framed by RFC 4571)\n"
-    "  --fault wrong-fingerprint|silent-dtls\n"
-    "                    test only: advertise a wrong fingerprint / never answer DTLS\n";
+    "  --fault wrong-fingerprint|silent-dtls|no-encrypt\n"
+    "                    test only: advertise a wrong fingerprint / never answer DTLS /\n"
+    "                    send and accept plain RTP and RTCP after the handshake\n";
 
 enum {
     OPT_LISTEN = 256,
@@ -181,8 +182,11 @@ static int parse_options(int argc, char **argv, cs_options_t *opt)
                 opt->fault = CS_FAULT_WRONG_FINGERPRINT;
             else if (strcmp(optarg, "silent-dtls") == 0)
                 opt->fault = CS_FAULT_SILENT_DTLS;
+            else if (strcmp(optarg, "no-encrypt") == 0)
+                opt->fault = CS_FAULT_NO_ENCRYPT;
             else
-                return usage_error("--fault '%s' is not wrong-fingerprint or silent-dtls", optarg);
+                return usage_error(
+                    "--fault '%s' is not wrong-fingerprint, silent-dtls or no-encrypt", optarg);
             break;
         case 'h':
         case OPT_HELP:

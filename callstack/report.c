@@ -54,6 +54,7 @@ json_t *cs_report_json(const cs_report_t *r)
         json_pack("{s:I,s:I,s:I,s:I}", "sent", (json_int_t)st->rtcp_sent, "received",
                   (json_int_t)st->rtcp_received, "authenticated",
                   (json_int_t)st->rtcp_authenticated, "rejected", (json_int_t)st->rtcp_rejected);
+    json_object_set_new(rtp, "plain_received", json_integer((json_int_t)st->plain_received));
     if (r->rx) {
         json_object_set_new(rtp, "tone_frames", json_integer((json_int_t)r->rx->tone_frames));
         json_object_set_new(rtcp, "bye_received", json_boolean(r->rx->bye));

@@ -8,7 +8,7 @@
 for t in editcap mergecap tcprewrite; do command -v $t >/dev/null || skip "$t missing"; done
 
 start_capture "$T/call.pcap"
-callstack_call $PORT 1
+callstack_call $PORT 2
 stop_capture
 
 "$CALLAUDIT" analyze --format json "$T/call.pcap" >"$T/orig.json" || fail "original: exit $?"

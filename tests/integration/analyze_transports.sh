@@ -7,7 +7,7 @@ command -v editcap >/dev/null || skip "editcap (Wireshark) missing"
 
 # 1. ICE-TCP, signaling captured too.
 start_capture "$T/tcp.pcap" tcp
-CALLEE_OPTS=--ice-tcp callstack_call $PORT 1 --ice-tcp
+CALLEE_OPTS=--ice-tcp callstack_call $PORT 2 --ice-tcp
 stop_capture
 "$CALLAUDIT" analyze --format json "$T/tcp.pcap" >"$T/tcp.json" || fail "ice-tcp: exit $?"
 r=$T/tcp.json
@@ -30,10 +30,10 @@ CAPTURE_PID=$!
 PIDS+=($CAPTURE_PID)
 for _ in $(seq 50); do grep -q "listening on" "$T/tcpdump6.err" && break; sleep 0.1; done
 sleep 1 # -i any binds every interface after saying it listens
-bg "$CALLSTACK" answer --listen "[::1]:$((PORT + 1))" --duration 1 --json >"$T/v6-callee.json"
+bg "$CALLSTACK" answer --listen "[::1]:$((PORT + 1))" --duration 2 --json >"$T/v6-callee.json"
 callee=$!
 sleep 0.3
-"$CALLSTACK" call --connect "[::1]:$((PORT + 1))" --duration 1 --json >"$T/v6-caller.json" ||
+"$CALLSTACK" call --connect "[::1]:$((PORT + 1))" --duration 2 --json >"$T/v6-caller.json" ||
     fail "v6 caller exited $?"
 wait_for $callee 20 || fail "v6 callee exited $?"
 stop_capture
@@ -56,8 +56,8 @@ frames1=$(json "$r" .summary.frames)
 # 4. The same pinned certificate in two calls: CERT_REUSED (a warning).
 V=$FIXTURES/vectors
 start_capture "$T/reuse.pcap"
-callstack_call $((PORT + 2)) 1 --cert "$V/caller.pem" --key "$V/caller.key"
-callstack_call $((PORT + 3)) 1 --cert "$V/caller.pem" --key "$V/caller.key"
+callstack_call $((PORT + 2)) 2 --cert "$V/caller.pem" --key "$V/caller.key"
+callstack_call $((PORT + 3)) 2 --cert "$V/caller.pem" --key "$V/caller.key"
 stop_capture
 "$CALLAUDIT" analyze --format json "$T/reuse.pcap" >"$T/reuse.json" || fail "reuse: exit $?"
 for i in 0 1; do

@@ -5,7 +5,7 @@ command -v tshark >/dev/null || skip "tshark missing"
 
 start_capture "$T/call.pcap"
 # An RSA-2048 certificate and a small MTU fragment the server's flight.
-callstack_call $PORT 1 --cert "$FIXTURES/vectors/rsa.pem" --key "$FIXTURES/vectors/rsa.key" \
+callstack_call $PORT 2 --cert "$FIXTURES/vectors/rsa.pem" --key "$FIXTURES/vectors/rsa.key" \
     --mtu 400
 stop_capture
 

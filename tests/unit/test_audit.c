@@ -1,6 +1,7 @@
 /* test_audit.c - the audit rules end to end: hand-built frames through the
  * pipeline, then the verdict and findings for each kind of call, including
  * the spec's security code computed from certificates seen on the wire. */
+#include <math.h>
 #include <string.h>
 
 #include "audit.h"
@@ -111,18 +112,33 @@ static void sc_handshake(scenario_t *sc, const hs_opts_t *o)
     sc_ccs_finished(sc, false);
 }
 
-static void sc_rtp(scenario_t *sc, bool from_client, uint32_t ssrc, int n)
+/* Payloads that look like ciphertext (xorshift), or like readable Opus
+ * (every frame opens with the same TOC byte, 0x78). */
+typedef enum { PAYLOAD_CIPHER, PAYLOAD_OPUS_CLEAR } payload_t;
+
+static void sc_rtp_kind(scenario_t *sc, bool from_client, uint32_t ssrc, int n, payload_t kind)
 {
+    uint32_t x = ssrc * 2654435761u + 1;
     for (int i = 0; i < n; i++) {
         tb_t pkt = {.len = 0};
         tb_u8(&pkt, 0x80);
-        tb_u8(&pkt, 0);
+        tb_u8(&pkt, 111);
         tb_u16(&pkt, (uint32_t)i);
-        tb_u32(&pkt, (uint32_t)i * 160);
+        tb_u32(&pkt, (uint32_t)i * 960);
         tb_u32(&pkt, ssrc);
-        tb_fill(&pkt, (uint8_t)(i * 37), 176);
+        for (int k = 0; k < 80; k++) {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            tb_u8(&pkt, (k == 0 && kind == PAYLOAD_OPUS_CLEAR) ? 0x78 : x);
+        }
         sc_send(sc, from_client, &pkt);
     }
+}
+
+static void sc_rtp(scenario_t *sc, bool from_client, uint32_t ssrc, int n)
+{
+    sc_rtp_kind(sc, from_client, ssrc, n, PAYLOAD_CIPHER);
 }
 
 static void sc_audit(scenario_t *sc, const ca_audit_opts_t *opts)
@@ -149,8 +165,8 @@ static void good_call_passes_with_the_spec_code(void **state)
     scenario_t sc;
     sc_init(&sc);
     sc_handshake(&sc, &good);
-    sc_rtp(&sc, true, 0x11111111, 10);
-    sc_rtp(&sc, false, 0x22222222, 10);
+    sc_rtp(&sc, true, 0x11111111, 80);
+    sc_rtp(&sc, false, 0x22222222, 80);
     sc_audit(&sc, NULL);
     assert_int_equal(sc.audit.n_calls, 1);
     const ca_call_t *c = &sc.audit.calls[0];
@@ -216,7 +232,9 @@ static void media_before_handshake(void **state)
     const ca_call_t *c = &sc.audit.calls[0];
     assert_int_equal(sc.audit.n_calls, 1);
     assert_true(has_finding(c, "MEDIA_BEFORE_HANDSHAKE"));
-    assert_int_equal(c->findings[0].frame, 1);
+    for (size_t i = 0; i < c->n_findings; i++)
+        if (strcmp(c->findings[i].id, "MEDIA_BEFORE_HANDSHAKE") == 0)
+            assert_int_equal(c->findings[i].frame, 1);
     assert_int_equal(c->verdict, CA_VERDICT_FAIL);
     sc_free(&sc);
 }
@@ -326,8 +344,8 @@ static void dtls13_is_opaque(void **state)
         tb_fill(&u, 0x99, 300);
         sc_send(&sc, i != 1, &u);
     }
-    sc_rtp(&sc, true, 0x55555555, 5);
-    sc_rtp(&sc, false, 0x66666666, 5);
+    sc_rtp(&sc, true, 0x55555555, 80);
+    sc_rtp(&sc, false, 0x66666666, 80);
     sc_audit(&sc, NULL);
     const ca_call_t *c = &sc.audit.calls[0];
     assert_int_equal(sc.audit.n_calls, 1);
@@ -350,8 +368,8 @@ static void turn_channel_call(void **state)
     sc_init(&sc);
     sc.turn_channel = 0x4001;
     sc_handshake(&sc, &good);
-    sc_rtp(&sc, true, 0x11111111, 4);
-    sc_rtp(&sc, false, 0x22222222, 4);
+    sc_rtp(&sc, true, 0x11111111, 80);
+    sc_rtp(&sc, false, 0x22222222, 80);
     sc_audit(&sc, NULL);
     assert_int_equal(sc.audit.n_calls, 1);
     const ca_call_t *c = &sc.audit.calls[0];
@@ -398,6 +416,81 @@ static void abbreviated_handshake(void **state)
     sc_free(&sc);
 }
 
+/* Readable media after a good handshake: MEDIA_PLAINTEXT; too few packets to
+ * tell: inconclusive, never a pass. */
+static void readable_media_after_handshake(void **state)
+{
+    (void)state;
+    scenario_t sc;
+    sc_init(&sc);
+    sc_handshake(&sc, &good);
+    sc_rtp_kind(&sc, true, 0x77777777, 100, PAYLOAD_OPUS_CLEAR);
+    sc_rtp(&sc, false, 0x88888888, 100);
+    sc_audit(&sc, NULL);
+    const ca_call_t *c = &sc.audit.calls[0];
+    assert_true(has_finding(c, "MEDIA_PLAINTEXT"));
+    assert_int_equal(c->verdict, CA_VERDICT_FAIL);
+    double stat, p;
+    assert_int_equal(ca_opacity_verdict(&c->streams[0].opacity, &stat, &p), CA_OPAQUE_NO);
+    assert_int_equal(ca_opacity_verdict(&c->streams[1].opacity, &stat, &p), CA_OPAQUE_YES);
+    sc_free(&sc);
+
+    sc_init(&sc);
+    sc_handshake(&sc, &good);
+    sc_rtp(&sc, true, 0x77777777, 20);
+    sc_audit(&sc, NULL);
+    assert_true(has_finding(&sc.audit.calls[0], "MEDIA_OPACITY_UNKNOWN"));
+    assert_int_equal(sc.audit.calls[0].verdict, CA_VERDICT_INCONCLUSIVE);
+    sc_free(&sc);
+}
+
+/* RTCP in clear, SRTCP with E=0, keystream reuse, clear header extensions. */
+static void rtcp_reuse_and_extensions(void **state)
+{
+    (void)state;
+    scenario_t sc;
+    sc_init(&sc);
+    sc_handshake(&sc, &good); /* SRTP_AEAD_AES_128_GCM: E||index are the last 4 bytes */
+    sc_rtp(&sc, true, 0x11111111, 80);
+    tb_t rr = {.len = 0}; /* a plain receiver report: header chain ends exactly */
+    tb_u8(&rr, 0x80);
+    tb_u8(&rr, 201);
+    tb_u16(&rr, 1);
+    tb_u32(&rr, 0x99999999);
+    sc_send(&sc, false, &rr);
+    tb_t srtcp = {.len = 0}; /* SR header, "ciphertext", E=0 index 7 */
+    tb_u8(&srtcp, 0x80);
+    tb_u8(&srtcp, 200);
+    tb_u16(&srtcp, 6);
+    tb_u32(&srtcp, 0x11111111);
+    tb_fill(&srtcp, 0xa5, 40);
+    tb_u32(&srtcp, 7);
+    sc_send(&sc, true, &srtcp);
+    /* seq 75 again (within the 64-packet window) with another payload */
+    tb_t dup = {.len = 0};
+    tb_u8(&dup, 0x90); /* with an extension */
+    tb_u8(&dup, 111);
+    tb_u16(&dup, 75);
+    tb_u32(&dup, 0);
+    tb_u32(&dup, 0x11111111);
+    tb_u16(&dup, 0xBEDE);
+    tb_u16(&dup, 1);
+    tb_u32(&dup, 0x10ff0000);
+    tb_fill(&dup, 0x33, 60);
+    sc_send(&sc, true, &dup);
+    sc_audit(&sc, NULL);
+    const ca_call_t *c = &sc.audit.calls[0];
+    assert_true(has_finding(c, "RTCP_PLAINTEXT"));
+    assert_true(has_finding(c, "SRTP_KEYSTREAM_REUSE"));
+    assert_true(has_finding(c, "HEADER_EXT_CLEAR"));
+    assert_int_equal(c->verdict, CA_VERDICT_FAIL);
+    sc_free(&sc);
+    /* the chi-square tail: df 15 at its 1% point, and far out */
+    assert_true(fabs(ca_chi2_upper_tail(30.58, 15) - 0.01) < 0.002);
+    assert_true(ca_chi2_upper_tail(200, 15) < 1e-20);
+    assert_true(ca_chi2_upper_tail(15, 15) > 0.4);
+}
+
 int ca_test_audit(void)
 {
     const struct CMUnitTest tests[] = {
@@ -409,6 +502,8 @@ int ca_test_audit(void)
         cmocka_unit_test(dtls13_is_opaque),
         cmocka_unit_test(turn_channel_call),
         cmocka_unit_test(abbreviated_handshake),
+        cmocka_unit_test(readable_media_after_handshake),
+        cmocka_unit_test(rtcp_reuse_and_extensions),
     };
     return cmocka_run_group_tests_name("audit", tests, NULL, NULL);
 }

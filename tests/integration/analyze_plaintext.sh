@@ -1,0 +1,31 @@
+# A call whose endpoints complete a correct DTLS-SRTP handshake and then send
+# plain RTP and RTCP (callstack --fault no-encrypt, what a broken media stack
+# does): the handshake alone must not pass it. callaudit finds the payloads
+# readable (the PCMU frames' first bytes repeat across packets) and the RTCP
+# in clear. The same call encrypted is judged opaque and passes.
+. "$(dirname "$0")/lib.sh"
+
+start_capture "$T/plain.pcap"
+CALLEE_OPTS="--fault no-encrypt" callstack_call $PORT 2 --fault no-encrypt
+stop_capture
+[ "$(json "$T/callee.json" '.rtp.plain_received > 0')" = true ] || fail "no plain media went through"
+"$CALLAUDIT" analyze --format json "$T/plain.pcap" >"$T/plain.json"
+rc=$?
+r=$T/plain.json
+[ $rc -eq 1 ] || { "$CALLAUDIT" analyze "$T/plain.pcap"; fail "exit $rc, wanted 1"; }
+ids=$(json "$r" '[.calls[0].findings[].id] | unique | join(",")')
+[ "$ids" = "MEDIA_PLAINTEXT,RTCP_PLAINTEXT" ] || fail "findings: $ids"
+[ "$(json "$r" '[.calls[0].media.streams[] | select(.opaque == false)] | length')" = 4 ] ||
+    fail "not every stream judged readable: $(json "$r" '[.calls[0].media.streams[] | .opaque]')"
+[ "$(json "$r" '.calls[0].security_code')" = "$(json "$T/caller.json" .security_code)" ] ||
+    fail "the handshake itself should still give the code"
+p=$(json "$r" '[.calls[0].media.streams[] | select(.kind == "srtp") | .opacity.p_value] | max')
+note "plain RTP after DTLS: MEDIA_PLAINTEXT (p <= $p), RTCP_PLAINTEXT"
+
+start_capture "$T/srtp.pcap"
+callstack_call $((PORT + 1)) 2
+stop_capture
+"$CALLAUDIT" analyze --format json "$T/srtp.pcap" >"$T/srtp.json" || fail "encrypted call: exit $?"
+[ "$(json "$T/srtp.json" '[.calls[0].media.streams[] | select(.opaque == true)] | length')" = 4 ] ||
+    fail "encrypted streams not all opaque: $(json "$T/srtp.json" '[.calls[0].media.streams[] | .opaque]')"
+note "the same call with SRTP: all four streams opaque, pass"
