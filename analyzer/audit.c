@@ -185,6 +185,37 @@ static void rule_certificates(ca_call_t *call)
              "both sides present the same certificate");
 }
 
+/* RFC 8422 5.4 / RFC 5246 7.4.8: each endpoint proves it holds the private
+ * key of its certificate by a signature: the server's over its ECDHE
+ * parameters, the client's over the transcript. Without both proofs the
+ * certificates in the code could be anyone's. */
+static void rule_signatures(ca_call_t *call)
+{
+    const ca_dtls_session_t *s = call->dtls;
+    if (s->version != CA_DTLS_V12 || !s->complete || s->resumed)
+        return;
+    const struct {
+        const ca_sig_result_t *r;
+        const char *what;
+        bool expected;
+    } sigs[] = {
+        {&s->ske_signature, "the server's ServerKeyExchange",
+         strncmp(ca_dtls_cipher_suite_name(s->cipher_suite), "TLS_ECDHE_", 10) == 0},
+        {&s->cv_signature, "the client's CertificateVerify", s->cert[CA_C2S].chain_len > 0},
+    };
+    for (size_t i = 0; i < 2; i++) {
+        const ca_sig_result_t *r = sigs[i].r;
+        if (r->status == CA_SIG_INVALID)
+            FIND(call, "SIGNATURE_INVALID", CA_SEV_FAIL, r->frame, "%s signature (%s): %s",
+                 sigs[i].what, ca_dtls_sig_alg_name(r->scheme), r->why);
+        else if (r->status == CA_SIG_UNCHECKED ||
+                 (r->status == CA_SIG_NOT_SEEN && sigs[i].expected && !ca_dtls_session_gap(s)))
+            FIND(call, "SIGNATURE_UNCHECKED", CA_SEV_INCONCLUSIVE, r->frame,
+                 "%s signature could not be checked: %s", sigs[i].what,
+                 r->status == CA_SIG_NOT_SEEN ? "the message is not in the capture" : r->why);
+    }
+}
+
 /* --- rules on the media ----------------------------------------------------------- */
 
 /* RFC 3711 3 / RFC 8827 6.5: media is confidential: SRTP payloads are
@@ -490,6 +521,7 @@ void ca_audit_call_rules(ca_call_t *call, const ca_audit_opts_t *opts, bool *sdp
         rule_use_srtp(call);
         rule_cipher(call);
         rule_certificates(call);
+        rule_signatures(call);
     }
     rule_media(call);
     rule_sdp(call, opts, sdp_used);

@@ -72,6 +72,7 @@ void ca_dtls_session_free(ca_dtls_session_t *s)
     ca_dtls_reasm_free(&s->reasm[1]);
     free(s->cert[0].der);
     free(s->cert[1].der);
+    free(s->transcript);
     free(s);
 }
 
@@ -360,8 +361,112 @@ static bool is_hello_retry(const ca_dtls_message_t *msg)
            h.hello_retry_request;
 }
 
+#define TRANSCRIPT_MAX (256 * 1024)
+
+/* RFC 6347 4.2.6: messages enter the handshake hash as TLS would see them,
+ * with the DTLS header of the whole message (fragment_offset 0,
+ * fragment_length = length); the first ClientHello and the
+ * HelloVerifyRequest are left out (4.2.1). */
+static void transcript_add(ca_dtls_session_t *s, const ca_dtls_message_t *msg)
+{
+    if (s->transcript_lost)
+        return;
+    if (msg->msg_type == CA_HS_HELLO_VERIFY) {
+        s->transcript_len = 0;
+        return;
+    }
+    size_t len = ca_cursor_left(&msg->body), need = s->transcript_len + 12 + len;
+    if (need > TRANSCRIPT_MAX) {
+        s->transcript_lost = true;
+        return;
+    }
+    if (need > s->transcript_cap) {
+        size_t cap = need * 2 < TRANSCRIPT_MAX ? need * 2 : TRANSCRIPT_MAX;
+        uint8_t *grown = realloc(s->transcript, cap);
+        if (!grown) {
+            s->transcript_lost = true;
+            return;
+        }
+        s->transcript = grown;
+        s->transcript_cap = cap;
+    }
+    uint8_t *w = s->transcript + s->transcript_len;
+    uint32_t l = (uint32_t)len;
+    const uint8_t hdr[12] = {msg->msg_type,
+                             (uint8_t)(l >> 16),
+                             (uint8_t)(l >> 8),
+                             (uint8_t)l,
+                             (uint8_t)(msg->message_seq >> 8),
+                             (uint8_t)msg->message_seq,
+                             0,
+                             0,
+                             0,
+                             (uint8_t)(l >> 16),
+                             (uint8_t)(l >> 8),
+                             (uint8_t)l};
+    memcpy(w, hdr, sizeof hdr);
+    ca_cursor_t body = msg->body;
+    const uint8_t *bytes;
+    if (len && ca_cursor_bytes(&body, len, &bytes) == CA_OK)
+        memcpy(w + 12, bytes, len);
+    s->transcript_len = need;
+}
+
+/* ServerKeyExchange (RFC 8422 5.4, RFC 5246 7.4.3): the signed parameters,
+ * then the DigitallySigned structure over client_random + server_random + params. */
+static void check_ske(ca_dtls_session_t *s, const ca_dtls_message_t *msg)
+{
+    ca_sig_result_t *r = &s->ske_signature;
+    ca_cursor_t c = msg->body, sig;
+    uint8_t curve_type, point_len;
+    r->frame = msg->frame;
+    if (!s->have_client_hello || !s->have_server_hello) {
+        r->status = CA_SIG_UNCHECKED;
+        snprintf(r->why, sizeof r->why, "a hello is missing: the signed randoms are unknown");
+        return;
+    }
+    if (ca_cursor_u8(&c, &curve_type) != CA_OK || curve_type != 3 ||
+        ca_cursor_skip(&c, 2) != CA_OK || ca_cursor_u8(&c, &point_len) != CA_OK ||
+        ca_cursor_skip(&c, point_len) != CA_OK) {
+        r->status = CA_SIG_UNCHECKED;
+        snprintf(r->why, sizeof r->why, "not named-curve ECDHE parameters");
+        return;
+    }
+    size_t params_len = 4u + point_len;
+    uint8_t data[64 + 4 + 255];
+    const uint8_t *params;
+    ca_cursor_t p = msg->body;
+    if (ca_cursor_bytes(&p, params_len, &params) != CA_OK)
+        return;
+    memcpy(data, s->client_hello.random, 32);
+    memcpy(data + 32, s->server_hello.random, 32);
+    memcpy(data + 64, params, params_len);
+    sig = c;
+    ca_sig_verify(s->cert[CA_S2C].der, s->cert[CA_S2C].der_len, data, 64 + params_len, sig, r);
+}
+
+static void check_cv(ca_dtls_session_t *s, const ca_dtls_message_t *msg)
+{
+    ca_sig_result_t *r = &s->cv_signature;
+    r->frame = msg->frame;
+    if (s->transcript_lost || ca_dtls_session_gap(s)) {
+        r->status = CA_SIG_UNCHECKED;
+        snprintf(r->why, sizeof r->why, "the handshake transcript is not complete in the capture");
+    } else {
+        ca_sig_verify(s->cert[CA_C2S].der, s->cert[CA_C2S].der_len, s->transcript,
+                      s->transcript_len, msg->body, r);
+    }
+    /* nothing else needs the transcript */
+    free(s->transcript);
+    s->transcript = NULL;
+    s->transcript_len = s->transcript_cap = 0;
+    s->transcript_lost = true;
+}
+
 static void process_message(ca_dtls_session_t *s, ca_dir_t dir, const ca_dtls_message_t *msg)
 {
+    if (msg->msg_type != CA_HS_CERTIFICATE_VERIFY)
+        transcript_add(s, msg);
     ca_cursor_t body = msg->body;
     ca_step_kind_t kind = is_hello_retry(msg) ? CA_STEP_HELLO_RETRY : CA_STEP_HANDSHAKE;
     ca_dtls_step_t *st = add_step(s, msg->frame, dir, kind, msg->msg_type);
@@ -390,6 +495,12 @@ static void process_message(ca_dtls_session_t *s, ca_dir_t dir, const ca_dtls_me
     case CA_HS_SERVER_KEY_EXCHANGE:
         if (ca_dtls_ske_group(&body, &s->ske_group) != CA_OK)
             s->ske_group = 0;
+        if (dir == CA_S2C)
+            check_ske(s, msg);
+        break;
+    case CA_HS_CERTIFICATE_VERIFY:
+        if (dir == CA_C2S)
+            check_cv(s, msg);
         break;
     default:
         break;

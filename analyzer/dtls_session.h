@@ -14,6 +14,7 @@
 #include "addr.h"
 #include "dtls.h"
 #include "dtls_reasm.h"
+#include "dtls_sig.h"
 #include "seccode.h"
 
 #define CA_DTLS_MAX_STEPS      40
@@ -82,6 +83,9 @@ typedef struct {
 
     uint64_t messages_missed[2]; /* handshake messages the capture never showed, per sender */
 
+    ca_sig_result_t ske_signature; /* ServerKeyExchange, under the server's certificate */
+    ca_sig_result_t cv_signature;  /* CertificateVerify, under the client's certificate */
+
     bool fatal_alert;
     uint64_t fatal_alert_frame;
     ca_dir_t fatal_alert_dir;
@@ -98,6 +102,9 @@ typedef struct {
 
     /* private */
     int order_pos;
+    uint8_t *transcript; /* owned while the handshake runs: what CertificateVerify signs */
+    size_t transcript_len, transcript_cap;
+    bool transcript_lost; /* a message missing or too much to keep: CV cannot be checked */
     ca_dtls_reasm_t reasm[2];
 } ca_dtls_session_t;
 

@@ -18,6 +18,22 @@ static json_t *endpoint_json(const ca_call_t *call, ca_dir_t d)
     } else {
         json_object_set_new(o, "certificate", json_null());
     }
+    /* the proof of the private key: the server's ServerKeyExchange, the client's CertificateVerify
+     */
+    if (call->dtls && call->dtls->version == CA_DTLS_V12) {
+        const ca_sig_result_t *r =
+            d == CA_S2C ? &call->dtls->ske_signature : &call->dtls->cv_signature;
+        json_t *sig = json_pack("{s:s,s:s}", "message",
+                                d == CA_S2C ? "server_key_exchange" : "certificate_verify",
+                                "status", ca_sig_status_name(r->status));
+        if (r->scheme)
+            json_object_set_new(sig, "scheme", json_string(ca_dtls_sig_alg_name(r->scheme)));
+        if (r->frame)
+            json_object_set_new(sig, "frame", json_integer((json_int_t)r->frame));
+        if (r->why[0])
+            json_object_set_new(sig, "reason", json_string(r->why));
+        json_object_set_new(o, "signature", sig);
+    }
     return o;
 }
 

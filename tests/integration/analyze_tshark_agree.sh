@@ -47,4 +47,6 @@ done <"$T/certs.hex" | sort >"$T/tshark-fp.txt"
 json "$r" '.calls[0].client.certificate.sha256, .calls[0].server.certificate.sha256' | sort \
     >"$T/our-fp.txt"
 diff "$T/our-fp.txt" "$T/tshark-fp.txt" || fail "certificate bytes differ"
+# RSA-2048 on the server: its ServerKeyExchange is RSA-PSS, checked like ECDSA.
+[ "$(json "$r" '.calls[0].server.signature.status')" = valid ] || fail "RSA-PSS ServerKeyExchange"
 note "tshark agrees: $(wc -l <"$T/ours.txt") handshake messages ($frags fragmented frames), 2 certificates"

@@ -22,6 +22,9 @@ trap cleanup EXIT
 
 # A port base per script run: 20000-59999, stepping 10.
 PORT=$((20000 + (RANDOM * 7 + $$) % 4000 * 10))
+# A loopback address of this run's own (all of 127/8 is loopback): captures
+# filtered on it see this run's calls only, even with other tests running.
+LO=127.$((RANDOM % 200 + 20)).$((RANDOM % 250 + 1)).$((RANDOM % 250 + 1))
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 skip() { echo "SKIP: $*" >&2; exit 77; }
@@ -94,7 +97,8 @@ start_capture() {
     local file=$1; shift
     [ "$(id -u)" = 0 ] || skip "capturing on lo needs root"
     command -v tcpdump >/dev/null || skip "tcpdump missing"
-    tcpdump -i lo -B 16384 --immediate-mode -U -n -w "$file" "${@:-udp}" 2>"$T/tcpdump.err" &
+    tcpdump -i lo -B 16384 --immediate-mode -U -n -w "$file" "(${*:-udp}) and host $LO" \
+        2>"$T/tcpdump.err" &
     CAPTURE_PID=$!
     PIDS+=($CAPTURE_PID)
     for _ in $(seq 50); do
@@ -116,11 +120,11 @@ stop_capture() {
 callstack_call() {
     local port=$1 duration=$2; shift 2
     # shellcheck disable=SC2086
-    bg "$CALLSTACK" answer --listen 127.0.0.1:$port --duration "$duration" --json \
+    bg "$CALLSTACK" answer --listen $LO:$port --bind $LO --duration "$duration" --json \
         --cert-out "$T/callee.pem" --sdp-out "$T/callee.sdp" ${CALLEE_OPTS:-} >"$T/callee.json"
     local callee=$!
     wait_listen $port
-    "$CALLSTACK" call --connect 127.0.0.1:$port --duration "$duration" --json \
+    "$CALLSTACK" call --connect $LO:$port --bind $LO --duration "$duration" --json \
         --cert-out "$T/caller.pem" --sdp-out "$T/caller.sdp" "$@" >"$T/caller.json" ||
         fail "caller exited $?"
     wait_for $callee 20 || fail "callee exited $?"
@@ -132,15 +136,15 @@ callstack_call() {
 relay_call() {
     local port=$1
     shift
-    bg "$CALLSTACK" answer --listen 127.0.0.1:$port --duration 2 --json \
+    bg "$CALLSTACK" answer --listen $LO:$port --bind $LO --duration 2 --json \
         --cert-out "$T/callee.pem" >"$T/callee.json"
     local callee=$!
     wait_listen $port
-    bg "$CALLSTACK" relay --listen 127.0.0.1:$((port + 1)) --connect 127.0.0.1:$port --json "$@" \
+    bg "$CALLSTACK" relay --listen $LO:$((port + 1)) --connect $LO:$port --json "$@" \
         >"$T/relay.json"
     local relay=$!
     wait_listen $((port + 1))
-    "$CALLSTACK" call --connect 127.0.0.1:$((port + 1)) --duration 2 --json \
+    "$CALLSTACK" call --connect $LO:$((port + 1)) --bind $LO --duration 2 --json \
         --cert-out "$T/caller.pem" >"$T/caller.json" || fail "caller exited $?"
     wait_for $callee 20 || fail "callee exited $?"
     wait_for $relay 20 || fail "relay exited $?"

@@ -7,18 +7,18 @@
 [ "$(id -u)" = 0 ] || skip "capturing on lo needs root"
 command -v tshark >/dev/null && command -v tcpdump >/dev/null || skip "tshark/tcpdump missing"
 
-tcpdump -i lo --immediate-mode -U -n -w "$T/call.pcap" udp 2>"$T/tcpdump.err" &
+tcpdump -i lo -B 16384 --immediate-mode -U -n -w "$T/call.pcap" "udp and host $LO" 2>"$T/tcpdump.err" &
 td=$!
 PIDS+=($td)
 for _ in $(seq 50); do grep -q "listening on" "$T/tcpdump.err" && break; sleep 0.1; done
 grep -q "listening on" "$T/tcpdump.err" || skip "tcpdump cannot capture here: $(cat "$T/tcpdump.err")"
 
-bg "$CALLSTACK" answer --listen 127.0.0.1:$PORT --duration 2 --json >"$T/callee.json"
+bg "$CALLSTACK" answer --listen $LO:$PORT --bind $LO --duration 2 --json >"$T/callee.json"
 callee=$!
 wait_listen $PORT
 # AES-CM with HMAC-SHA1-80: Wireshark 4.0 assumes that tag layout for every
 # SRTCP packet, and misreads the E flag and index of AEAD-GCM ones (RFC 7714).
-"$CALLSTACK" call --connect 127.0.0.1:$PORT --duration 2 --json --keylog "$T/keys.log" \
+"$CALLSTACK" call --connect $LO:$PORT --bind $LO --duration 2 --json --keylog "$T/keys.log" \
     --srtp-profile SRTP_AES128_CM_SHA1_80 \
     >"$T/caller.json" || fail "caller exited $?"
 wait_for $callee 15 || fail "callee exited $?"

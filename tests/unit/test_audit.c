@@ -2,6 +2,10 @@
  * pipeline, then the verdict and findings for each kind of call, including
  * the spec's security code computed from certificates seen on the wire. */
 #include <math.h>
+#include <stdio.h>
+
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <string.h>
 
 #include "audit.h"
@@ -13,6 +17,7 @@ typedef struct {
     uint64_t frame;
     ca_audit_t audit;
     uint16_t turn_channel; /* non-zero: every payload goes in TURN ChannelData */
+    tb_t transcript;       /* what CertificateVerify signs (RFC 6347 4.2.6) */
 } scenario_t;
 
 static void sc_init(scenario_t *sc)
@@ -69,6 +74,33 @@ static void sc_handshake_msg(scenario_t *sc, bool from_client, uint8_t type, uin
     hs_fragment(&frag, type, seq, body->data, body->len, 0, body->len);
     record(&rec, CA_DTLS_CT_HANDSHAKE, 0, seq, &frag);
     sc_send(sc, from_client, &rec);
+    if (type != CA_HS_CERTIFICATE_VERIFY)
+        tb_bytes(&sc->transcript, frag.data, frag.len); /* whole message: offset 0, full length */
+}
+
+/* A DigitallySigned (ecdsa_secp256r1_sha256) over DATA with FIXTURES/KEY. */
+static void sign(tb_t *out, const char *key, const uint8_t *data, size_t len, bool corrupt)
+{
+    size_t pem_len = 0;
+    uint8_t *pem = ca_test_read_fixture(key, &pem_len);
+    assert_non_null(pem);
+    BIO *bio = BIO_new_mem_buf(pem, (int)pem_len);
+    EVP_PKEY *pk = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
+    assert_non_null(pk);
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    uint8_t sig[256];
+    size_t sig_len = sizeof sig;
+    assert_int_equal(EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, pk), 1);
+    assert_int_equal(EVP_DigestSign(ctx, sig, &sig_len, data, len), 1);
+    if (corrupt)
+        sig[sig_len / 2] ^= 0x01;
+    tb_u16(out, 0x0403);
+    tb_u16(out, (uint32_t)sig_len);
+    tb_bytes(out, sig, sig_len);
+    EVP_MD_CTX_free(ctx);
+    EVP_PKEY_free(pk);
+    BIO_free(bio);
+    free(pem);
 }
 
 static void sc_ccs_finished(scenario_t *sc, bool from_client)
@@ -85,7 +117,15 @@ typedef struct {
     uint16_t profile; /* 0: no use_srtp */
     uint16_t suite;
     const char *client_cert, *server_cert; /* client_cert NULL: the client sends none */
+    bool corrupt_ske;                      /* flip a bit of the ServerKeyExchange signature */
 } hs_opts_t;
+
+/* fixtures/vectors/NAME.pem -> fixtures/vectors/NAME.key */
+static const char *key_of(const char *cert, char *buf, size_t size)
+{
+    snprintf(buf, size, "%.*s.key", (int)(strlen(cert) - 4), cert);
+    return buf;
+}
 
 static void sc_handshake(scenario_t *sc, const hs_opts_t *o)
 {
@@ -98,16 +138,34 @@ static void sc_handshake(scenario_t *sc, const hs_opts_t *o)
     sc_handshake_msg(sc, false, CA_HS_SERVER_HELLO, 0, &body);
     certificate_body(&body, &sder);
     sc_handshake_msg(sc, false, CA_HS_CERTIFICATE, 1, &body);
-    sc_handshake_msg(sc, false, CA_HS_CERTIFICATE_REQUEST, 2, &empty);
-    sc_handshake_msg(sc, false, CA_HS_SERVER_HELLO_DONE, 3, &empty);
+    /* ServerKeyExchange: secp256r1 parameters, signed over both randoms (0xaa.., 0xbb..) */
+    char key[128];
+    tb_t ske = {.len = 0}, signed_data = {.len = 0};
+    tb_u8(&ske, 3);
+    tb_u16(&ske, 23);
+    tb_u8(&ske, 65);
+    tb_u8(&ske, 4);
+    tb_fill(&ske, 0x42, 64);
+    tb_fill(&signed_data, 0xaa, 32);
+    tb_fill(&signed_data, 0xbb, 32);
+    tb_bytes(&signed_data, ske.data, ske.len);
+    sign(&ske, key_of(o->server_cert, key, sizeof key), signed_data.data, signed_data.len,
+         o->corrupt_ske);
+    sc_handshake_msg(sc, false, CA_HS_SERVER_KEY_EXCHANGE, 2, &ske);
+    sc_handshake_msg(sc, false, CA_HS_CERTIFICATE_REQUEST, 3, &empty);
+    sc_handshake_msg(sc, false, CA_HS_SERVER_HELLO_DONE, 4, &empty);
     uint16_t seq = 1;
     if (o->client_cert) {
         certificate_body(&body, &cder);
         sc_handshake_msg(sc, true, CA_HS_CERTIFICATE, seq++, &body);
     }
     sc_handshake_msg(sc, true, CA_HS_CLIENT_KEY_EXCHANGE, seq++, &empty);
-    if (o->client_cert)
-        sc_handshake_msg(sc, true, CA_HS_CERTIFICATE_VERIFY, seq++, &empty);
+    if (o->client_cert) {
+        tb_t cv = {.len = 0};
+        sign(&cv, key_of(o->client_cert, key, sizeof key), sc->transcript.data, sc->transcript.len,
+             false);
+        sc_handshake_msg(sc, true, CA_HS_CERTIFICATE_VERIFY, seq++, &cv);
+    }
     sc_ccs_finished(sc, true);
     sc_ccs_finished(sc, false);
 }
@@ -157,7 +215,7 @@ static bool has_finding(const ca_call_t *c, const char *id)
     return false;
 }
 
-static const hs_opts_t good = {0x0007, 0xC02B, "vectors/caller.pem", "vectors/callee.pem"};
+static const hs_opts_t good = {0x0007, 0xC02B, "vectors/caller.pem", "vectors/callee.pem", false};
 
 static void good_call_passes_with_the_spec_code(void **state)
 {
@@ -172,6 +230,8 @@ static void good_call_passes_with_the_spec_code(void **state)
     const ca_call_t *c = &sc.audit.calls[0];
     assert_int_equal(c->n_findings, 0);
     assert_int_equal(c->verdict, CA_VERDICT_PASS);
+    assert_int_equal(c->dtls->ske_signature.status, CA_SIG_VALID);
+    assert_int_equal(c->dtls->cv_signature.status, CA_SIG_VALID);
     assert_true(c->have_code);
     assert_string_equal(c->code, "15575 52626 68221 51895");
     assert_int_equal(c->n_streams, 2);
@@ -199,12 +259,13 @@ static void broken_handshakes_fail(void **state)
         hs_opts_t o;
         const char *finding;
     } cases[] = {
-        {{0, 0xC02B, "vectors/caller.pem", "vectors/callee.pem"}, "NO_USE_SRTP"},
-        {{0x0005, 0xC02B, "vectors/caller.pem", "vectors/callee.pem"}, "MEDIA_PLAINTEXT"},
-        {{0x0007, 0x009C, "vectors/caller.pem", "vectors/callee.pem"}, "WEAK_CIPHER"},
-        {{0x0007, 0xC006, "vectors/caller.pem", "vectors/callee.pem"}, "WEAK_CIPHER"},
-        {{0x0007, 0xC02B, "vectors/caller.pem", "vectors/caller.pem"}, "SELF_REFLECTION"},
-        {{0x0007, 0xC02B, NULL, "vectors/callee.pem"}, "CERT_MISSING"},
+        {{0, 0xC02B, "vectors/caller.pem", "vectors/callee.pem", false}, "NO_USE_SRTP"},
+        {{0x0005, 0xC02B, "vectors/caller.pem", "vectors/callee.pem", false}, "MEDIA_PLAINTEXT"},
+        {{0x0007, 0x009C, "vectors/caller.pem", "vectors/callee.pem", false}, "WEAK_CIPHER"},
+        {{0x0007, 0xC006, "vectors/caller.pem", "vectors/callee.pem", false}, "WEAK_CIPHER"},
+        {{0x0007, 0xC02B, "vectors/caller.pem", "vectors/caller.pem", false}, "SELF_REFLECTION"},
+        {{0x0007, 0xC02B, NULL, "vectors/callee.pem", false}, "CERT_MISSING"},
+        {{0x0007, 0xC02B, "vectors/caller.pem", "vectors/callee.pem", true}, "SIGNATURE_INVALID"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         scenario_t sc;
