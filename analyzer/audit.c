@@ -218,6 +218,28 @@ static void rule_signatures(ca_call_t *call)
 
 /* --- rules on the media ----------------------------------------------------------- */
 
+/* The ids seen, named by the SDP's a=extmap where it maps them (RFC 8285). */
+static void extension_names(const ca_sdp_media_t *m, uint32_t ids, char *out, size_t size)
+{
+    size_t w = 0;
+    out[0] = '\0';
+    for (unsigned id = 1; id < 32 && w + 1 < size; id++) {
+        if (!(ids & (1u << id)))
+            continue;
+        const char *uri = NULL;
+        for (size_t k = 0; m && k < m->n_extmap; k++)
+            if (m->extmap[k].id == id)
+                uri = m->extmap[k].uri;
+        int n = snprintf(out + w, size - w, "%sid %u%s%s", w ? ", " : "", id, uri ? " " : "",
+                         uri ? uri : "");
+        if (n < 0)
+            break;
+        w += (size_t)n < size - w ? (size_t)n : size - w - 1;
+    }
+    if (!out[0])
+        snprintf(out, size, "ids unknown");
+}
+
 /* RFC 3711 3 / RFC 8827 6.5: media is confidential: SRTP payloads are
  * ciphertext, SRTCP has its E flag set (RFC 3711 3.4), keystream is never
  * reused (RFC 3711 9.1), header extensions are encrypted or absent (RFC 9335). */
@@ -230,6 +252,11 @@ static void rule_opacity(ca_call_t *call)
         const ca_opacity_t *o = &st->opacity;
         const char *dir = ca_call_stream_dir(call, i);
         if (st->rtcp) {
+            if (o->index_regressions)
+                FIND(call, "SRTP_FRAMING", CA_SEV_FAIL, o->index_frame,
+                     "SRTCP of SSRC 0x%08x (%s): the SRTCP index went backwards %llu times "
+                     "(RFC 3711 3.4)",
+                     st->ssrc, dir, (unsigned long long)o->index_regressions);
             if (o->rtcp_plain + o->rtcp_e_clear > 0)
                 FIND(call, "RTCP_PLAINTEXT", CA_SEV_FAIL, o->rtcp_plain_frame,
                      "RTCP of SSRC 0x%08x (%s) in clear: %llu plain RTCP packets, %llu SRTCP "
@@ -255,11 +282,24 @@ static void rule_opacity(ca_call_t *call)
                  "SSRC 0x%08x (%s): %llu sequence numbers carried two different payloads", st->ssrc,
                  dir, (unsigned long long)o->keystream_reuse);
         /* 0xC0DE / 0xC2DE: RFC 9335 cryptex, the extensions are encrypted */
-        if (st->header_extensions && o->ext_profile != 0xC0DE && o->ext_profile != 0xC2DE)
+        if (st->header_extensions && o->ext_profile != 0xC0DE && o->ext_profile != 0xC2DE) {
+            char names[200];
+            extension_names(call->sdp_media[call->stream_dirs[i] == CA_C2S ? 0 : 1], o->ext_ids,
+                            names, sizeof names);
             FIND(call, "HEADER_EXT_CLEAR", CA_SEV_WARN, st->first_frame,
-                 "SSRC 0x%08x (%s): %llu packets carry RTP header extensions (profile 0x%04x) in "
-                 "clear, e.g. audio levels that tell who speaks",
-                 st->ssrc, dir, (unsigned long long)st->header_extensions, o->ext_profile);
+                 "SSRC 0x%08x (%s): %llu packets carry RTP header extensions in clear: %s",
+                 st->ssrc, dir, (unsigned long long)st->header_extensions, names);
+        }
+        if (o->too_short)
+            FIND(call, "SRTP_FRAMING", CA_SEV_FAIL, st->first_frame,
+                 "SSRC 0x%08x (%s): %llu packets too short for the SRTP profile's tag", st->ssrc,
+                 dir, (unsigned long long)o->too_short);
+        double cv;
+        if (ca_opacity_length_leak(o, &cv))
+            FIND(call, "LENGTH_LEAK", CA_SEV_WARN, st->first_frame,
+                 "SSRC 0x%08x (%s): audio packet sizes vary from %u to %u bytes (coefficient of "
+                 "variation %.2f): variable bit rate lets the sizes follow the speech (RFC 6562)",
+                 st->ssrc, dir, o->len_min, o->len_max, cv);
     }
     if (rtp > 0 && judged == 0)
         FIND(call, "MEDIA_OPACITY_UNKNOWN", CA_SEV_INCONCLUSIVE, 0,
@@ -373,6 +413,7 @@ static void rule_sdp(ca_call_t *call, const ca_audit_opts_t *opts, bool *sdp_use
             continue;
         sdp_used[which] = true;
         call->sdp_names[d] = opts->sdp_names[which];
+        call->sdp_media[d] = side[d];
         const ca_sdp_media_t *m = side[d];
         if (!s) {
             if (m->has_crypto)
@@ -523,8 +564,8 @@ void ca_audit_call_rules(ca_call_t *call, const ca_audit_opts_t *opts, bool *sdp
         rule_certificates(call);
         rule_signatures(call);
     }
+    rule_sdp(call, opts, sdp_used); /* first: the media rules name extensions from the SDP */
     rule_media(call);
-    rule_sdp(call, opts, sdp_used);
     rule_dtls13(call);
     rule_expect_code(call, opts);
     rule_truncation(call, opts);

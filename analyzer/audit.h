@@ -49,8 +49,9 @@ typedef struct {
     ca_endpoint_t client, server; /* DTLS roles; without DTLS: the flow's endpoints */
     bool have_code;
     char code[CA_SECCODE_TEXT_LEN];
-    bool code_from_sdp;       /* DTLS 1.3 without keys: signalled, not verified */
-    const char *sdp_names[2]; /* the SDP matched to the client and the server, or NULL */
+    bool code_from_sdp;                 /* DTLS 1.3 without keys: signalled, not verified */
+    const char *sdp_names[2];           /* the SDP matched to the client and the server, or NULL */
+    const ca_sdp_media_t *sdp_media[2]; /* their media sections (borrowed from the options) */
     ca_stream_t streams[CA_CALL_MAX_STREAMS]; /* copies */
     ca_dir_t stream_dirs[CA_CALL_MAX_STREAMS];
     bool stream_paired[CA_CALL_MAX_STREAMS]; /* on another 5-tuple of the same ICE session */

@@ -21,8 +21,80 @@ static uint32_t fnv1a(ca_cursor_t c)
     return h;
 }
 
-void ca_opacity_rtp(ca_opacity_t *o, uint16_t seq, ca_cursor_t payload, uint64_t frame)
+static size_t tag_length(uint16_t profile);
+
+/* RFC 8285 4.2/4.3: the ids of one-byte (0xBEDE) and two-byte (0x100x) elements. */
+static void note_extension_ids(ca_opacity_t *o, uint16_t profile, ca_cursor_t ext)
 {
+    bool one_byte = profile == 0xBEDE;
+    if (!one_byte && (profile & 0xfff0) != 0x1000)
+        return;
+    while (ca_cursor_left(&ext) > 0) {
+        uint8_t b, len;
+        if (ca_cursor_u8(&ext, &b) != CA_OK)
+            return;
+        if (b == 0)
+            continue; /* padding */
+        uint8_t id = one_byte ? (uint8_t)(b >> 4) : b;
+        if (one_byte && id == 15)
+            return; /* reserved: stop (RFC 8285 4.2) */
+        len = (uint8_t)(one_byte ? (b & 0x0f) + 1 : 0);
+        if (!one_byte && ca_cursor_u8(&ext, &len) != CA_OK)
+            return;
+        if (id < 32)
+            o->ext_ids |= 1u << id;
+        if (ca_cursor_skip(&ext, len) != CA_OK)
+            return;
+    }
+}
+
+static void note_length(ca_opacity_t *o, uint32_t len, uint32_t timestamp)
+{
+    if (o->len_n == 0 || len < o->len_min)
+        o->len_min = len;
+    if (len > o->len_max)
+        o->len_max = len;
+    uint32_t step = timestamp - o->last_timestamp;
+    if (o->len_n > 0 && step == 0)
+        o->same_timestamp++;
+    else if (o->len_n > 0 && step < 0x10000) {
+        o->ts_step_sum += step;
+        o->ts_steps++;
+    }
+    o->last_timestamp = timestamp;
+    o->len_n++;
+    o->len_sum += len;
+    o->len_sumsq += (double)len * len;
+}
+
+bool ca_opacity_length_leak(const ca_opacity_t *o, double *cv)
+{
+    *cv = 0;
+    if (o->len_n < 50 || o->same_timestamp * 10 > o->len_n)
+        return false;
+    /* Audio advances its clock by at most a few thousand ticks per packet
+     * (20 ms: 160 at 8 kHz, 960 at 48 kHz); video at 90 kHz by 1500-3600 per
+     * frame, one packet each for small frames. */
+    if (o->ts_steps > 0 && o->ts_step_sum / (double)o->ts_steps > 2000)
+        return false;
+    double mean = o->len_sum / (double)o->len_n;
+    double var = o->len_sumsq / (double)o->len_n - mean * mean;
+    *cv = mean > 0 && var > 0 ? sqrt(var) / mean : 0;
+    /* a few bytes of jitter (padding, CSRC) is not speech */
+    return o->len_max - o->len_min >= 8 && *cv >= 0.05;
+}
+
+void ca_opacity_rtp(ca_opacity_t *o, uint16_t seq, uint32_t timestamp, ca_cursor_t payload,
+                    uint16_t ext_profile, ca_cursor_t ext, uint16_t srtp_profile, uint64_t frame)
+{
+    size_t tag = srtp_profile ? tag_length(srtp_profile) : 0;
+    if (srtp_profile && tag == 0)
+        tag = 16; /* AEAD: the tag ends the payload */
+    if (srtp_profile && tag != SIZE_MAX && ca_cursor_left(&payload) < tag + 1)
+        o->too_short++;
+    if (ca_cursor_left(&ext) > 0)
+        note_extension_ids(o, ext_profile, ext);
+    note_length(o, (uint32_t)ca_cursor_left(&payload), timestamp);
     /* Sequence bookkeeping (RFC 3550 A.1 in spirit): forward jumps are gaps,
      * a step back within 3000 is reordering, a wrap is a rollover. */
     if (o->have_seq) {
@@ -80,6 +152,7 @@ static bool parses_as_plain_rtcp(ca_cursor_t c)
 
 static size_t tag_length(uint16_t profile)
 {
+    /* the HMAC tag's length after the SRTCP index; AEAD keeps its tag inside (0) */
     switch (profile) {
     case 0x0001: /* SRTP_AES128_CM_SHA1_80 */
     case 0x0005: /* SRTP_NULL_SHA1_80 */
@@ -96,16 +169,19 @@ static size_t tag_length(uint16_t profile)
 }
 
 /* RFC 3711 3.4 (and RFC 7714 9.3 for AEAD): E||SRTCP index sits before the
- * authentication tag (HMAC profiles) or at the very end (AEAD). */
-static int e_flag(ca_cursor_t c, size_t tag)
+ * authentication tag (HMAC profiles) or at the very end (AEAD). Returns the
+ * E flag (and the index in *INDEX), or -1 if the packet is too short. */
+static int e_flag(ca_cursor_t c, size_t tag, uint32_t *index)
 {
     size_t len = ca_cursor_left(&c);
-    uint8_t b;
+    uint32_t word;
     if (len < 8 + 4 + tag)
         return -1;
-    if (ca_cursor_skip(&c, len - tag - 4) != CA_OK || ca_cursor_u8(&c, &b) != CA_OK)
+    if (ca_cursor_skip(&c, len - tag - 4) != CA_OK || ca_cursor_u32(&c, &word) != CA_OK)
         return -1;
-    return b >> 7;
+    if (index)
+        *index = word & 0x7fffffffu;
+    return (int)(word >> 31);
 }
 
 void ca_opacity_rtcp(ca_opacity_t *o, ca_cursor_t pkt, uint16_t srtp_profile, uint64_t frame)
@@ -117,7 +193,15 @@ void ca_opacity_rtcp(ca_opacity_t *o, ca_cursor_t pkt, uint16_t srtp_profile, ui
     }
     size_t tag = tag_length(srtp_profile);
     if (tag != SIZE_MAX) {
-        int e = e_flag(pkt, tag);
+        uint32_t index = 0;
+        int e = e_flag(pkt, tag, &index);
+        /* RFC 3711 3.4: the index increases with every SRTCP packet sent */
+        if (e >= 0) {
+            if (o->have_index && index <= o->last_index && o->index_regressions++ == 0)
+                o->index_frame = frame;
+            o->have_index = true;
+            o->last_index = index;
+        }
         if (e == 1)
             o->rtcp_encrypted++;
         else if (e == 0 && o->rtcp_e_clear++ == 0)
@@ -127,7 +211,7 @@ void ca_opacity_rtcp(ca_opacity_t *o, ca_cursor_t pkt, uint16_t srtp_profile, ui
         return;
     }
     /* Profile unknown (DTLS 1.3 without keys): E set at one of the layouts. */
-    if (e_flag(pkt, 0) == 1 || e_flag(pkt, 10) == 1 || e_flag(pkt, 4) == 1)
+    if (e_flag(pkt, 0, NULL) == 1 || e_flag(pkt, 10, NULL) == 1 || e_flag(pkt, 4, NULL) == 1)
         o->rtcp_encrypted++;
     else
         o->rtcp_unknown++;

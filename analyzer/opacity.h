@@ -41,14 +41,34 @@ typedef struct {
     uint64_t keystream_reuse, reuse_frame; /* same seq, different payload */
     uint32_t rollovers;
     uint16_t ext_profile; /* of the last packet with an extension */
+    uint32_t ext_ids;     /* bit N: extension element id N seen (RFC 8285), 1-31 */
+    uint64_t too_short;   /* SRTP packets too short to hold the profile's tag */
+    /* payload sizes, for LENGTH_LEAK (RFC 6562) */
+    uint32_t len_min, len_max;
+    uint64_t len_n;
+    double len_sum, len_sumsq;
+    uint32_t last_timestamp;
+    uint64_t same_timestamp; /* packets sharing the previous one's timestamp: video frames */
+    double ts_step_sum;      /* timestamp advances between packets, to tell 90 kHz video */
+    uint64_t ts_steps;
     ca_reuse_slot_t recent[CA_REUSE_SLOTS];
     /* RTCP */
     uint64_t rtcp_plain, rtcp_e_clear, rtcp_encrypted, rtcp_unknown;
     uint64_t rtcp_plain_frame;
+    bool have_index;
+    uint32_t last_index;        /* SRTCP index (RFC 3711 3.4), 31 bits */
+    uint64_t index_regressions; /* an index at or below the last one */
+    uint64_t index_frame;
 } ca_opacity_t;
 
-/* An RTP packet: its sequence number and payload (after header and extension). */
-void ca_opacity_rtp(ca_opacity_t *o, uint16_t seq, ca_cursor_t payload, uint64_t frame);
+/* An RTP packet: sequence number, timestamp, payload (after header and
+ * extension), the extension block (may be empty) and the SRTP profile (0 unknown). */
+void ca_opacity_rtp(ca_opacity_t *o, uint16_t seq, uint32_t timestamp, ca_cursor_t payload,
+                    uint16_t ext_profile, ca_cursor_t ext, uint16_t srtp_profile, uint64_t frame);
+
+/* RFC 6562: whether an audio stream's packet sizes vary with the signal (VBR).
+ * Video (several packets per timestamp) and constant sizes do not count. */
+bool ca_opacity_length_leak(const ca_opacity_t *o, double *cv);
 
 /* An RTCP packet (all of it), with the SRTP profile if known (0: unknown). */
 void ca_opacity_rtcp(ca_opacity_t *o, ca_cursor_t pkt, uint16_t srtp_profile, uint64_t frame);

@@ -234,7 +234,8 @@ static void on_media(ca_pipeline_t *p, ca_flow_t *f, uint8_t from, uint64_t fram
         s->header_extensions++;
         s->opacity.ext_profile = h.ext_profile;
     }
-    ca_opacity_rtp(&s->opacity, h.seq, h.payload, frame);
+    ca_opacity_rtp(&s->opacity, h.seq, h.timestamp, h.payload, h.ext_profile, h.ext,
+                   flow_srtp_profile(f), frame);
 }
 
 static void demux(ca_pipeline_t *p, const ca_endpoint_t *src, const ca_endpoint_t *dst,
