@@ -293,9 +293,11 @@ CA_MUST_CHECK static ca_err_t parse_attribute(ca_cursor_t *line, sdp_session_att
         return sdp_copy(&value, m->mid, sizeof m->mid);
     if (cursor_equals(&name, "rtcp-mux"))
         m->rtcp_mux = true;
-    else if (cursor_equals(&name, "crypto"))
+    else if (cursor_equals(&name, "crypto")) {
+        if (!m->has_crypto && sdp_copy(&value, m->crypto, sizeof m->crypto) != CA_OK)
+            m->crypto[0] = '\0';
         m->has_crypto = true;
-    else if (cursor_equals(&name, "cryptex"))
+    } else if (cursor_equals(&name, "cryptex"))
         m->cryptex = true;
     return CA_OK;
 }

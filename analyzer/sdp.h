@@ -75,8 +75,9 @@ typedef struct {
     ca_sdp_fingerprint_t fingerprint;
     ca_sdp_setup_t setup;
     bool rtcp_mux;
-    bool has_crypto; /* SDES a=crypto: SRTP keys in the signaling */
-    bool cryptex;    /* RFC 9335 a=cryptex */
+    bool has_crypto;  /* SDES a=crypto: SRTP keys in the signaling */
+    char crypto[160]; /* the first a=crypto value (RFC 4568 9.1), empty if too long */
+    bool cryptex;     /* RFC 9335 a=cryptex */
     ca_sdp_candidate_t candidates[CA_SDP_MAX_CANDIDATES];
     size_t n_candidates;
     size_t candidates_dropped; /* beyond CA_SDP_MAX_CANDIDATES: counted, not silently lost */

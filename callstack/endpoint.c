@@ -11,6 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
 #include "offer.h"
 #include "options.h"
 #include "report.h"
@@ -142,8 +145,8 @@ static void on_ready(cs_leg_t *leg, void *user)
     endpoint_t *ep = user;
     (void)leg;
     remove_timer(&ep->setup_timer);
-    fprintf(stderr, "callstack: %s: DTLS handshake complete, sending media\n",
-            ep->caller ? "caller" : "callee");
+    fprintf(stderr, "callstack: %s: %s, sending media\n", ep->caller ? "caller" : "callee",
+            ep->opt->sdes ? "SDES keys set (no DTLS)" : "DTLS handshake complete");
     ep->media_start_us = g_get_monotonic_time();
     on_media_tick(ep);
     ep->media_timer = g_timeout_add(CS_MEDIA_FRAME_MS / 2, on_media_tick, ep);
@@ -207,7 +210,27 @@ static int negotiate(endpoint_t *ep, int fd, char *err, size_t err_size)
 
     if (cs_leg_gather(ep->leg, timeout_ms, err, err_size) != 0)
         goto out;
-    if (ep->caller) {
+    if (opt->sdes) {
+        /* No DTLS: each side sends its key in the SDP; nothing to negotiate. */
+        uint8_t peer_key[30];
+        mine = CA_SDP_SETUP_NONE;
+        if (ep->caller) {
+            local = cs_offer_build(ep->leg, mine);
+            if (cs_sig_send(fd, local, strlen(local), err, err_size) != 0)
+                goto out;
+        }
+        if (cs_sig_recv(fd, timeout_ms, &remote, &remote_len, err, err_size) != 0 ||
+            cs_offer_parse(remote, remote_len, sdp, &audio, err, err_size) != 0 ||
+            cs_offer_sdes_key(audio, peer_key, err, err_size) != 0)
+            goto out;
+        cs_leg_set_sdes_remote(ep->leg, peer_key);
+        OPENSSL_cleanse(peer_key, sizeof peer_key);
+        if (!ep->caller) {
+            local = cs_offer_build(ep->leg, mine);
+            if (cs_sig_send(fd, local, strlen(local), err, err_size) != 0)
+                goto out;
+        }
+    } else if (ep->caller) {
         mine = CA_SDP_SETUP_ACTPASS;
         local = cs_offer_build(ep->leg, mine);
         if (cs_sig_send(fd, local, strlen(local), err, err_size) != 0 ||
@@ -297,6 +320,14 @@ int cs_endpoint_run(const cs_options_t *opt, bool caller)
                            .srtp_profiles = opt->srtp_profile,
                            .ice_tcp = opt->ice_tcp,
                            .fault = opt->fault};
+    uint8_t sdes_key[30];
+    if (opt->sdes) {
+        if (RAND_bytes(sdes_key, sizeof sdes_key) != 1) {
+            snprintf(err, sizeof err, "no randomness for the SDES key");
+            goto report;
+        }
+        cfg.sdes_key = sdes_key;
+    }
     cs_leg_events_t events = {on_ready, on_rtp, on_rtcp, on_failed, on_closed};
     ep.leg = cs_leg_new(&cfg, &events, &ep, err, sizeof err);
     if (!ep.leg || negotiate(&ep, fd, err, sizeof err) != 0)

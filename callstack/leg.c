@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 void cs_leg_fail(cs_leg_t *leg, const char *fmt, ...)
 {
     char why[320];
@@ -47,7 +49,10 @@ static void on_component_state(NiceAgent *agent, guint stream_id, guint componen
     (void)component;
     if (state == NICE_COMPONENT_STATE_READY && !leg->ice_ready) {
         leg->ice_ready = true;
-        cs_leg_dtls_start(leg);
+        if (leg->cfg.sdes_key)
+            cs_leg_sdes_start(leg);
+        else
+            cs_leg_dtls_start(leg);
     } else if (state == NICE_COMPONENT_STATE_FAILED && !leg->handshake_done) {
         /* libnice declares failure when its check list runs out, but checks
          * triggered by the peer can still succeed on a lossy path: the
@@ -215,11 +220,18 @@ void cs_leg_append_sdp_attrs(cs_leg_t *leg, GString *sdp)
         g_free(ufrag);
         g_free(pwd);
     }
-    memcpy(advertised, leg->cfg.cert->thumbprint, sizeof advertised);
-    if (leg->cfg.fault == CS_FAULT_WRONG_FINGERPRINT)
-        advertised[0] ^= 0xff;
-    ca_hex_colon(advertised, sizeof advertised, hex, sizeof hex);
-    g_string_append_printf(sdp, "a=fingerprint:sha-256 %s\r\n", hex);
+    if (leg->cfg.sdes_key) {
+        /* RFC 4568 9.1: the master key and salt travel, base64, in the SDP */
+        char b64[48];
+        EVP_EncodeBlock((unsigned char *)b64, leg->cfg.sdes_key, 30);
+        g_string_append_printf(sdp, "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:%s\r\n", b64);
+    } else {
+        memcpy(advertised, leg->cfg.cert->thumbprint, sizeof advertised);
+        if (leg->cfg.fault == CS_FAULT_WRONG_FINGERPRINT)
+            advertised[0] ^= 0xff;
+        ca_hex_colon(advertised, sizeof advertised, hex, sizeof hex);
+        g_string_append_printf(sdp, "a=fingerprint:sha-256 %s\r\n", hex);
+    }
 
     GSList *cands = nice_agent_get_local_candidates(leg->agent, leg->stream_id, 1);
     for (GSList *i = cands; i; i = i->next) {
@@ -255,8 +267,9 @@ int cs_leg_set_remote(cs_leg_t *leg, const ca_sdp_media_t *remote, bool dtls_cli
         snprintf(err, err_size, "%s: the peer's SDP has no ICE credentials", leg->name);
         return -1;
     }
-    if (!remote->has_fingerprint || strcmp(remote->fingerprint.hash, "sha-256") != 0 ||
-        remote->fingerprint.len != CA_SHA256_LEN) {
+    if (!leg->cfg.sdes_key &&
+        (!remote->has_fingerprint || strcmp(remote->fingerprint.hash, "sha-256") != 0 ||
+         remote->fingerprint.len != CA_SHA256_LEN)) {
         snprintf(err, err_size, "%s: the peer's SDP has no a=fingerprint:sha-256", leg->name);
         return -1;
     }
@@ -265,7 +278,7 @@ int cs_leg_set_remote(cs_leg_t *leg, const ca_sdp_media_t *remote, bool dtls_cli
         return -1;
     }
     memcpy(leg->expected_thumbprint, remote->fingerprint.bytes, CA_SHA256_LEN);
-    leg->have_expected = true;
+    leg->have_expected = !leg->cfg.sdes_key;
     leg->dtls_client = dtls_client;
 
     GSList *list = NULL;
@@ -298,6 +311,11 @@ int cs_leg_set_remote(cs_leg_t *leg, const ca_sdp_media_t *remote, bool dtls_cli
         return -1;
     }
     return 0;
+}
+
+void cs_leg_set_sdes_remote(cs_leg_t *leg, const uint8_t key[30])
+{
+    memcpy(leg->sdes_remote, key, sizeof leg->sdes_remote);
 }
 
 bool cs_leg_is_ready(const cs_leg_t *leg)

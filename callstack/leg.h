@@ -37,6 +37,7 @@ typedef enum {
     CS_FAULT_WRONG_FINGERPRINT, /* test-only: advertise a fingerprint that is not ours */
     CS_FAULT_SILENT_DTLS,       /* test-only: never answer DTLS (handshake timeout) */
     CS_FAULT_NO_ENCRYPT,        /* test-only: after DTLS, send and accept plain RTP/RTCP */
+    CS_FAULT_NULL_CIPHER,       /* test-only: SRTP with the NULL cipher (authenticated, clear) */
 } cs_fault_t;
 
 typedef struct {
@@ -49,6 +50,7 @@ typedef struct {
     const char *keylog_path;   /* NULL: none */
     const char *srtp_profiles; /* OpenSSL use_srtp list; NULL: AEAD-GCM then AES-CM-SHA1-80 */
     bool ice_tcp;              /* ICE over TCP only (RFC 6544, RFC 4571 framing) */
+    const uint8_t *sdes_key;   /* 30 bytes: SRTP keyed by SDES (RFC 4568), no DTLS; NULL: DTLS */
     cs_fault_t fault;
 } cs_leg_config_t;
 
@@ -76,6 +78,9 @@ void cs_leg_default_candidate(cs_leg_t *leg, char *addr, size_t addr_size, unsig
  * the fingerprint to pin, and our DTLS role (client = a=setup:active). */
 int cs_leg_set_remote(cs_leg_t *leg, const ca_sdp_media_t *remote, bool dtls_client, char *err,
                       size_t err_size);
+
+/* SDES mode: the peer's 30-byte master key and salt from its a=crypto. */
+void cs_leg_set_sdes_remote(cs_leg_t *leg, const uint8_t key[30]);
 
 /* Protect and send one RTP or RTCP packet. BUF must have room for the SRTP
  * trailer (CS_SRTP_TRAILER bytes past LEN). */

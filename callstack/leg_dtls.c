@@ -214,8 +214,15 @@ static int key_srtp(cs_leg_t *leg)
         srtp_crypto_policy_set_aes_gcm_128_16_auth(&out_policy.rtcp);
     } else if (profile->id == SRTP_AES128_CM_SHA1_80) {
         salt_len = 14;
-        srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&out_policy.rtp);
-        srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&out_policy.rtcp);
+        if (leg->cfg.fault == CS_FAULT_NULL_CIPHER) {
+            /* test only: authenticated but not encrypted, under the negotiated
+             * AES-CM profile's keys: a stack that "does SRTP" in the clear */
+            srtp_crypto_policy_set_null_cipher_hmac_sha1_80(&out_policy.rtp);
+            srtp_crypto_policy_set_null_cipher_hmac_sha1_80(&out_policy.rtcp);
+        } else {
+            srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&out_policy.rtp);
+            srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&out_policy.rtcp);
+        }
     } else {
         cs_leg_fail(leg, "%s: unexpected SRTP profile %s", leg->name, profile->name);
         return -1;
@@ -317,6 +324,36 @@ void cs_leg_dtls_start(cs_leg_t *leg)
     /* RFC 5763 5: the active side sends the ClientHello once ICE is up. */
     if (leg->dtls_client && !leg->handshake_done)
         step_handshake(leg);
+}
+
+/* SDES (RFC 4568): each side protects with its own a=crypto key, so no
+ * handshake and no fingerprint: whoever relays the SDP holds the keys. */
+void cs_leg_sdes_start(cs_leg_t *leg)
+{
+    srtp_policy_t out_policy, in_policy;
+    uint8_t local[30], remote[30];
+    memset(&out_policy, 0, sizeof out_policy);
+    memcpy(local, leg->cfg.sdes_key, sizeof local);
+    memcpy(remote, leg->sdes_remote, sizeof remote);
+    srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&out_policy.rtp);
+    srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&out_policy.rtcp);
+    in_policy = out_policy;
+    out_policy.ssrc.type = ssrc_any_outbound;
+    out_policy.key = local;
+    in_policy.ssrc.type = ssrc_any_inbound;
+    in_policy.key = remote;
+    out_policy.window_size = in_policy.window_size = 1024;
+    if (srtp_create(&leg->srtp_out, &out_policy) != srtp_err_status_ok ||
+        srtp_create(&leg->srtp_in, &in_policy) != srtp_err_status_ok) {
+        cs_leg_fail(leg, "%s: libsrtp2 refused the SDES keys", leg->name);
+        return;
+    }
+    snprintf(leg->srtp_profile, sizeof leg->srtp_profile, "AES_CM_128_HMAC_SHA1_80 (SDES)");
+    snprintf(leg->cipher_suite, sizeof leg->cipher_suite, "none (no DTLS)");
+    OPENSSL_cleanse(local, sizeof local);
+    OPENSSL_cleanse(remote, sizeof remote);
+    if (leg->events.ready)
+        leg->events.ready(leg, leg->user);
 }
 
 void cs_leg_dtls_receive(cs_leg_t *leg, const uint8_t *buf, size_t len)

@@ -31,6 +31,7 @@ struct cs_leg {
     size_t rx_len;
     guint dtls_timer;
     bool handshake_done;
+    uint8_t sdes_remote[30]; /* SDES mode: the peer's key and salt */
     bool closed;
     uint8_t remote_thumbprint[CA_SHA256_LEN];
     char cipher_suite[64];
@@ -47,6 +48,7 @@ int cs_leg_send_datagram(cs_leg_t *leg, const uint8_t *buf, size_t len);
 /* leg_dtls.c */
 int cs_leg_dtls_init(cs_leg_t *leg, char *err, size_t err_size);
 void cs_leg_dtls_start(cs_leg_t *leg);
+void cs_leg_sdes_start(cs_leg_t *leg);
 void cs_leg_dtls_receive(cs_leg_t *leg, const uint8_t *buf, size_t len);
 void cs_leg_dtls_free(cs_leg_t *leg);
 

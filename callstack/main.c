@@ -30,9 +30,12 @@ static const char usage_text[] =
     "  --tone HZ         frequency of the test tone sent and expected (default 440)\n"
     "  --mitm            relay: act as a man in the middle (attack demonstration)\n"
     "  --ice-tcp         ICE over TCP only (RFC 6544; media framed by RFC 4571)\n"
-    "  --fault wrong-fingerprint|silent-dtls|no-encrypt\n"
+    "  --sdes            attack demonstration: SRTP keyed by SDES a=crypto in the SDP\n"
+    "                    (RFC 4568), no DTLS, so the signaling service holds the keys\n"
+    "  --fault wrong-fingerprint|silent-dtls|no-encrypt|null-cipher\n"
     "                    test only: advertise a wrong fingerprint / never answer DTLS /\n"
-    "                    send and accept plain RTP and RTCP after the handshake\n";
+    "                    send and accept plain RTP and RTCP after the handshake /\n"
+    "                    SRTP with the NULL cipher (needs SRTP_AES128_CM_SHA1_80)\n";
 
 enum {
     OPT_LISTEN = 256,
@@ -53,6 +56,7 @@ enum {
     OPT_SRTP_PROFILE,
     OPT_MITM,
     OPT_ICE_TCP,
+    OPT_SDES,
     OPT_FAULT,
     OPT_HELP,
 };
@@ -76,6 +80,7 @@ static const struct option long_options[] = {
     {"srtp-profile", required_argument, NULL, OPT_SRTP_PROFILE},
     {"mitm", no_argument, NULL, OPT_MITM},
     {"ice-tcp", no_argument, NULL, OPT_ICE_TCP},
+    {"sdes", no_argument, NULL, OPT_SDES},
     {"fault", required_argument, NULL, OPT_FAULT},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
@@ -177,6 +182,9 @@ static int parse_options(int argc, char **argv, cs_options_t *opt)
         case OPT_ICE_TCP:
             opt->ice_tcp = true;
             break;
+        case OPT_SDES:
+            opt->sdes = true;
+            break;
         case OPT_FAULT:
             if (strcmp(optarg, "wrong-fingerprint") == 0)
                 opt->fault = CS_FAULT_WRONG_FINGERPRINT;
@@ -184,9 +192,12 @@ static int parse_options(int argc, char **argv, cs_options_t *opt)
                 opt->fault = CS_FAULT_SILENT_DTLS;
             else if (strcmp(optarg, "no-encrypt") == 0)
                 opt->fault = CS_FAULT_NO_ENCRYPT;
+            else if (strcmp(optarg, "null-cipher") == 0)
+                opt->fault = CS_FAULT_NULL_CIPHER;
             else
                 return usage_error(
-                    "--fault '%s' is not wrong-fingerprint, silent-dtls or no-encrypt", optarg);
+                    "--fault '%s' is not wrong-fingerprint, silent-dtls, no-encrypt or null-cipher",
+                    optarg);
             break;
         case 'h':
         case OPT_HELP:
@@ -198,6 +209,9 @@ static int parse_options(int argc, char **argv, cs_options_t *opt)
     }
     if (optind != argc)
         return usage_error("unexpected argument '%s'", argv[optind]);
+    if (opt->fault == CS_FAULT_NULL_CIPHER &&
+        (!opt->srtp_profile || strcmp(opt->srtp_profile, "SRTP_AES128_CM_SHA1_80") != 0))
+        return usage_error("%s", "--fault null-cipher needs --srtp-profile SRTP_AES128_CM_SHA1_80");
     if ((opt->cert_path == NULL) != (opt->key_path == NULL))
         return usage_error("%s", "--cert and --key go together");
     return 0;

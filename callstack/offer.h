@@ -25,6 +25,9 @@ int cs_offer_parse(const char *text, size_t len, ca_sdp_t *sdp, const ca_sdp_med
  * where the offer leaves the choice. Returns CA_SDP_SETUP_NONE if impossible. */
 ca_sdp_setup_t cs_offer_answer_setup(ca_sdp_setup_t offered, ca_sdp_setup_t preferred);
 
+/* SDES (RFC 4568 9.1): the 30-byte key and salt of "1 AES_CM_128_HMAC_SHA1_80 inline:B64[|..]". */
+int cs_offer_sdes_key(const ca_sdp_media_t *m, uint8_t key[30], char *err, size_t err_size);
+
 /* Whether the side that put MINE in its SDP is the DTLS client. */
 bool cs_offer_is_dtls_client(ca_sdp_setup_t mine);
 

@@ -22,6 +22,7 @@ typedef struct {
     bool json;
     bool mitm;
     bool ice_tcp; /* ICE-TCP only */
+    bool sdes;    /* attack demonstration: SRTP keyed by SDES, no DTLS */
     unsigned mtu;
     const char *srtp_profile; /* offer only this SRTP profile */
     double tone_hz;

@@ -78,3 +78,28 @@ sed 's/^a=setup:active/a=setup:passive/' "$T/answer.sdp" >"$T/role.sdp"
 [ "$(json "$T/role.json" '[.calls[0].findings[].id] | index("SETUP_ROLE_MISMATCH") != null')" = true ] ||
     fail "SETUP_ROLE_MISMATCH"
 note "stdin, filter, junit, --expect-code, --sdp checked"
+
+# The same capture with one bit of the ServerKeyExchange signature flipped:
+# the server no longer proves it holds its key.
+sig=$(tshark -r "$T/call.pcap" -Y 'dtls.handshake.type == 12' -T fields -e dtls.handshake.sig \
+    2>/dev/null | head -n1)
+[ -n "$sig" ] || skip "tshark found no ServerKeyExchange signature to alter"
+pattern=$(echo "$sig" | sed 's/../\\x&/g')
+offset=$(LC_ALL=C grep -obUaP "$pattern" "$T/call.pcap" | head -n1 | cut -d: -f1)
+[ -n "$offset" ] || fail "the signature bytes are not in the file as tshark showed them"
+cp "$T/call.pcap" "$T/forged-ske.pcap"
+at=$((offset + ${#sig} / 4)) # a byte inside the signature's first half
+byte=$(xxd -s "$at" -l 1 -p "$T/forged-ske.pcap")
+printf "\\x$(printf '%02x' $((16#$byte ^ 1)))" |
+    dd of="$T/forged-ske.pcap" bs=1 seek="$at" conv=notrunc status=none
+"$CALLAUDIT" analyze --format json "$T/forged-ske.pcap" >"$T/forged-ske.json"
+[ $? -eq 1 ] || fail "an altered ServerKeyExchange signature must fail"
+[ "$(json "$T/forged-ske.json" '.calls[0].server.signature.status')" = invalid ] ||
+    fail "signature: $(json "$T/forged-ske.json" .calls[0].server.signature)"
+# The client's CertificateVerify covers the transcript, altered bytes and all:
+# it fails too, as it should.
+[ "$(json "$T/forged-ske.json" '.calls[0].client.signature.status')" = invalid ] ||
+    fail "CertificateVerify over an altered transcript verified"
+[ "$(json "$T/forged-ske.json" '[.calls[0].findings[].id] | unique | join(",")')" = SIGNATURE_INVALID ] ||
+    fail "findings: $(json "$T/forged-ske.json" '[.calls[0].findings[].id]')"
+note "one bit of the ServerKeyExchange signature flipped: SIGNATURE_INVALID"

@@ -22,6 +22,21 @@ ids=$(json "$r" '[.calls[0].findings[].id] | unique | join(",")')
 p=$(json "$r" '[.calls[0].media.streams[] | select(.kind == "srtp") | .opacity.p_value] | max')
 note "plain RTP after DTLS: MEDIA_PLAINTEXT (p <= $p), RTCP_PLAINTEXT"
 
+# SRTP with the NULL cipher under a negotiated AES-CM profile: authenticated,
+# not encrypted. The same verdict: the payloads and RTCP are readable.
+start_capture "$T/null.pcap"
+CALLEE_OPTS="--fault null-cipher --srtp-profile SRTP_AES128_CM_SHA1_80" \
+    callstack_call $((PORT + 2)) 2 --fault null-cipher --srtp-profile SRTP_AES128_CM_SHA1_80
+stop_capture
+[ "$(json "$T/callee.json" '.rtp.authenticated > 0')" = true ] || fail "null cipher: no media"
+"$CALLAUDIT" analyze --format json "$T/null.pcap" >"$T/null.json"
+[ $? -eq 1 ] || fail "null cipher: must fail"
+[ "$(json "$T/null.json" '[.calls[0].findings[].id] | unique | join(",")')" = "MEDIA_PLAINTEXT,RTCP_PLAINTEXT" ] ||
+    fail "null cipher findings: $(json "$T/null.json" '[.calls[0].findings[].id]')"
+[ "$(json "$T/null.json" '.calls[0].dtls.srtp_profile')" = SRTP_AES128_CM_SHA1_80 ] ||
+    fail "the handshake said AES-CM"
+note "NULL-cipher SRTP under an AES-CM profile: MEDIA_PLAINTEXT, RTCP_PLAINTEXT (E=0)"
+
 start_capture "$T/srtp.pcap"
 callstack_call $((PORT + 1)) 2
 stop_capture
