@@ -40,6 +40,22 @@ static void on_gathering_done(NiceAgent *agent, guint stream_id, gpointer data)
     leg->gathered = true;
 }
 
+/* Test only: what a stack that starts its media before keying does. */
+static void send_early_media(cs_leg_t *leg)
+{
+    uint8_t pkt[12 + 160];
+    for (uint16_t i = 0; i < 10; i++) {
+        memset(pkt, 0xff, sizeof pkt); /* PCMU silence */
+        pkt[0] = 0x80;
+        pkt[1] = 0;
+        pkt[2] = (uint8_t)(i >> 8);
+        pkt[3] = (uint8_t)i;
+        memset(pkt + 4, 0, 4);
+        pkt[8] = 0x0e, pkt[9] = 0xa7, pkt[10] = 0x1e, pkt[11] = 0xd1; /* SSRC 0x0ea71ed1 */
+        (void)cs_leg_send_datagram(leg, pkt, sizeof pkt);
+    }
+}
+
 static void on_component_state(NiceAgent *agent, guint stream_id, guint component, guint state,
                                gpointer data)
 {
@@ -49,6 +65,8 @@ static void on_component_state(NiceAgent *agent, guint stream_id, guint componen
     (void)component;
     if (state == NICE_COMPONENT_STATE_READY && !leg->ice_ready) {
         leg->ice_ready = true;
+        if (leg->cfg.fault == CS_FAULT_EARLY_MEDIA)
+            send_early_media(leg);
         if (leg->cfg.sdes_key)
             cs_leg_sdes_start(leg);
         else

@@ -38,6 +38,7 @@ typedef enum {
     CS_FAULT_SILENT_DTLS,       /* test-only: never answer DTLS (handshake timeout) */
     CS_FAULT_NO_ENCRYPT,        /* test-only: after DTLS, send and accept plain RTP/RTCP */
     CS_FAULT_NULL_CIPHER,       /* test-only: SRTP with the NULL cipher (authenticated, clear) */
+    CS_FAULT_EARLY_MEDIA,       /* test-only: plain RTP as soon as ICE is up, before DTLS */
 } cs_fault_t;
 
 typedef struct {

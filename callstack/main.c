@@ -32,10 +32,11 @@ static const char usage_text[] =
     "  --ice-tcp         ICE over TCP only (RFC 6544; media framed by RFC 4571)\n"
     "  --sdes            attack demonstration: SRTP keyed by SDES a=crypto in the SDP\n"
     "                    (RFC 4568), no DTLS, so the signaling service holds the keys\n"
-    "  --fault wrong-fingerprint|silent-dtls|no-encrypt|null-cipher\n"
+    "  --fault wrong-fingerprint|silent-dtls|no-encrypt|null-cipher|early-media\n"
     "                    test only: advertise a wrong fingerprint / never answer DTLS /\n"
     "                    send and accept plain RTP and RTCP after the handshake /\n"
-    "                    SRTP with the NULL cipher (needs SRTP_AES128_CM_SHA1_80)\n";
+    "                    SRTP with the NULL cipher (needs SRTP_AES128_CM_SHA1_80) /\n"
+    "                    10 plain RTP packets before the handshake\n";
 
 enum {
     OPT_LISTEN = 256,
@@ -194,10 +195,12 @@ static int parse_options(int argc, char **argv, cs_options_t *opt)
                 opt->fault = CS_FAULT_NO_ENCRYPT;
             else if (strcmp(optarg, "null-cipher") == 0)
                 opt->fault = CS_FAULT_NULL_CIPHER;
+            else if (strcmp(optarg, "early-media") == 0)
+                opt->fault = CS_FAULT_EARLY_MEDIA;
             else
-                return usage_error(
-                    "--fault '%s' is not wrong-fingerprint, silent-dtls, no-encrypt or null-cipher",
-                    optarg);
+                return usage_error("--fault '%s' is not wrong-fingerprint, silent-dtls, "
+                                   "no-encrypt, null-cipher or early-media",
+                                   optarg);
             break;
         case 'h':
         case OPT_HELP:
