@@ -84,9 +84,12 @@ note "stdin, filter, junit, --expect-code, --sdp checked"
 sig=$(tshark -r "$T/call.pcap" -Y 'dtls.handshake.type == 12' -T fields -e dtls.handshake.sig \
     2>/dev/null | head -n1)
 [ -n "$sig" ] || skip "tshark found no ServerKeyExchange signature to alter"
-pattern=$(echo "$sig" | sed 's/../\\x&/g')
-offset=$(LC_ALL=C grep -obUaP "$pattern" "$T/call.pcap" | head -n1 | cut -d: -f1)
-[ -n "$offset" ] || fail "the signature bytes are not in the file as tshark showed them"
+# Find the bytes in the file as hex (grep would stop at a newline byte).
+hex=$(xxd -p "$T/call.pcap" | tr -d '\n')
+prefix=${hex%%"$sig"*}
+[ ${#prefix} -lt ${#hex} ] && [ $((${#prefix} % 2)) -eq 0 ] ||
+    fail "the signature bytes are not in the file as tshark showed them"
+offset=$((${#prefix} / 2))
 cp "$T/call.pcap" "$T/forged-ske.pcap"
 at=$((offset + ${#sig} / 4)) # a byte inside the signature's first half
 byte=$(xxd -s "$at" -l 1 -p "$T/forged-ske.pcap")
