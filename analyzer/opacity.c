@@ -98,10 +98,12 @@ void ca_opacity_rtp(ca_opacity_t *o, uint16_t seq, uint32_t timestamp, ca_cursor
     note_length(o, (uint32_t)ca_cursor_left(&payload), timestamp);
     /* Sequence bookkeeping (RFC 3550 A.1 in spirit): forward jumps are gaps,
      * a step back within 3000 is reordering, a wrap is a rollover. */
+    bool fresh = true; /* a packet not seen before: an independent sample */
     if (o->have_seq) {
         uint16_t delta = (uint16_t)(seq - o->last_seq);
         if (delta == 0) {
             o->duplicates++;
+            fresh = false;
         } else if (delta < 0x8000) {
             if (seq < o->last_seq)
                 o->rollovers++;
@@ -109,6 +111,7 @@ void ca_opacity_rtp(ca_opacity_t *o, uint16_t seq, uint32_t timestamp, ca_cursor
             o->last_seq = seq;
         } else {
             o->reordered++;
+            fresh = false; /* late, or replayed: its bytes may already be counted */
         }
     } else {
         o->have_seq = true;
@@ -127,7 +130,10 @@ void ca_opacity_rtp(ca_opacity_t *o, uint16_t seq, uint32_t timestamp, ca_cursor
         slot->hash = h;
     }
     uint8_t first;
-    if (o->samples < CA_OPACITY_MAX_SAMPLES && ca_cursor_peek_u8(&payload, &first) == CA_OK) {
+    /* Repeated packets are not new evidence: counting a replay four times
+     * would make ciphertext look structured. */
+    if (fresh && o->samples < CA_OPACITY_MAX_SAMPLES &&
+        ca_cursor_peek_u8(&payload, &first) == CA_OK) {
         o->hist_hi[first >> 4]++;
         o->hist_lo[first & 0x0f]++;
         o->samples++;

@@ -139,8 +139,16 @@ static void on_dtls(ca_pipeline_t *p, ca_flow_t *f, const ca_endpoint_t *src,
     f->dtls++;
     for (int attempt = 0; attempt < 2; attempt++) {
         if (!s) {
+            if (f->n_sessions > 0 && p->flow_end) {
+                /* A new handshake on the same 5-tuple: the call before it is
+                 * over; hand it, with its streams, to the auditor and go on,
+                 * so the new call's media (even with the same SSRCs) is its own. */
+                p->flow_end(p->flow_end_user, f);
+                f->n_streams = 0;
+            }
             if (f->n_sessions == CA_FLOW_MAX_SESSIONS) {
                 f->sessions_dropped++;
+                p->stats.sessions_dropped++;
                 return;
             }
             s = ca_dtls_session_new();
@@ -219,6 +227,8 @@ static void on_media(ca_pipeline_t *p, ca_flow_t *f, uint8_t from, uint64_t fram
         ca_stream_t *s = media_stream(f, h.ssrc, from, true, h.packet_type, frame, ts_us, len);
         if (s)
             ca_opacity_rtcp(&s->opacity, whole, flow_srtp_profile(f), frame);
+        else
+            p->stats.stream_packets_dropped++;
         return;
     }
     ca_rtp_t h;
@@ -228,8 +238,10 @@ static void on_media(ca_pipeline_t *p, ca_flow_t *f, uint8_t from, uint64_t fram
     }
     f->rtp++;
     ca_stream_t *s = media_stream(f, h.ssrc, from, false, h.payload_type, frame, ts_us, len);
-    if (!s)
+    if (!s) {
+        p->stats.stream_packets_dropped++;
         return;
+    }
     if (h.extension) {
         s->header_extensions++;
         s->opacity.ext_profile = h.ext_profile;

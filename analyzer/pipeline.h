@@ -39,7 +39,9 @@ typedef struct {
     uint64_t skipped[CA_SKIP_COUNT];
     int64_t first_us, last_us;
     uint64_t flows_expired;
-    uint64_t flows_peak; /* most flows alive at once */
+    uint64_t sessions_dropped;       /* DTLS handshakes past a flow's cap (no auditor attached) */
+    uint64_t stream_packets_dropped; /* RTP/RTCP of SSRCs past a flow's cap */
+    uint64_t flows_peak;             /* most flows alive at once */
 } ca_pipeline_stats_t;
 
 typedef struct ca_pipeline ca_pipeline_t;

@@ -201,8 +201,11 @@ int ca_report_json(FILE *out, const ca_report_input_t *in)
         (json_int_t)in->frags->overlaps, "evicted", (json_int_t)in->frags->evicted);
     json_object_set_new(summary, "sdp_in_capture", json_integer((json_int_t)in->sdp_in_capture));
     json_object_set_new(summary, "flows",
-                        json_pack("{s:I,s:I}", "expired", (json_int_t)in->stats->flows_expired,
-                                  "peak_live", (json_int_t)in->stats->flows_peak));
+                        json_pack("{s:I,s:I,s:I,s:I}", "expired",
+                                  (json_int_t)in->stats->flows_expired, "peak_live",
+                                  (json_int_t)in->stats->flows_peak, "dtls_sessions_dropped",
+                                  (json_int_t)in->stats->sessions_dropped, "stream_packets_dropped",
+                                  (json_int_t)in->stats->stream_packets_dropped));
     json_t *root =
         json_pack("{s:o,s:o,s:o}", "calls", calls, "findings", findings, "summary", summary);
     if (!root)

@@ -96,5 +96,9 @@ void ca_report_text(FILE *out, const ca_report_input_t *in)
                 (unsigned long long)in->stats->skipped[r]);
         any = true;
     }
+    if (in->stats->sessions_dropped || in->stats->stream_packets_dropped)
+        fprintf(out, "; over the per-flow caps: %llu DTLS sessions, %llu RTP/RTCP packets",
+                (unsigned long long)in->stats->sessions_dropped,
+                (unsigned long long)in->stats->stream_packets_dropped);
     fputc('\n', out);
 }
