@@ -77,6 +77,7 @@ typedef struct {
     size_t n_steps, steps_dropped;
     ca_dtls_cert_t cert[2]; /* [CA_C2S] client's, [CA_S2C] server's */
     bool ccs[2], finished[2];
+    bool ccs_lost[2]; /* Finished seen before the CCS: its first copy missed the capture */
     uint64_t finished_frame[2];
     bool complete; /* both Finished seen (DTLS 1.2) */
     uint64_t complete_frame;

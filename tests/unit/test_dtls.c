@@ -413,6 +413,38 @@ static void dtls13_hellos(void **state)
     }
 }
 
+/* The server's CCS datagram is lost, its Finished arrives, then the flight
+ * again: what a lossy link shows. Not an order violation. */
+static void lost_change_cipher_spec(void **state)
+{
+    (void)state;
+    feed_t g = {ca_dtls_session_new(), 0};
+    tb_t enc = {.len = 0}, fin = {.len = 0};
+    tb_fill(&enc, 0x5a, 40);
+    record(&fin, CA_DTLS_CT_HANDSHAKE, 1, 0, &enc);
+    /* everything up to the client's Finished, as in full_handshake */
+    tb_t body, empty = {.len = 0};
+    tb_t sder = cert_der("vectors/callee.pem"), cder = cert_der("vectors/caller.pem");
+    client_hello_body(&body, true);
+    send_msg(&g, true, CA_HS_CLIENT_HELLO, 0, &body);
+    server_hello_body(&body, 0x0007, 0xC02B);
+    send_msg(&g, false, CA_HS_SERVER_HELLO, 0, &body);
+    certificate_body(&body, &sder);
+    send_msg(&g, false, CA_HS_CERTIFICATE, 1, &body);
+    send_msg(&g, false, CA_HS_SERVER_HELLO_DONE, 2, &empty);
+    certificate_body(&body, &cder);
+    send_msg(&g, true, CA_HS_CERTIFICATE, 1, &body);
+    send_msg(&g, true, CA_HS_CLIENT_KEY_EXCHANGE, 2, &empty);
+    send_msg(&g, true, CA_HS_CERTIFICATE_VERIFY, 3, &empty);
+    send_ccs_finished(&g, true);
+    ca_dtls_session_feed(g.s, &server_ep, &client_ep, ++g.frame, ca_cursor_make(fin.data, fin.len));
+    send_ccs_finished(&g, false); /* the retransmitted flight */
+    assert_true(g.s->complete);
+    assert_true(g.s->ccs_lost[CA_S2C]);
+    assert_int_equal(g.s->n_violations, 0);
+    ca_dtls_session_free(g.s);
+}
+
 /* A zero-length record, an empty datagram tail, and a HelloRetryRequest. */
 static void empty_records_and_hello_retry(void **state)
 {
@@ -479,6 +511,7 @@ int ca_test_dtls(void)
         cmocka_unit_test(records_and_unified_header),
         cmocka_unit_test(dtls13_hellos),
         cmocka_unit_test(empty_records_and_hello_retry),
+        cmocka_unit_test(lost_change_cipher_spec),
         cmocka_unit_test(names),
     };
     return cmocka_run_group_tests_name("dtls", tests, NULL, NULL);
