@@ -608,6 +608,12 @@ void ca_audit_free(ca_audit_t *a)
     a->n_calls = 0;
 }
 
+const char *ca_call_stream_kind(const ca_call_t *call, size_t i)
+{
+    bool srtp = ca_call_keys_srtp(call);
+    return call->streams[i].rtcp ? (srtp ? "srtcp" : "rtcp") : (srtp ? "srtp" : "rtp");
+}
+
 bool ca_call_keys_srtp(const ca_call_t *call)
 {
     const ca_dtls_session_t *s = call->dtls;

@@ -109,6 +109,9 @@ const char *ca_severity_name(ca_severity_t s);
 const char *ca_verdict_name(ca_verdict_t v);
 /* "c2s" or "s2c" for the I-th stream of CALL. */
 const char *ca_call_stream_dir(const ca_call_t *call, size_t i);
+/* "srtp", "srtcp", "rtp" or "rtcp" for the I-th stream of CALL. */
+const char *ca_call_stream_kind(const ca_call_t *call, size_t i);
+
 /* Whether the call's media is keyed as SRTP by its DTLS session: use_srtp
  * negotiated, or (DTLS 1.3, answer encrypted) offered. Decides "srtp" vs "rtp". */
 bool ca_call_keys_srtp(const ca_call_t *call);

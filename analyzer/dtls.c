@@ -240,12 +240,17 @@ ca_err_t ca_dtls_server_hello_decode(ca_cursor_t *c, ca_dtls_hello_t *h)
 {
     uint8_t comp;
     CA_GUARD(decode_hello_start(c, h));
-    h->hello_retry_request = memcmp(h->random, hrr_random, 32) == 0;
+    h->hello_retry_request = ca_dtls_is_hello_retry_random(h->random);
     CA_GUARD(ca_cursor_u16(c, &h->cipher_suites[0]));
     h->n_cipher_suites = h->cipher_suites_total = 1;
     CA_GUARD(ca_cursor_u8(c, &comp));
     CA_ENSURE(comp == 0, CA_ERR_MALFORMED);
     return decode_extensions(c, false, h);
+}
+
+bool ca_dtls_is_hello_retry_random(const uint8_t random[32])
+{
+    return memcmp(random, hrr_random, sizeof hrr_random) == 0;
 }
 
 uint16_t ca_dtls_hello_version(const ca_dtls_hello_t *h)

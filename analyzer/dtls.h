@@ -95,6 +95,9 @@ typedef struct {
 CA_MUST_CHECK ca_err_t ca_dtls_client_hello_decode(ca_cursor_t *c, ca_dtls_hello_t *h);
 CA_MUST_CHECK ca_err_t ca_dtls_server_hello_decode(ca_cursor_t *c, ca_dtls_hello_t *h);
 
+/* RFC 8446 4.1.3: whether a ServerHello random is the HelloRetryRequest one. */
+bool ca_dtls_is_hello_retry_random(const uint8_t random[32]);
+
 /* The negotiated version of a ServerHello: supported_versions if present. */
 uint16_t ca_dtls_hello_version(const ca_dtls_hello_t *h);
 

@@ -352,13 +352,14 @@ static void take_server_hello(ca_dtls_session_t *s, const ca_dtls_message_t *msg
     }
 }
 
-/* RFC 8446 4.1.3: a ServerHello whose random is SHA-256("HelloRetryRequest"). */
+/* RFC 8446 4.1.3: a ServerHello whose random is SHA-256("HelloRetryRequest");
+ * only the random is read here, take_server_hello decodes the rest. */
 static bool is_hello_retry(const ca_dtls_message_t *msg)
 {
     ca_cursor_t c = msg->body;
-    ca_dtls_hello_t h;
-    return msg->msg_type == CA_HS_SERVER_HELLO && ca_dtls_server_hello_decode(&c, &h) == CA_OK &&
-           h.hello_retry_request;
+    const uint8_t *random;
+    return msg->msg_type == CA_HS_SERVER_HELLO && ca_cursor_skip(&c, 2) == CA_OK &&
+           ca_cursor_bytes(&c, 32, &random) == CA_OK && ca_dtls_is_hello_retry_random(random);
 }
 
 #define TRANSCRIPT_MAX (256 * 1024)

@@ -112,12 +112,11 @@ static json_t *call_json(const ca_call_t *call)
                         : call->code_from_sdp ? json_string("sdp")
                                               : json_string("certificates"));
     json_t *streams = json_array();
-    bool srtp = ca_call_keys_srtp(call);
     for (size_t i = 0; i < call->n_streams; i++) {
         const ca_stream_t *s = &call->streams[i];
         char ssrc[12];
         snprintf(ssrc, sizeof ssrc, "0x%08x", s->ssrc);
-        const char *kind = s->rtcp ? (srtp ? "srtcp" : "rtcp") : (srtp ? "srtp" : "rtp");
+        const char *kind = ca_call_stream_kind(call, i);
         const ca_opacity_t *op = &s->opacity;
         json_t *e = json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:i}", "ssrc", ssrc, "dir",
                               ca_call_stream_dir(call, i), "kind", kind, "packets",

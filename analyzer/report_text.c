@@ -57,12 +57,10 @@ static void print_call(FILE *out, const ca_call_t *call)
     }
     if (call->n_streams)
         fprintf(out, "  media:\n");
-    bool srtp = ca_call_keys_srtp(call);
     for (size_t i = 0; i < call->n_streams; i++) {
         const ca_stream_t *st = &call->streams[i];
         fprintf(out, "    ssrc 0x%08x  %s  %-5s  %6llu packets from frame %llu\n", st->ssrc,
-                ca_call_stream_dir(call, i),
-                st->rtcp ? (srtp ? "srtcp" : "rtcp") : (srtp ? "srtp" : "rtp"),
+                ca_call_stream_dir(call, i), ca_call_stream_kind(call, i),
                 (unsigned long long)st->packets, (unsigned long long)st->first_frame);
     }
     if (call->n_findings)

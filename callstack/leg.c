@@ -91,9 +91,12 @@ static void receive_media(cs_leg_t *leg, const uint8_t *buf, size_t len)
 {
     uint8_t pkt[2048];
     bool rtcp = is_rtcp(buf, len);
-    if (!leg->srtp_in || len > sizeof pkt) {
-        leg->stats.media_before_keys += leg->srtp_in ? 0 : 1;
-        leg->stats.unknown_datagrams += leg->srtp_in ? 1 : 0;
+    if (!leg->srtp_in) {
+        leg->stats.media_before_keys++;
+        return;
+    }
+    if (len > sizeof pkt) {
+        leg->stats.unknown_datagrams++;
         return;
     }
     memcpy(pkt, buf, len);
