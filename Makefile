@@ -35,8 +35,8 @@ LIB_SRC := analyzer/ca_error.c analyzer/cursor.c analyzer/seccode.c analyzer/sdp
 	analyzer/addr.c analyzer/link.c analyzer/ip.c analyzer/ipfrag.c analyzer/stun.c analyzer/rtp.c \
 	analyzer/dtls.c analyzer/dtls_names.c analyzer/dtls_reasm.c analyzer/dtls_session.c analyzer/dtls_sig.c \
 	analyzer/tcp.c analyzer/opacity.c analyzer/flow.c analyzer/pipeline.c analyzer/audit.c analyzer/audit_calls.c analyzer/report_json.c \
-	analyzer/report_text.c analyzer/report_junit.c capture/pcap_source.c
-CALLAUDIT_SRC := analyzer/callaudit.c
+	analyzer/report_text.c analyzer/report_junit.c capture/pcap_source.c capture/pcap_live.c
+CALLAUDIT_SRC := analyzer/callaudit.c analyzer/callaudit_live.c analyzer/cli.c
 CALLSTACK_SRC := callstack/cert.c callstack/endpoint.c callstack/leg.c callstack/leg_dtls.c \
 	callstack/main.c callstack/media.c callstack/offer.c callstack/relay.c callstack/report.c \
 	callstack/signaling.c

@@ -22,14 +22,20 @@ __attribute__((format(printf, 5, 6))) static void add_finding(ca_finding_t *list
                                                               size_t cap, const ca_finding_t *tmpl,
                                                               const char *fmt, ...)
 {
+    char message[sizeof list->message];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    /* Rules across calls run again as calls end one by one (live): say each thing once. */
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp(list[i].id, tmpl->id) == 0 && strcmp(list[i].message, message) == 0)
+            return;
     if (*n == cap)
         return;
     ca_finding_t *f = &list[(*n)++];
     *f = *tmpl;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(f->message, sizeof f->message, fmt, ap);
-    va_end(ap);
+    memcpy(f->message, message, sizeof message);
 }
 
 #define FIND(call, fid, sev, fr, ...)                                                              \
@@ -472,6 +478,20 @@ static void rule_dtls13(ca_call_t *call)
          call->code_from_sdp ? " (shown from the SDP fingerprints, as signalled)" : "");
 }
 
+/* What the capture itself could not show: packets the kernel dropped while
+ * the call ran, or the part of the call after a live capture stopped. */
+static void rule_capture(ca_call_t *call)
+{
+    if (call->flow.capture_drops)
+        FIND(call, "PACKETS_DROPPED", CA_SEV_INCONCLUSIVE, 0,
+             "the capture lost %llu packets (pcap_stats) while this call was running: some of its "
+             "packets may be missing",
+             (unsigned long long)call->flow.capture_drops);
+    if (call->in_progress)
+        FIND(call, "CALL_IN_PROGRESS", CA_SEV_INCONCLUSIVE, 0,
+             "the capture stopped while the call was still running: the rest of it was not seen");
+}
+
 static void rule_truncation(ca_call_t *call, const ca_audit_opts_t *opts)
 {
     if (call->flow.truncated)
@@ -504,37 +524,30 @@ static bool same_pair(const ca_dtls_session_t *a, const ca_dtls_session_t *b)
 
 /* Two DTLS sessions carrying the same RTP sources are legs of one call: a
  * relay that forwards media re-encrypts it but keeps the SSRCs. If the legs
- * have different certificate pairs, someone between them holds the keys. */
-static void rule_cross_calls(ca_audit_t *a)
+ * have different certificate pairs, someone between them holds the keys.
+ * Findings go to X; the caller runs each ordered pair. */
+void ca_audit_cross_call_rules(ca_call_t *x, const ca_call_t *y)
 {
-    for (size_t i = 0; i < a->n_calls; i++) {
-        ca_call_t *x = &a->calls[i];
-        if (!x->dtls)
+    if (!x->dtls || !y->dtls)
+        return;
+    if (x->have_code && y->have_code && share_ssrc(x, y) && !same_pair(x->dtls, y->dtls))
+        FIND(x, "MITM_SUSPECTED", CA_SEV_FAIL, 0,
+             "call %u carries the same RTP sources with other certificates: this leg's "
+             "code is %s, the other's %s",
+             y->id, x->code, y->code);
+    for (int d = 0; d < 2; d++) {
+        const ca_dtls_cert_t *c = &x->dtls->cert[d];
+        if (!c->parsed)
             continue;
-        for (size_t j = 0; j < a->n_calls; j++) {
-            ca_call_t *y = &a->calls[j];
-            if (i == j || !y->dtls)
-                continue;
-            if (x->have_code && y->have_code && share_ssrc(x, y) && !same_pair(x->dtls, y->dtls))
-                FIND(x, "MITM_SUSPECTED", CA_SEV_FAIL, 0,
-                     "call %u carries the same RTP sources with other certificates: this leg's "
-                     "code is %s, the other's %s",
-                     y->id, x->code, y->code);
-            for (int d = 0; d < 2; d++) {
-                const ca_dtls_cert_t *c = &x->dtls->cert[d];
-                if (!c->parsed)
-                    continue;
-                for (int e = 0; e < 2; e++) {
-                    const ca_dtls_cert_t *o = &y->dtls->cert[e];
-                    if (o->parsed && memcmp(c->thumbprint, o->thumbprint, CA_SHA256_LEN) == 0 &&
-                        !same_pair(x->dtls, y->dtls)) {
-                        char hex[CA_THUMBPRINT_TEXT_LEN];
-                        ca_hex_colon(c->thumbprint, CA_SHA256_LEN, hex, sizeof hex);
-                        FIND(x, "CERT_REUSED", CA_SEV_WARN, c->frame,
-                             "the %s's certificate %s is also used in call %u: not per-call",
-                             side_name(d), hex, y->id);
-                    }
-                }
+        for (int e = 0; e < 2; e++) {
+            const ca_dtls_cert_t *o = &y->dtls->cert[e];
+            if (o->parsed && memcmp(c->thumbprint, o->thumbprint, CA_SHA256_LEN) == 0 &&
+                !same_pair(x->dtls, y->dtls)) {
+                char hex[CA_THUMBPRINT_TEXT_LEN];
+                ca_hex_colon(c->thumbprint, CA_SHA256_LEN, hex, sizeof hex);
+                FIND(x, "CERT_REUSED", CA_SEV_WARN, c->frame,
+                     "the %s's certificate %s is also used in call %u: not per-call", side_name(d),
+                     hex, y->id);
             }
         }
     }
@@ -569,11 +582,7 @@ void ca_audit_call_rules(ca_call_t *call, const ca_audit_opts_t *opts, bool *sdp
     rule_dtls13(call);
     rule_expect_code(call, opts);
     rule_truncation(call, opts);
-}
-
-void ca_audit_cross_call_rules(ca_audit_t *a)
-{
-    rule_cross_calls(a);
+    rule_capture(call);
 }
 
 /* Findings about the capture as a whole, after the calls. */

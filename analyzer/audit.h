@@ -37,6 +37,7 @@ typedef struct {
     uint16_t channel;
     uint64_t first_frame, last_frame;
     uint64_t truncated;
+    uint64_t capture_drops; /* packets the capture lost while the flow was live */
     char ice_username[2][65];
 } ca_flow_info_t;
 
@@ -60,7 +61,16 @@ typedef struct {
     ca_finding_t findings[CA_CALL_MAX_FINDINGS];
     size_t n_findings, findings_dropped;
     ca_verdict_t verdict;
+    /* the auditor's bookkeeping */
+    int64_t ended_us; /* capture time of the flow's last packet */
+    bool in_progress; /* a live capture stopped while the call was still running */
+    bool reported;    /* audited and handed to the sink */
+    bool dirty;       /* reported, then changed (late media merged): audit again */
 } ca_call_t;
+
+/* Receives each call once audited; UPDATE: a call already received changed
+ * (media of its ICE session ended later, or a later call revealed a relay). */
+typedef void (*ca_call_sink_fn)(void *user, const ca_call_t *call, bool update);
 
 typedef struct {
     const char *expect_code; /* canonical form, or NULL */
@@ -89,10 +99,22 @@ ca_auditor_t *ca_auditor_new(void);
 void ca_auditor_free(ca_auditor_t *au);
 /* Turn F into call records, moving its DTLS sessions out; F can then be freed. */
 CA_MUST_CHECK ca_err_t ca_auditor_take_flow(ca_auditor_t *au, ca_flow_t *f);
-/* Take the flows still in FLOWS (may be NULL), run the rules and fill OUT;
- * OUT then owns the calls. The auditor is spent afterwards: free it. */
+/* Live: take every flow still in FLOWS as calls cut short by the end of the capture. */
+CA_MUST_CHECK ca_err_t ca_auditor_take_in_progress(ca_auditor_t *au, ca_flow_table_t *flows);
+/* Live: audit the calls whose flows ended before ENDED_BEFORE_US (capture
+ * time), together with the calls audited before them (rules across calls),
+ * and hand each to SINK (may be NULL), in the order of their first frame. */
+CA_MUST_CHECK ca_err_t ca_auditor_settle(ca_auditor_t *au, const ca_audit_opts_t *opts,
+                                         int64_t ended_before_us, ca_call_sink_fn sink, void *user);
+/* Take the flows still in FLOWS (may be NULL), audit what is left and fill
+ * OUT with every call, in the order they were audited (for a capture read in
+ * one go: of their first frame); OUT then owns the calls. The auditor is
+ * spent afterwards: free it. */
 CA_MUST_CHECK ca_err_t ca_auditor_finish(ca_auditor_t *au, ca_flow_table_t *flows,
                                          const ca_audit_opts_t *opts, ca_audit_t *out);
+/* Flows with DTLS records but no handshake message and no media (a goodbye
+ * retransmitted after its call ended): not calls, counted. */
+uint64_t ca_auditor_stray_flows(const ca_auditor_t *au);
 
 /* Both in one go, for a capture read to its end. */
 CA_MUST_CHECK ca_err_t ca_audit_run(ca_flow_table_t *flows, const ca_audit_opts_t *opts,
@@ -101,7 +123,9 @@ void ca_audit_free(ca_audit_t *a);
 
 /* Rules of audit.c, run by ca_auditor_finish. */
 void ca_audit_call_rules(ca_call_t *call, const ca_audit_opts_t *opts, bool *sdp_used);
-void ca_audit_cross_call_rules(ca_audit_t *a);
+/* Rules between two calls (legs of one relayed call, a certificate used twice); findings go to X.
+ */
+void ca_audit_cross_call_rules(ca_call_t *x, const ca_call_t *y);
 void ca_audit_decide(ca_call_t *call);
 void ca_audit_run_findings(ca_audit_t *a, const ca_audit_opts_t *opts, const bool *sdp_used);
 

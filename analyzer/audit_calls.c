@@ -16,6 +16,10 @@
 struct ca_auditor {
     ca_call_t *calls; /* owned, growing */
     size_t n, cap;
+    unsigned next_id;
+    bool sdp_used[CA_AUDIT_MAX_SDP];
+    bool taking_in_progress;
+    uint64_t stray_flows;
 };
 
 ca_auditor_t *ca_auditor_new(void)
@@ -31,6 +35,11 @@ void ca_auditor_free(ca_auditor_t *au)
         ca_dtls_session_free(au->calls[i].dtls);
     free(au->calls);
     free(au);
+}
+
+uint64_t ca_auditor_stray_flows(const ca_auditor_t *au)
+{
+    return au->stray_flows;
 }
 
 static ca_call_t *new_call(ca_auditor_t *au, const ca_flow_t *f)
@@ -52,6 +61,9 @@ static ca_call_t *new_call(ca_auditor_t *au, const ca_flow_t *f)
     call->flow.first_frame = f->first_frame;
     call->flow.last_frame = f->last_frame;
     call->flow.truncated = f->truncated;
+    call->flow.capture_drops = f->capture_drops;
+    call->ended_us = f->last_us;
+    call->in_progress = au->taking_in_progress && !f->closed;
     memcpy(call->flow.ice_username, f->ice_username, sizeof call->flow.ice_username);
     call->client = f->a;
     call->server = f->b;
@@ -106,10 +118,27 @@ static void attach_streams(ca_call_t *call, const ca_flow_t *f, size_t session_i
     }
 }
 
+/* DTLS records with no handshake message at all (only encrypted records or
+ * alerts) on a flow without media: the tail of a call whose flow already
+ * ended, or a capture begun after the media stopped. */
+static bool only_stray_records(const ca_flow_t *f)
+{
+    if (f->n_streams)
+        return false;
+    for (size_t k = 0; k < f->n_sessions; k++)
+        if (f->sessions[k]->n_steps)
+            return false;
+    return true;
+}
+
 ca_err_t ca_auditor_take_flow(ca_auditor_t *au, ca_flow_t *f)
 {
     if (f->n_sessions == 0 && f->n_streams == 0)
         return CA_OK; /* STUN only, or nothing recognisable: not a call */
+    if (only_stray_records(f)) {
+        au->stray_flows++;
+        return CA_OK; /* the flow frees its sessions */
+    }
     for (size_t k = 0; k < (f->n_sessions ? f->n_sessions : 1); k++) {
         ca_call_t *call = new_call(au, f);
         CA_ENSURE(call != NULL, CA_ERR_NOMEM);
@@ -140,33 +169,35 @@ static bool has_handshake(const ca_call_t *c)
  * pair of ufrags on every candidate pair. Media that moved to another pair
  * (a new 5-tuple) after the handshake, and the encrypted records of the same
  * DTLS association there, belong to the call whose handshake ran on the
- * first pair. */
-static void merge_ice_sessions(ca_auditor_t *au)
+ * first pair. M is such a call without a handshake; returns the call it
+ * joined, or NULL. */
+static ca_call_t *merge_into_ice_session(ca_auditor_t *au, ca_call_t *m)
 {
-    for (size_t i = 0; i < au->n; i++) {
-        ca_call_t *m = &au->calls[i];
-        const char *ua = m->ice_ufrags[0], *ub = m->ice_ufrags[1];
-        if (has_handshake(m) || !ua[0] || !ub[0])
+    const char *ua = m->ice_ufrags[0], *ub = m->ice_ufrags[1];
+    if (has_handshake(m) || !ua[0] || !ub[0])
+        return NULL;
+    for (size_t j = 0; j < au->n; j++) {
+        ca_call_t *d = &au->calls[j];
+        const char *c = d->ice_ufrags[0], *s = d->ice_ufrags[1];
+        if (!has_handshake(d) || d->merged || !c[0])
             continue;
-        for (size_t j = 0; j < au->n; j++) {
-            ca_call_t *d = &au->calls[j];
-            const char *c = d->ice_ufrags[0], *s = d->ice_ufrags[1];
-            if (!has_handshake(d) || d->merged || !c[0])
-                continue;
-            /* m's "client" is its flow's first sender; which side that is in d's
-             * terms is told by the ufrags. */
-            bool same = strcmp(ua, c) == 0 && strcmp(ub, s) == 0;
-            bool swapped = strcmp(ua, s) == 0 && strcmp(ub, c) == 0;
-            if (!same && !swapped)
-                continue;
-            for (size_t k = 0; k < m->n_streams; k++) {
-                ca_dir_t dir = m->stream_dirs[k];
-                add_stream(d, &m->streams[k], same ? dir : (dir == CA_C2S ? CA_S2C : CA_C2S), true);
-            }
-            m->merged = true;
-            break;
+        /* m's "client" is its flow's first sender; which side that is in d's
+         * terms is told by the ufrags. */
+        bool same = strcmp(ua, c) == 0 && strcmp(ub, s) == 0;
+        bool swapped = strcmp(ua, s) == 0 && strcmp(ub, c) == 0;
+        if (!same && !swapped)
+            continue;
+        for (size_t k = 0; k < m->n_streams; k++) {
+            ca_dir_t dir = m->stream_dirs[k];
+            add_stream(d, &m->streams[k], same ? dir : (dir == CA_C2S ? CA_S2C : CA_C2S), true);
         }
+        if (m->flow.capture_drops > d->flow.capture_drops)
+            d->flow.capture_drops = m->flow.capture_drops;
+        d->in_progress |= m->in_progress;
+        m->merged = true;
+        return d;
     }
+    return NULL;
 }
 
 static uint64_t call_first_frame(const ca_call_t *c)
@@ -176,7 +207,118 @@ static uint64_t call_first_frame(const ca_call_t *c)
 
 static int by_first_frame(const void *x, const void *y)
 {
-    uint64_t a = call_first_frame(x), b = call_first_frame(y);
+    uint64_t a = call_first_frame(*(ca_call_t *const *)x);
+    uint64_t b = call_first_frame(*(ca_call_t *const *)y);
+    return a < b ? -1 : a > b;
+}
+
+/* What the rules derive; cleared so that a call audited again (late media)
+ * gets each finding once. */
+static void reset_audit(ca_call_t *c)
+{
+    c->n_findings = c->findings_dropped = 0;
+    c->have_code = c->code_from_sdp = false;
+    c->sdp_names[0] = c->sdp_names[1] = NULL;
+    c->sdp_media[0] = c->sdp_media[1] = NULL;
+}
+
+ca_err_t ca_auditor_take_in_progress(ca_auditor_t *au, ca_flow_table_t *flows)
+{
+    size_t n = 0;
+    ca_flow_t **sorted = ca_flow_sorted(flows, &n);
+    CA_ENSURE(sorted != NULL, CA_ERR_NOMEM);
+    ca_err_t rc = CA_OK;
+    au->taking_in_progress = true;
+    for (size_t i = 0; i < n && rc == CA_OK; i++)
+        rc = ca_auditor_take_flow(au, sorted[i]);
+    au->taking_in_progress = false;
+    free(sorted);
+    return rc;
+}
+
+ca_err_t ca_auditor_settle(ca_auditor_t *au, const ca_audit_opts_t *opts, int64_t ended_before_us,
+                           ca_call_sink_fn sink, void *user)
+{
+    /* Late media of an ICE session joins its call, even one already audited. */
+    for (size_t i = 0; i < au->n; i++) {
+        ca_call_t *m = &au->calls[i];
+        if (m->reported || m->merged || m->ended_us >= ended_before_us)
+            continue;
+        ca_call_t *d = merge_into_ice_session(au, m);
+        if (d && d->reported)
+            d->dirty = true;
+    }
+    ca_call_t **batch = malloc((au->n ? au->n : 1) * sizeof *batch);
+    size_t *before = malloc((au->n ? au->n : 1) * sizeof *before);
+    ca_verdict_t *verdict = malloc((au->n ? au->n : 1) * sizeof *verdict);
+    if (!batch || !before || !verdict) {
+        free(batch);
+        free(before);
+        free(verdict);
+        return CA_ERR_NOMEM;
+    }
+    size_t n_new = 0, n_batch = 0;
+    for (size_t i = 0; i < au->n; i++) {
+        ca_call_t *c = &au->calls[i];
+        if (!c->merged && !c->reported && c->ended_us < ended_before_us)
+            batch[n_new++] = c;
+    }
+    if (n_new > 1)
+        qsort(batch, n_new, sizeof *batch, by_first_frame);
+    n_batch = n_new;
+    for (size_t i = 0; i < au->n; i++)
+        if (au->calls[i].dirty)
+            batch[n_batch++] = &au->calls[i];
+    for (size_t i = 0; i < n_batch; i++) {
+        ca_call_t *c = batch[i];
+        if (!c->reported)
+            c->id = ++au->next_id;
+        reset_audit(c);
+        ca_audit_call_rules(c, opts, au->sdp_used);
+    }
+    /* Rules across calls: each new or changed call against every call audited. */
+    for (size_t i = 0; i < au->n; i++) {
+        before[i] = au->calls[i].n_findings;
+        verdict[i] = au->calls[i].verdict;
+    }
+    for (size_t i = 0; i < n_batch; i++)
+        batch[i]->dirty = true; /* marks the batch for the pairing below */
+    for (size_t i = 0; i < au->n; i++) {
+        ca_call_t *x = &au->calls[i];
+        if (x->merged || !(x->reported || x->dirty))
+            continue;
+        for (size_t j = 0; j < au->n; j++) {
+            ca_call_t *y = &au->calls[j];
+            if (i == j || y->merged || !(y->reported || y->dirty) || !(x->dirty || y->dirty))
+                continue;
+            ca_audit_cross_call_rules(x, y);
+        }
+    }
+    for (size_t i = 0; i < au->n; i++) {
+        ca_call_t *c = &au->calls[i];
+        if (c->merged || !(c->reported || c->dirty))
+            continue;
+        ca_audit_decide(c);
+        bool changed =
+            c->reported && (c->dirty || c->n_findings != before[i] || c->verdict != verdict[i]);
+        c->dirty = false;
+        if (changed && sink)
+            sink(user, c, true);
+    }
+    for (size_t i = 0; i < n_new; i++) {
+        batch[i]->reported = true;
+        if (sink)
+            sink(user, batch[i], false);
+    }
+    free(batch);
+    free(before);
+    free(verdict);
+    return CA_OK;
+}
+
+static int by_id(const void *x, const void *y)
+{
+    unsigned a = ((const ca_call_t *)x)->id, b = ((const ca_call_t *)y)->id;
     return a < b ? -1 : a > b;
 }
 
@@ -194,8 +336,8 @@ ca_err_t ca_auditor_finish(ca_auditor_t *au, ca_flow_table_t *flows, const ca_au
         free(sorted);
         CA_GUARD(rc);
     }
-    merge_ice_sessions(au);
-    /* Keep the calls that stand on their own, in the order of the capture. */
+    CA_GUARD(ca_auditor_settle(au, opts, INT64_MAX, NULL, NULL));
+    /* Keep the calls that stand on their own. */
     size_t kept = 0;
     for (size_t i = 0; i < au->n; i++) {
         if (au->calls[i].merged) {
@@ -206,25 +348,17 @@ ca_err_t ca_auditor_finish(ca_auditor_t *au, ca_flow_table_t *flows, const ca_au
     }
     au->n = kept;
     if (au->n > 1) /* qsort's base must not be NULL, even for no elements */
-        qsort(au->calls, au->n, sizeof *au->calls, by_first_frame);
+        qsort(au->calls, au->n, sizeof *au->calls, by_id);
     a->calls = au->calls;
     a->n_calls = au->n;
     au->calls = NULL;
     au->n = au->cap = 0;
-
-    bool sdp_used[CA_AUDIT_MAX_SDP] = {false};
     for (size_t i = 0; i < a->n_calls; i++) {
-        a->calls[i].id = (unsigned)(i + 1);
-        ca_audit_call_rules(&a->calls[i], opts, sdp_used);
-    }
-    ca_audit_cross_call_rules(a);
-    for (size_t i = 0; i < a->n_calls; i++) {
-        ca_audit_decide(&a->calls[i]);
         a->pass += a->calls[i].verdict == CA_VERDICT_PASS;
         a->fail += a->calls[i].verdict == CA_VERDICT_FAIL;
         a->inconclusive += a->calls[i].verdict == CA_VERDICT_INCONCLUSIVE;
     }
-    ca_audit_run_findings(a, opts, sdp_used);
+    ca_audit_run_findings(a, opts, au->sdp_used);
     return CA_OK;
 }
 

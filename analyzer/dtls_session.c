@@ -633,6 +633,8 @@ static void other_record(ca_dtls_session_t *s, const ca_endpoint_t *src, uint64_
         } else if (alert.level == 0 && !s->complete) {
             s->encrypted_alert_before_complete = true;
         }
+        if (s->complete)
+            s->alert_after_complete[dir] = true;
         return;
     }
     case CA_DTLS_CT_APP_DATA:

@@ -92,6 +92,7 @@ typedef struct {
     ca_dir_t fatal_alert_dir;
     uint8_t fatal_alert_description;
     bool encrypted_alert_before_complete; /* could be fatal: unreadable */
+    bool alert_after_complete[2]; /* per sender: most likely close_notify, the call is ending */
 
     ca_dtls_violation_t violations[CA_DTLS_MAX_VIOLATIONS];
     size_t n_violations, violations_dropped;

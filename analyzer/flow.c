@@ -177,13 +177,13 @@ static void remove_slot(ca_flow_table_t *t, size_t i)
     t->count--;
 }
 
-size_t ca_flow_expire(ca_flow_table_t *t, int64_t cutoff_us, void (*fn)(void *, ca_flow_t *),
-                      void *user)
+size_t ca_flow_expire(ca_flow_table_t *t, int64_t cutoff_us, int64_t closed_cutoff_us,
+                      void (*fn)(void *, ca_flow_t *), void *user)
 {
     size_t expired = 0;
     for (size_t i = 0; i < t->capacity;) {
         ca_flow_t *f = t->slots[i];
-        if (!f || f->last_us >= cutoff_us) {
+        if (!f || (f->last_us >= cutoff_us && !(f->closed && f->last_us < closed_cutoff_us))) {
             i++;
             continue;
         }
@@ -194,6 +194,13 @@ size_t ca_flow_expire(ca_flow_table_t *t, int64_t cutoff_us, void (*fn)(void *, 
         expired++;
     }
     return expired;
+}
+
+void ca_flow_each(ca_flow_table_t *t, void (*fn)(void *, ca_flow_t *), void *user)
+{
+    for (size_t i = 0; i < t->capacity; i++)
+        if (t->slots[i])
+            fn(user, t->slots[i]);
 }
 
 size_t ca_flow_count(const ca_flow_table_t *t)

@@ -50,6 +50,9 @@ typedef struct {
     uint64_t streams_dropped; /* packets of SSRCs beyond CA_FLOW_MAX_STREAMS */
     char ice_username[2][65]; /* last STUN USERNAME per sender */
     uint64_t truncated;       /* packets cut by the snaplen */
+    bool closed;              /* both ends said goodbye (DTLS alerts, RTCP BYE): end when quiet */
+    bool bye[2];              /* a clear RTCP BYE from each sender */
+    uint64_t capture_drops;   /* packets the kernel dropped while this flow was live */
     /* TCP only: per sender, the reassembled stream and how it is read */
     ca_tcp_stream_t *tcp[2];  /* owned; NULL until a stream worth reading appears */
     uint8_t tcp_mode[2];      /* ca_tcp_mode_t */
@@ -79,10 +82,14 @@ size_t ca_flow_count(const ca_flow_table_t *t);
 ca_flow_t **ca_flow_sorted(const ca_flow_table_t *t, size_t *n);
 
 /* Remove every flow whose last packet is older than CUTOFF_US (capture time),
- * calling FN on each first; FN may take what it wants (sessions) from it.
- * Returns how many expired. */
-size_t ca_flow_expire(ca_flow_table_t *t, int64_t cutoff_us, void (*fn)(void *, ca_flow_t *),
-                      void *user);
+ * or, for a closed flow, older than CLOSED_CUTOFF_US, calling FN on each
+ * first; FN may take what it wants (sessions) from it. Returns how many
+ * expired. */
+size_t ca_flow_expire(ca_flow_table_t *t, int64_t cutoff_us, int64_t closed_cutoff_us,
+                      void (*fn)(void *, ca_flow_t *), void *user);
+
+/* Call FN on every live flow. */
+void ca_flow_each(ca_flow_table_t *t, void (*fn)(void *, ca_flow_t *), void *user);
 
 /* The stream of SSRC sent by FROM, created on first sight; NULL past the cap. */
 ca_stream_t *ca_flow_stream(ca_flow_t *f, uint32_t ssrc, uint8_t from, bool rtcp);

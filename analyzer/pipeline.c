@@ -26,6 +26,9 @@ struct ca_pipeline {
     int64_t last_expiry_us;
     void (*flow_end)(void *, ca_flow_t *);
     void *flow_end_user;
+    ca_handshake_fn on_handshake;
+    void *handshake_user;
+    bool frame_relevant;
 };
 
 void ca_pipeline_set_flow_end(ca_pipeline_t *p, int64_t idle_us, void (*fn)(void *, ca_flow_t *),
@@ -36,7 +39,15 @@ void ca_pipeline_set_flow_end(ca_pipeline_t *p, int64_t idle_us, void (*fn)(void
     p->flow_end_user = user;
 }
 
-/* Once a second of capture time, end the flows that went idle. */
+void ca_pipeline_set_handshake_fn(ca_pipeline_t *p, ca_handshake_fn fn, void *user)
+{
+    p->on_handshake = fn;
+    p->handshake_user = user;
+}
+
+/* Once a second of capture time, end the flows that went idle, and the
+ * closed ones that have been quiet for a while (a late retransmission of
+ * the goodbye still lands in its flow). */
 static void expire_flows(ca_pipeline_t *p, int64_t now_us)
 {
     size_t live = ca_flow_count(p->flows);
@@ -45,8 +56,33 @@ static void expire_flows(ca_pipeline_t *p, int64_t now_us)
     if (p->idle_us <= 0 || now_us - p->last_expiry_us < 1000000)
         return;
     p->last_expiry_us = now_us;
-    p->stats.flows_expired +=
-        ca_flow_expire(p->flows, now_us - p->idle_us, p->flow_end, p->flow_end_user);
+    int64_t quiet =
+        p->idle_us < CA_PIPELINE_CLOSED_QUIET_US ? p->idle_us : CA_PIPELINE_CLOSED_QUIET_US;
+    p->stats.flows_expired += ca_flow_expire(p->flows, now_us - p->idle_us, now_us - quiet,
+                                             p->flow_end, p->flow_end_user);
+}
+
+void ca_pipeline_tick(ca_pipeline_t *p, int64_t now_us)
+{
+    if (p->stats.first_us == 0)
+        p->last_expiry_us = now_us;
+    expire_flows(p, now_us);
+}
+
+static void add_drops(void *user, ca_flow_t *f)
+{
+    f->capture_drops += *(const uint64_t *)user;
+}
+
+void ca_pipeline_capture_drops(ca_pipeline_t *p, uint64_t n)
+{
+    p->stats.capture_drops += n;
+    ca_flow_each(p->flows, add_drops, &n);
+}
+
+bool ca_pipeline_frame_relevant(const ca_pipeline_t *p)
+{
+    return p->frame_relevant;
 }
 
 ca_pipeline_t *ca_pipeline_new(void)
@@ -133,7 +169,7 @@ static ca_dtls_session_t *current_session(const ca_flow_t *f)
 }
 
 static void on_dtls(ca_pipeline_t *p, ca_flow_t *f, const ca_endpoint_t *src,
-                    const ca_endpoint_t *dst, uint64_t frame, ca_cursor_t c)
+                    const ca_endpoint_t *dst, uint64_t frame, int64_t ts_us, ca_cursor_t c)
 {
     ca_dtls_session_t *s = current_session(f);
     f->dtls++;
@@ -159,9 +195,15 @@ static void on_dtls(ca_pipeline_t *p, ca_flow_t *f, const ca_endpoint_t *src,
             f->sessions[f->n_sessions++] = s;
         }
         uint64_t malformed = s->malformed_records;
+        bool was_complete = s->complete;
         if (ca_dtls_session_feed(s, src, dst, frame, c) == CA_DTLS_FED) {
             if (s->malformed_records != malformed)
                 skip(p, CA_SKIP_DTLS_MALFORMED);
+            if (s->complete && !was_complete && p->on_handshake)
+                p->on_handshake(p->handshake_user, f, s, ts_us);
+            /* close_notify both ways (or a fatal alert): the call is over */
+            if ((s->alert_after_complete[0] && s->alert_after_complete[1]) || s->fatal_alert)
+                f->closed = true;
             return;
         }
         s = NULL; /* a new handshake on the same 5-tuple */
@@ -224,6 +266,10 @@ static void on_media(ca_pipeline_t *p, ca_flow_t *f, uint8_t from, uint64_t fram
             return;
         }
         f->rtcp++;
+        if (ca_rtcp_plain_bye(whole)) {
+            f->bye[from] = true;
+            f->closed |= f->bye[0] && f->bye[1];
+        }
         ca_stream_t *s = media_stream(f, h.ssrc, from, true, h.packet_type, frame, ts_us, len);
         if (s)
             ca_opacity_rtcp(&s->opacity, whole, flow_srtp_profile(f), frame);
@@ -313,10 +359,11 @@ static void demux(ca_pipeline_t *p, const ca_endpoint_t *src, const ca_endpoint_
     }
     flow_touch(f, frame, ts_us);
     f->truncated += p->frame_truncated;
+    p->frame_relevant = first <= 3 || ca_dtls_first_byte(first) || (first >= 128 && first <= 191);
     if (first <= 3)
         on_stun(p, f, from, src, dst, frame, ts_us, c, depth);
     else if (ca_dtls_first_byte(first))
-        on_dtls(p, f, src, dst, frame, c);
+        on_dtls(p, f, src, dst, frame, ts_us, c);
     else if (first >= 128 && first <= 191)
         on_media(p, f, from, frame, ts_us, c);
     else {
@@ -463,6 +510,7 @@ static void on_tcp(ca_pipeline_t *p, const ca_ip_t *ip, ca_cursor_t c, uint64_t 
         }
     }
     ca_tcp_stream_t *s = f->tcp[from];
+    p->frame_relevant = f->tcp[0] != NULL || f->tcp[1] != NULL;
     if (!s) {
         if (ca_cursor_left(&seg.payload) > 0)
             skip(p, CA_SKIP_TCP_OTHER);
@@ -513,6 +561,7 @@ void ca_pipeline_frame(ca_pipeline_t *p, int dlt, uint64_t frame_no, int64_t ts_
     bool truncated = caplen < len;
     p->stats.truncated_frames += truncated;
     p->frame_truncated = truncated;
+    p->frame_relevant = false;
 
     if (ca_link_decode(dlt, &c, &net) != CA_OK) {
         skip(p, CA_SKIP_LINK);
@@ -529,6 +578,7 @@ void ca_pipeline_frame(ca_pipeline_t *p, int dlt, uint64_t frame_no, int64_t ts_
     }
     if (ip.fragment) {
         bool done = false;
+        p->frame_relevant = true;
         ca_ipfrag_expire(p->frags, ts_us);
         if (ca_ipfrag_add(p->frags, ts_us, &ip, &done) != CA_OK) {
             skip(p, CA_SKIP_FRAGMENT_BAD);

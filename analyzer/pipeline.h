@@ -42,6 +42,7 @@ typedef struct {
     uint64_t sessions_dropped;       /* DTLS handshakes past a flow's cap (no auditor attached) */
     uint64_t stream_packets_dropped; /* RTP/RTCP of SSRCs past a flow's cap */
     uint64_t flows_peak;             /* most flows alive at once */
+    uint64_t capture_drops;          /* packets the capture reported lost (live: pcap_stats) */
 } ca_pipeline_stats_t;
 
 typedef struct ca_pipeline ca_pipeline_t;
@@ -57,6 +58,26 @@ void ca_pipeline_frame(ca_pipeline_t *p, int dlt, uint64_t frame_no, int64_t ts_
  * (the auditor turns it into call records). 0 disables expiry. */
 void ca_pipeline_set_flow_end(ca_pipeline_t *p, int64_t idle_us, void (*fn)(void *, ca_flow_t *),
                               void *user);
+
+/* Live capture: time goes on without packets; end the flows idle at NOW_US. */
+void ca_pipeline_tick(ca_pipeline_t *p, int64_t now_us);
+
+/* FN is called once per DTLS session, when its handshake completes (both
+ * Finished seen): the certificates, hence the security code, are known. */
+typedef void (*ca_handshake_fn)(void *user, const ca_flow_t *f, const ca_dtls_session_t *s,
+                                int64_t ts_us);
+void ca_pipeline_set_handshake_fn(ca_pipeline_t *p, ca_handshake_fn fn, void *user);
+
+/* The capture lost N packets (the kernel's count grew): every live flow may
+ * have lost some, which makes its calls inconclusive. */
+void ca_pipeline_capture_drops(ca_pipeline_t *p, uint64_t n);
+
+/* Whether the last frame was part of a call: STUN, DTLS, RTP/RTCP, RFC 4571
+ * media, SDP signaling, or an IP fragment (whose datagram is not known yet). */
+bool ca_pipeline_frame_relevant(const ca_pipeline_t *p);
+
+/* A closed flow (both ends said goodbye) ends after this much quiet. */
+#define CA_PIPELINE_CLOSED_QUIET_US 2000000
 
 const ca_pipeline_stats_t *ca_pipeline_stats(const ca_pipeline_t *p);
 ca_flow_table_t *ca_pipeline_flows(ca_pipeline_t *p);

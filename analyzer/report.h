@@ -14,13 +14,26 @@ typedef struct {
     const ca_audit_t *audit;
     const ca_pipeline_stats_t *stats;
     const ca_ipfrag_stats_t *frags;
-    uint64_t filtered_out; /* frames the BPF filter skipped */
-    size_t sdp_in_capture; /* SDP bodies found in clear in the capture */
+    uint64_t filtered_out;                  /* frames the BPF filter skipped */
+    size_t sdp_in_capture;                  /* SDP bodies found in clear in the capture */
+    uint64_t stray_dtls_flows;              /* DTLS records with no handshake and no media */
+    bool live;                              /* the kernel's counters below are meaningful */
+    uint64_t received, dropped, if_dropped; /* pcap_stats */
 } ca_report_input_t;
 
 void ca_report_text(FILE *out, const ca_report_input_t *in);
 /* Returns 0, or -1 if the JSON library failed. */
 int ca_report_json(FILE *out, const ca_report_input_t *in);
 void ca_report_junit(FILE *out, const ca_report_input_t *in);
+
+/* Live output, as each call completes: one block of text, or one JSON object
+ * per line (JSON Lines) with "event": "handshake" | "call" | "summary".
+ * UPDATE: the call was reported before and has changed. */
+void ca_report_text_call(FILE *out, const ca_call_t *call, bool update);
+void ca_report_text_summary(FILE *out, const ca_report_input_t *in);
+void ca_report_text_handshake(FILE *out, const ca_dtls_session_t *s);
+int ca_report_json_call_line(FILE *out, const ca_call_t *call, bool update);
+int ca_report_json_summary_line(FILE *out, const ca_report_input_t *in);
+int ca_report_json_handshake_line(FILE *out, const ca_dtls_session_t *s, int64_t ts_us);
 
 #endif

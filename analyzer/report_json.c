@@ -102,6 +102,8 @@ static json_t *call_json(const ca_call_t *call)
     json_t *o =
         json_pack("{s:i,s:s,s:s}", "id", (int)call->id, "verdict", ca_verdict_name(call->verdict),
                   "transport", call->flow.transport == 6 ? "tcp" : "udp");
+    if (call->in_progress)
+        json_object_set_new(o, "in_progress", json_true());
     json_object_set_new(o, "client", endpoint_json(call, CA_C2S));
     json_object_set_new(o, "server", endpoint_json(call, CA_S2C));
     json_object_set_new(o, "dtls", call->dtls ? dtls_json(call->dtls) : json_null());
@@ -173,23 +175,14 @@ static json_t *call_json(const ca_call_t *call)
     return o;
 }
 
-int ca_report_json(FILE *out, const ca_report_input_t *in)
+static json_t *summary_json(const ca_report_input_t *in)
 {
     const ca_audit_t *a = in->audit;
-    json_t *calls = json_array();
-    for (size_t i = 0; i < a->n_calls; i++)
-        json_array_append_new(calls, call_json(&a->calls[i]));
     json_t *undecoded = json_object();
     for (int r = 0; r < CA_SKIP_COUNT; r++)
         if (in->stats->skipped[r])
             json_object_set_new(undecoded, ca_skip_name((ca_skip_t)r),
                                 json_integer((json_int_t)in->stats->skipped[r]));
-    json_t *findings = json_array();
-    for (size_t i = 0; i < a->n_findings; i++)
-        json_array_append_new(findings,
-                              json_pack("{s:s,s:s,s:s}", "id", a->findings[i].id, "severity",
-                                        ca_severity_name(a->findings[i].severity), "message",
-                                        a->findings[i].message));
     json_t *summary = json_pack(
         "{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:{s:I,s:I,s:I,s:I}}", "calls", (json_int_t)a->n_calls,
         "pass", (json_int_t)a->pass, "fail", (json_int_t)a->fail, "inconclusive",
@@ -198,15 +191,99 @@ int ca_report_json(FILE *out, const ca_report_input_t *in)
         "undecoded", undecoded, "ip_fragments", "reassembled", (json_int_t)in->frags->completed,
         "timed_out", (json_int_t)in->frags->timed_out, "overlapping",
         (json_int_t)in->frags->overlaps, "evicted", (json_int_t)in->frags->evicted);
+    if (!summary)
+        return NULL;
     json_object_set_new(summary, "sdp_in_capture", json_integer((json_int_t)in->sdp_in_capture));
     json_object_set_new(summary, "flows",
-                        json_pack("{s:I,s:I,s:I,s:I}", "expired",
+                        json_pack("{s:I,s:I,s:I,s:I,s:I}", "expired",
                                   (json_int_t)in->stats->flows_expired, "peak_live",
                                   (json_int_t)in->stats->flows_peak, "dtls_sessions_dropped",
                                   (json_int_t)in->stats->sessions_dropped, "stream_packets_dropped",
-                                  (json_int_t)in->stats->stream_packets_dropped));
-    json_t *root =
-        json_pack("{s:o,s:o,s:o}", "calls", calls, "findings", findings, "summary", summary);
+                                  (json_int_t)in->stats->stream_packets_dropped, "stray_dtls",
+                                  (json_int_t)in->stray_dtls_flows));
+    if (in->live)
+        json_object_set_new(summary, "capture",
+                            json_pack("{s:I,s:I,s:I}", "received", (json_int_t)in->received,
+                                      "dropped_by_kernel", (json_int_t)in->dropped,
+                                      "dropped_by_interface", (json_int_t)in->if_dropped));
+    return summary;
+}
+
+static json_t *run_findings_json(const ca_audit_t *a)
+{
+    json_t *findings = json_array();
+    for (size_t i = 0; i < a->n_findings; i++)
+        json_array_append_new(findings,
+                              json_pack("{s:s,s:s,s:s}", "id", a->findings[i].id, "severity",
+                                        ca_severity_name(a->findings[i].severity), "message",
+                                        a->findings[i].message));
+    return findings;
+}
+
+/* One compact JSON object and a newline; takes ROOT. */
+static int dump_line(FILE *out, json_t *root)
+{
+    if (!root)
+        return -1;
+    int rc = json_dumpf(root, out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(root);
+    if (rc != 0 || fputc('\n', out) == EOF || fflush(out) != 0)
+        return -1;
+    return 0;
+}
+
+int ca_report_json_call_line(FILE *out, const ca_call_t *call, bool update)
+{
+    json_t *o = json_pack("{s:s,s:b}", "event", "call", "update", update);
+    json_t *c = call_json(call);
+    if (!o || !c) {
+        json_decref(o);
+        json_decref(c);
+        return -1;
+    }
+    json_object_update(o, c);
+    json_decref(c);
+    return dump_line(out, o);
+}
+
+int ca_report_json_summary_line(FILE *out, const ca_report_input_t *in)
+{
+    json_t *s = summary_json(in);
+    if (!s)
+        return -1;
+    return dump_line(out, json_pack("{s:s,s:o,s:o}", "event", "summary", "findings",
+                                    run_findings_json(in->audit), "summary", s));
+}
+
+int ca_report_json_handshake_line(FILE *out, const ca_dtls_session_t *s, int64_t ts_us)
+{
+    char client[CA_ENDPOINT_TEXT_LEN], server[CA_ENDPOINT_TEXT_LEN], code[CA_SECCODE_TEXT_LEN];
+    char hex[2][CA_THUMBPRINT_TEXT_LEN];
+    ca_endpoint_format(&s->client, client, sizeof client);
+    ca_endpoint_format(&s->server, server, sizeof server);
+    bool have_code = s->cert[0].parsed && s->cert[1].parsed;
+    if (have_code)
+        ca_seccode_from_thumbprints(s->cert[0].thumbprint, s->cert[1].thumbprint, code);
+    for (int d = 0; d < 2; d++)
+        ca_hex_colon(s->cert[d].thumbprint, CA_SHA256_LEN, hex[d], sizeof hex[d]);
+    return dump_line(out, json_pack("{s:s,s:I,s:f,s:s,s:s,s:s?,s:s?,s:s?}", "event", "handshake",
+                                    "frame", (json_int_t)s->complete_frame, "time",
+                                    (double)ts_us / 1e6, "client", client, "server", server,
+                                    "client_sha256", s->cert[0].parsed ? hex[0] : NULL,
+                                    "server_sha256", s->cert[1].parsed ? hex[1] : NULL,
+                                    "security_code", have_code ? code : NULL));
+}
+
+int ca_report_json(FILE *out, const ca_report_input_t *in)
+{
+    const ca_audit_t *a = in->audit;
+    json_t *calls = json_array();
+    for (size_t i = 0; i < a->n_calls; i++)
+        json_array_append_new(calls, call_json(&a->calls[i]));
+    json_t *summary = summary_json(in);
+    json_t *root = summary ? json_pack("{s:o,s:o,s:o}", "calls", calls, "findings",
+                                       run_findings_json(a), "summary", summary)
+                           : NULL;
     if (!root)
         return -1;
     int rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

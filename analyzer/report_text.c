@@ -18,13 +18,13 @@ static void print_endpoint(FILE *out, const char *role, const ca_call_t *call, c
             c->subject[0] ? c->subject : "(no subject)", c->key[0] ? c->key : "?", hex);
 }
 
-static void print_call(FILE *out, const ca_call_t *call)
+static void print_call(FILE *out, const ca_call_t *call, bool update)
 {
     const ca_dtls_session_t *s = call->dtls;
     const char *verdict = call->verdict == CA_VERDICT_PASS   ? "PASS"
                           : call->verdict == CA_VERDICT_FAIL ? "FAIL"
                                                              : "INCONCLUSIVE";
-    fprintf(out, "call %u: %s (%s%s)\n", call->id, verdict,
+    fprintf(out, "call %u%s: %s (%s%s)\n", call->id, update ? " (updated)" : "", verdict,
             call->flow.transport == 6 ? "TCP, RFC 4571 framing" : "UDP",
             call->flow.channel ? ", relayed by TURN" : "");
     print_endpoint(out, "client", call, CA_C2S);
@@ -75,11 +75,35 @@ static void print_call(FILE *out, const ca_call_t *call)
     fputc('\n', out);
 }
 
+void ca_report_text_call(FILE *out, const ca_call_t *call, bool update)
+{
+    print_call(out, call, update);
+}
+
+void ca_report_text_handshake(FILE *out, const ca_dtls_session_t *s)
+{
+    char client[CA_ENDPOINT_TEXT_LEN], server[CA_ENDPOINT_TEXT_LEN], code[CA_SECCODE_TEXT_LEN];
+    ca_endpoint_format(&s->client, client, sizeof client);
+    ca_endpoint_format(&s->server, server, sizeof server);
+    bool have_code = s->cert[0].parsed && s->cert[1].parsed;
+    if (have_code)
+        ca_seccode_from_thumbprints(s->cert[0].thumbprint, s->cert[1].thumbprint, code);
+    fprintf(out, "handshake %s -> %s complete (frame %llu): security code %s\n", client, server,
+            (unsigned long long)s->complete_frame,
+            have_code ? code : "unknown (a certificate is missing)");
+}
+
 void ca_report_text(FILE *out, const ca_report_input_t *in)
 {
     const ca_audit_t *a = in->audit;
     for (size_t i = 0; i < a->n_calls; i++)
-        print_call(out, &a->calls[i]);
+        print_call(out, &a->calls[i], false);
+    ca_report_text_summary(out, in);
+}
+
+void ca_report_text_summary(FILE *out, const ca_report_input_t *in)
+{
+    const ca_audit_t *a = in->audit;
     for (size_t i = 0; i < a->n_findings; i++)
         fprintf(out, "%s %s: %s\n", ca_severity_name(a->findings[i].severity), a->findings[i].id,
                 a->findings[i].message);
@@ -98,5 +122,12 @@ void ca_report_text(FILE *out, const ca_report_input_t *in)
         fprintf(out, "; over the per-flow caps: %llu DTLS sessions, %llu RTP/RTCP packets",
                 (unsigned long long)in->stats->sessions_dropped,
                 (unsigned long long)in->stats->stream_packets_dropped);
+    if (in->stray_dtls_flows)
+        fprintf(out, "; %llu flows of DTLS records without handshake or media",
+                (unsigned long long)in->stray_dtls_flows);
+    if (in->live)
+        fprintf(out, "; captured %llu, dropped by the kernel %llu, by the interface %llu",
+                (unsigned long long)in->received, (unsigned long long)in->dropped,
+                (unsigned long long)in->if_dropped);
     fputc('\n', out);
 }

@@ -42,6 +42,21 @@ ca_err_t ca_rtp_decode(ca_cursor_t *c, ca_rtp_t *rtp)
     return CA_OK;
 }
 
+bool ca_rtcp_plain_bye(ca_cursor_t c)
+{
+    bool bye = false;
+    while (ca_cursor_left(&c) > 0) {
+        uint8_t b0, type;
+        uint16_t words;
+        if (ca_cursor_u8(&c, &b0) != CA_OK || (b0 >> 6) != 2 || ca_cursor_u8(&c, &type) != CA_OK ||
+            type < 192 || type > 223 || ca_cursor_u16(&c, &words) != CA_OK ||
+            ca_cursor_skip(&c, 4u * words) != CA_OK)
+            return false;
+        bye |= type == 203;
+    }
+    return bye;
+}
+
 ca_err_t ca_rtcp_decode(ca_cursor_t *c, ca_rtcp_t *rtcp)
 {
     uint8_t b0;

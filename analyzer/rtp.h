@@ -33,4 +33,11 @@ bool ca_rtp_is_rtcp(const ca_cursor_t *c);
 CA_MUST_CHECK ca_err_t ca_rtp_decode(ca_cursor_t *c, ca_rtp_t *rtp);
 CA_MUST_CHECK ca_err_t ca_rtcp_decode(ca_cursor_t *c, ca_rtcp_t *rtcp);
 
+/* Whether the datagram is a plain (unencrypted) compound RTCP packet holding a
+ * BYE (RFC 3550 6.6): every packet's header readable and their lengths adding
+ * up to the datagram exactly. Under SRTCP all but the first header are
+ * ciphertext and the trailer breaks the sum, so an encrypted BYE is never
+ * taken for one. */
+bool ca_rtcp_plain_bye(ca_cursor_t c);
+
 #endif

@@ -1,0 +1,68 @@
+/* cli.h - what the callaudit subcommands share: the options common to
+ * `analyze` and `live` (output format, filter, SDP files, expected code, idle
+ * timeout), their parsing, and the one-line usage errors (exit 2).
+ */
+#ifndef CA_CLI_H
+#define CA_CLI_H
+
+#include <stdbool.h>
+
+#include "audit.h"
+#include "pipeline.h"
+#include "seccode.h"
+
+typedef enum { CA_FORMAT_TEXT, CA_FORMAT_JSON, CA_FORMAT_JUNIT } ca_format_t;
+
+typedef struct {
+    ca_format_t format;
+    const char *filter;
+    char expect_code[CA_SECCODE_TEXT_LEN];
+    bool have_expect;
+    ca_sdp_t *sdps[CA_AUDIT_MAX_SDP]; /* owned */
+    const char *sdp_names[CA_AUDIT_MAX_SDP];
+    size_t n_sdps;
+    double idle_timeout_s;
+} ca_cli_opts_t;
+
+/* getopt_long values of the shared options; subcommands number theirs above CA_OPT_LAST. */
+enum {
+    CA_OPT_FORMAT = 256,
+    CA_OPT_SDP,
+    CA_OPT_EXPECT,
+    CA_OPT_KEYLOG,
+    CA_OPT_IDLE,
+    CA_OPT_HELP,
+    CA_OPT_LAST
+};
+
+#define CA_CLI_LONG_OPTIONS                                                                        \
+    {"format", required_argument, NULL, CA_OPT_FORMAT},                                            \
+        {"sdp", required_argument, NULL, CA_OPT_SDP},                                              \
+        {"expect-code", required_argument, NULL, CA_OPT_EXPECT},                                   \
+        {"keylog", required_argument, NULL, CA_OPT_KEYLOG},                                        \
+        {"idle-timeout", required_argument, NULL, CA_OPT_IDLE},                                    \
+    {                                                                                              \
+        "help", no_argument, NULL, CA_OPT_HELP                                                     \
+    }
+
+extern const char ca_cli_usage[];
+
+void ca_cli_init(ca_cli_opts_t *o);
+void ca_cli_free(ca_cli_opts_t *o);
+
+/* Handle option C (with ARG) if it is a shared one: 0 handled, 1 not a shared
+ * option, 2 a usage error (already reported). */
+int ca_cli_option(ca_cli_opts_t *o, int c, const char *arg);
+
+/* "callaudit: " + the message + newline on stderr; returns 2. */
+__attribute__((format(printf, 1, 2))) int ca_cli_fail(const char *fmt, ...);
+
+/* The audit options for O, with the SDP seen in clear in P's capture added
+ * after the --sdp files; NAMES holds their names ("the SDP in frame N"). */
+void ca_cli_audit_opts(const ca_cli_opts_t *o, const ca_pipeline_t *p, ca_audit_opts_t *aopts,
+                       char (*names)[48]);
+
+/* The subcommands. */
+int ca_cmd_live(int argc, char **argv);
+
+#endif
