@@ -260,7 +260,8 @@ static void rule_opacity(ca_call_t *call)
         if (st->rtcp) {
             if (o->index_regressions)
                 FIND(call, "SRTP_FRAMING", CA_SEV_FAIL, o->index_frame,
-                     "SRTCP of SSRC 0x%08x (%s): the SRTCP index went backwards %llu times "
+                     "SRTCP of SSRC 0x%08x (%s): the SRTCP index went back beyond the replay "
+                     "window %llu times "
                      "(RFC 3711 3.4)",
                      st->ssrc, dir, (unsigned long long)o->index_regressions);
             if (o->rtcp_plain + o->rtcp_e_clear > 0)
@@ -482,11 +483,28 @@ static void rule_dtls13(ca_call_t *call)
  * the call ran, or the part of the call after a live capture stopped. */
 static void rule_capture(ca_call_t *call)
 {
-    if (call->flow.capture_drops)
+    /* What these say is that something was NOT seen; after drops, the
+     * capture may have lost it. An auditor must not accuse on a gap of its own. */
+    static const char *const absence[] = {"NO_DTLS", "HANDSHAKE_INCOMPLETE",
+                                          "MEDIA_BEFORE_HANDSHAKE", "CERT_MISSING",
+                                          "HANDSHAKE_ORDER"};
+    if (call->flow.capture_drops) {
+        for (size_t i = 0; i < call->n_findings; i++) {
+            ca_finding_t *f = &call->findings[i];
+            for (size_t k = 0; k < sizeof absence / sizeof absence[0]; k++) {
+                if (f->severity != CA_SEV_FAIL || strcmp(f->id, absence[k]) != 0)
+                    continue;
+                f->severity = CA_SEV_INCONCLUSIVE;
+                size_t used = strlen(f->message);
+                snprintf(f->message + used, sizeof f->message - used,
+                         " (not a failure: the capture dropped packets, this may be what it lost)");
+            }
+        }
         FIND(call, "PACKETS_DROPPED", CA_SEV_INCONCLUSIVE, 0,
              "the capture lost %llu packets (pcap_stats) while this call was running: some of its "
              "packets may be missing",
              (unsigned long long)call->flow.capture_drops);
+    }
     if (call->in_progress)
         FIND(call, "CALL_IN_PROGRESS", CA_SEV_INCONCLUSIVE, 0,
              "the capture stopped while the call was still running: the rest of it was not seen");

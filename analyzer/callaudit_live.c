@@ -269,6 +269,9 @@ int ca_cmd_live(int argc, char **argv)
         status = ca_cli_fail("%s", err);
         goto out;
     }
+    /* as tcpdump does: scripts wait for this line before starting traffic */
+    fprintf(stderr, "callaudit: listening on %s, link-type %s%s%s\n", lo.iface,
+            ca_live_link_name(l.cap), o.filter ? ", filter " : "", o.filter ? o.filter : "");
     l.o = &o;
     l.calls_wanted = (uint64_t)calls;
     l.p = ca_pipeline_new();

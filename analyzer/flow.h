@@ -50,7 +50,7 @@ typedef struct {
     uint64_t streams_dropped; /* packets of SSRCs beyond CA_FLOW_MAX_STREAMS */
     char ice_username[2][65]; /* last STUN USERNAME per sender */
     uint64_t truncated;       /* packets cut by the snaplen */
-    bool closed;              /* both ends said goodbye (DTLS alerts, RTCP BYE): end when quiet */
+    bool closed;              /* a goodbye (DTLS alert, RTCP BYE both ways): end when quiet */
     bool bye[2];              /* a clear RTCP BYE from each sender */
     uint64_t capture_drops;   /* packets the kernel dropped while this flow was live */
     /* TCP only: per sender, the reassembled stream and how it is read */

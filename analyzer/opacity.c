@@ -194,6 +194,8 @@ static int e_flag(ca_cursor_t c, size_t tag, uint32_t *index)
     return (int)(word >> 31);
 }
 
+#define SRTCP_REPLAY_WINDOW 64
+
 void ca_opacity_rtcp(ca_opacity_t *o, ca_cursor_t pkt, uint16_t srtp_profile, uint64_t frame)
 {
     if (parses_as_plain_rtcp(pkt)) {
@@ -205,12 +207,17 @@ void ca_opacity_rtcp(ca_opacity_t *o, ca_cursor_t pkt, uint16_t srtp_profile, ui
     if (tag != SIZE_MAX) {
         uint32_t index = 0;
         int e = e_flag(pkt, tag, &index);
-        /* RFC 3711 3.4: the index increases with every SRTCP packet sent */
+        /* RFC 3711 3.4: the index increases with every SRTCP packet sent. The
+         * network duplicates and reorders; RFC 3711 3.3.2's replay window (64)
+         * bounds how far back a receiver accepts, so only a step back beyond
+         * it says these bytes are no SRTCP index. */
         if (e >= 0) {
-            if (o->have_index && index <= o->last_index && o->index_regressions++ == 0)
+            if (o->have_index && (uint64_t)index + SRTCP_REPLAY_WINDOW < o->last_index &&
+                o->index_regressions++ == 0)
                 o->index_frame = frame;
+            if (!o->have_index || index > o->last_index)
+                o->last_index = index;
             o->have_index = true;
-            o->last_index = index;
         }
         if (e == 1)
             o->rtcp_encrypted++;

@@ -56,7 +56,7 @@ typedef struct {
     uint64_t rtcp_plain, rtcp_e_clear, rtcp_encrypted, rtcp_unknown;
     uint64_t rtcp_plain_frame;
     bool have_index;
-    uint32_t last_index;        /* SRTCP index (RFC 3711 3.4), 31 bits */
+    uint32_t last_index;        /* highest SRTCP index (RFC 3711 3.4), 31 bits */
     uint64_t index_regressions; /* an index at or below the last one */
     uint64_t index_frame;
 } ca_opacity_t;

@@ -29,7 +29,13 @@ struct ca_pipeline {
     ca_handshake_fn on_handshake;
     void *handshake_user;
     bool frame_relevant;
+    int64_t last_drop_us; /* when the capture last reported lost packets */
+    uint64_t last_drop_count;
 };
+
+/* A flow first seen this soon after the capture lost packets may have lost
+ * its beginning (the handshake comes within a second of the first check). */
+#define DROP_SHADOW_US 5000000
 
 void ca_pipeline_set_flow_end(ca_pipeline_t *p, int64_t idle_us, void (*fn)(void *, ca_flow_t *),
                               void *user)
@@ -77,6 +83,8 @@ static void add_drops(void *user, ca_flow_t *f)
 void ca_pipeline_capture_drops(ca_pipeline_t *p, uint64_t n)
 {
     p->stats.capture_drops += n;
+    p->last_drop_us = p->stats.last_us ? p->stats.last_us : 1;
+    p->last_drop_count = n;
     ca_flow_each(p->flows, add_drops, &n);
 }
 
@@ -201,8 +209,9 @@ static void on_dtls(ca_pipeline_t *p, ca_flow_t *f, const ca_endpoint_t *src,
                 skip(p, CA_SKIP_DTLS_MALFORMED);
             if (s->complete && !was_complete && p->on_handshake)
                 p->on_handshake(p->handshake_user, f, s, ts_us);
-            /* close_notify both ways (or a fatal alert): the call is over */
-            if ((s->alert_after_complete[0] && s->alert_after_complete[1]) || s->fatal_alert)
+            /* A close_notify (the other end's reply may be lost) or a fatal
+             * alert: the call is over once the flow falls quiet. */
+            if (s->alert_after_complete[0] || s->alert_after_complete[1] || s->fatal_alert)
                 f->closed = true;
             return;
         }
@@ -357,6 +366,8 @@ static void demux(ca_pipeline_t *p, const ca_endpoint_t *src, const ca_endpoint_
         skip(p, CA_SKIP_TABLE_FULL);
         return;
     }
+    if (f->packets == 0 && p->last_drop_us && ts_us - p->last_drop_us < DROP_SHADOW_US)
+        f->capture_drops += p->last_drop_count;
     flow_touch(f, frame, ts_us);
     f->truncated += p->frame_truncated;
     p->frame_relevant = first <= 3 || ca_dtls_first_byte(first) || (first >= 128 && first <= 191);

@@ -120,6 +120,12 @@ fail:
     return NULL;
 }
 
+const char *ca_live_link_name(const ca_live_t *l)
+{
+    const char *name = pcap_datalink_val_to_name(l->dlt);
+    return name ? name : "?";
+}
+
 void ca_live_close(ca_live_t *l)
 {
     if (!l)

@@ -30,6 +30,9 @@ typedef struct {
 ca_live_t *ca_live_open(const ca_live_opts_t *o, char *err, size_t err_size);
 void ca_live_close(ca_live_t *l);
 
+/* The link type's name, e.g. "EN10MB". */
+const char *ca_live_link_name(const ca_live_t *l);
+
 /* Wait up to TIMEOUT_MS for packets and hand each to FN, numbered from
  * *NEXT_FRAME on. Returns how many were handed over (0 on timeout or when a
  * signal interrupted the wait), or -1 with a reason in ERR. */

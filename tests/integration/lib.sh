@@ -205,3 +205,125 @@ run_call() {
     [ "$(json "$T/$tag-caller.json" .security_code)" = "$(json "$T/$tag-callee.json" .security_code)" ] ||
         fail "$tag: codes differ"
 }
+
+# live_start TAG [callaudit live options]: `callaudit live` (in namespace
+# $LIVE_NS when set) writing JSON Lines to $T/TAG.jsonl, stderr to
+# $T/TAG.live.err; returns once it listens, with its pid in $LIVE_PID.
+live_start() {
+    local tag=$1
+    shift
+    [ "$(id -u)" = 0 ] || skip "live capture needs root"
+    ${LIVE_NS:+ip netns exec $LIVE_NS} "$CALLAUDIT" live --format json "$@" \
+        >"$T/$tag.jsonl" 2>"$T/$tag.live.err" &
+    LIVE_PID=$!
+    PIDS+=($LIVE_PID)
+    for _ in $(seq 100); do
+        grep -q "listening on" "$T/$tag.live.err" && return
+        kill -0 $LIVE_PID 2>/dev/null || fail "callaudit live exited: $(cat "$T/$tag.live.err")"
+        sleep 0.1
+    done
+    fail "callaudit live did not start: $(cat "$T/$tag.live.err")"
+}
+
+# live_calls TAG: the live verdicts, the last event of each call, as one
+# canonical JSON line per call sorted by code: what a replay must reproduce.
+live_calls() {
+    jq -cs '[.[] | select(.event == "call")] | group_by(.id) | map(.[-1]) |
+        map({code: .security_code, verdict, findings: ([.findings[].id] | sort)}) |
+        sort_by(.code) | .[]' "$T/$1.jsonl"
+}
+
+# replay_calls PCAP: the same view of `callaudit analyze` over PCAP.
+replay_calls() {
+    "$CALLAUDIT" analyze --format json "$1" | jq -c '.calls |
+        map({code: .security_code, verdict, findings: ([.findings[].id] | sort)}) |
+        sort_by(.code) | .[]'
+}
+
+# lan_hosts: a LAN of network namespaces: $LAN holds the bridge br0, and
+# hosts $H1, $H2, $H3 have 198.51.100.1N/24 and 2001:db8::1N/64 on their
+# eth0, each a port of br0 (N = 1, 2, 3). Removed on exit; skips without
+# root or namespaces.
+lan_hosts() {
+    [ "$(id -u)" = 0 ] || skip "network namespaces need root"
+    LAN=ca-lan-$$ H1=ca-h1-$$ H2=ca-h2-$$ H3=ca-h3-$$
+    ip netns add $LAN 2>/dev/null || skip "cannot create network namespaces"
+    trap 'for n in $LAN $H1 $H2 $H3; do ip netns del $n 2>/dev/null; done; cleanup' EXIT
+    ip -n $LAN link set lo up
+    ip -n $LAN link add br0 type bridge 2>/dev/null || skip "cannot create a bridge"
+    ip -n $LAN link set br0 up
+    local i h
+    for i in 1 2 3; do
+        h=ca-h$i-$$
+        ip netns add $h
+        ip -n $h link set lo up
+        ip link add cp$i-$$ type veth peer name ce$i-$$ || skip "cannot create veth pairs"
+        ip link set cp$i-$$ netns $LAN
+        ip link set ce$i-$$ netns $h
+        ip -n $LAN link set cp$i-$$ master br0 up
+        ip -n $h link set ce$i-$$ name eth0
+        ip -n $h addr add 198.51.100.1$i/24 dev eth0
+        ip -n $h addr add 2001:db8::1$i/64 dev eth0 nodad
+        ip -n $h link set eth0 up
+    done
+}
+
+# ns_wait_listen NS PORT: wait until a TCP port listens inside namespace NS.
+ns_wait_listen() {
+    local i=0
+    until ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q .; do
+        sleep 0.05; i=$((i + 1)); [ $i -ge 200 ] && fail "nothing listens on port $2 in $1"
+    done
+}
+
+# impair NS PEER4 PEER6: on NS's outgoing UDP (media, DTLS, STUN; not the
+# signaling), 10% loss, 5% duplication and 5% reordering. tc netem is not in
+# every kernel, so: nftables drops and duplicates (numgen random, dup to the
+# peer), and sends a random 5% through a slow HTB class (8 kbit/s) that
+# later packets overtake.
+impair() {
+    local ns=$1 peer4=$2 peer6=$3
+    command -v nft >/dev/null || skip "nft (nftables) missing"
+    ip netns exec "$ns" tc qdisc add dev eth0 root handle 1: htb default 10 2>/dev/null &&
+        ip netns exec "$ns" tc class add dev eth0 parent 1: classid 1:10 htb rate 1gbit 2>/dev/null &&
+        ip netns exec "$ns" tc class add dev eth0 parent 1: classid 1:20 htb rate 8kbit ceil 8kbit \
+            burst 100 cburst 100 2>/dev/null || skip "no HTB queueing discipline here"
+    ip netns exec "$ns" nft -f - <<NFT || skip "nftables cannot drop, duplicate or mark here"
+table ip impair {
+    chain out {
+        type filter hook output priority 0;
+        meta l4proto udp numgen random mod 10 0 drop
+        meta l4proto udp numgen random mod 20 0 dup to $peer4 device "eth0"
+        meta l4proto udp numgen random mod 20 0 meta priority set 1:20
+    }
+}
+table ip6 impair {
+    chain out {
+        type filter hook output priority 0;
+        meta l4proto udp numgen random mod 10 0 drop
+        meta l4proto udp numgen random mod 20 0 dup to $peer6 device "eth0"
+        meta l4proto udp numgen random mod 20 0 meta priority set 1:20
+    }
+}
+NFT
+}
+
+# lan_call TAG CONNECT [caller options]: `callstack answer` in $H2 on port
+# 5000, `callstack call` from $H1 to CONNECT (the callee, or a relay), each
+# for $DURATION s (default 2); reports in $T/TAG-{caller,callee}.json.
+# Returns 1 (reason on stderr) if the call failed.
+lan_call() {
+    local tag=$1 connect=$2 listen=198.51.100.12:5000
+    shift 2
+    case "$connect" in \[*) listen="[2001:db8::12]:5000" ;; esac
+    ip netns exec $H2 "$CALLSTACK" answer --listen "$listen" --duration "${DURATION:-2}" --json \
+        --timeout 30 >"$T/$tag-callee.json" 2>"$T/$tag-callee.err" &
+    local callee=$! status=0
+    PIDS+=($callee)
+    ns_wait_listen $H2 5000
+    ip netns exec $H1 "$CALLSTACK" call --connect "$connect" --duration "${DURATION:-2}" --json \
+        --timeout 30 "$@" >"$T/$tag-caller.json" 2>"$T/$tag-caller.err" || status=1
+    wait_for $callee 40 || status=1
+    [ $status = 0 ] || echo "$tag: call failed: $(cat "$T/$tag-caller.err" "$T/$tag-callee.err")" >&2
+    return $status
+}

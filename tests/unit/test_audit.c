@@ -552,6 +552,167 @@ static void rtcp_reuse_and_extensions(void **state)
     assert_true(ca_chi2_upper_tail(15, 15) > 0.4);
 }
 
+static void sc_srtcp(scenario_t *sc, bool from_client, uint32_t ssrc, uint32_t index)
+{
+    tb_t srtcp = {.len = 0}; /* SR header, "ciphertext" (V=0 bytes), AEAD tag, E=1 and index */
+    tb_u8(&srtcp, 0x80);
+    tb_u8(&srtcp, 200);
+    tb_u16(&srtcp, 6);
+    tb_u32(&srtcp, ssrc);
+    tb_fill(&srtcp, 0x00, 36);
+    tb_u32(&srtcp, 0x80000000u | index);
+    sc_send(sc, from_client, &srtcp);
+}
+
+static void srtcp_reordering_is_not_framing(void **state)
+{
+    (void)state;
+    scenario_t sc;
+    sc_init(&sc);
+    sc_handshake(&sc, &good);
+    sc_rtp(&sc, true, 0x11111111, 80);
+    sc_rtp(&sc, false, 0x22222222, 80);
+    /* the network reorders and duplicates: within the replay window, fine */
+    static const uint32_t shuffled[] = {1, 2, 4, 3, 3, 5, 70, 8};
+    for (size_t i = 0; i < sizeof shuffled / sizeof shuffled[0]; i++)
+        sc_srtcp(&sc, true, 0x11111111, shuffled[i]);
+    sc_audit(&sc, NULL);
+    assert_false(has_finding(&sc.audit.calls[0], "SRTP_FRAMING"));
+    assert_int_equal(sc.audit.calls[0].verdict, CA_VERDICT_PASS);
+    sc_free(&sc);
+    /* far behind the highest index: these bytes are no SRTCP index */
+    sc_init(&sc);
+    sc_handshake(&sc, &good);
+    sc_rtp(&sc, true, 0x11111111, 80);
+    sc_srtcp(&sc, true, 0x11111111, 500);
+    sc_srtcp(&sc, true, 0x11111111, 10);
+    sc_audit(&sc, NULL);
+    assert_true(has_finding(&sc.audit.calls[0], "SRTP_FRAMING"));
+    sc_free(&sc);
+}
+
+typedef struct {
+    unsigned ids[8];
+    bool updates[8];
+    ca_verdict_t verdicts[8];
+    size_t n;
+} sink_log_t;
+
+static void record_call(void *user, const ca_call_t *call, bool update)
+{
+    sink_log_t *log = user;
+    assert_true(log->n < 8);
+    log->ids[log->n] = call->id;
+    log->updates[log->n] = update;
+    log->verdicts[log->n++] = call->verdict;
+}
+
+static void take_all(ca_auditor_t *au, scenario_t *sc)
+{
+    size_t n = 0;
+    ca_flow_t **flows = ca_flow_sorted(ca_pipeline_flows(sc->p), &n);
+    assert_non_null(flows);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(ca_auditor_take_flow(au, flows[i]), CA_OK);
+    free(flows);
+}
+
+/* Live: calls are audited as they end. The relay's second leg (same SSRCs,
+ * other certificates) ends later; the first leg, reported as a pass, is
+ * reported again as an update, now failing MITM_SUSPECTED. */
+static void calls_settle_as_they_end(void **state)
+{
+    (void)state;
+    static const hs_opts_t other = {0x0007, 0xC02B, "vectors/rsa.pem", "vectors/callee.pem", false};
+    scenario_t leg1, leg2;
+    sink_log_t log = {.n = 0};
+    ca_audit_opts_t none;
+    memset(&none, 0, sizeof none);
+    ca_auditor_t *au = ca_auditor_new();
+    assert_non_null(au);
+    sc_init(&leg1);
+    sc_handshake(&leg1, &good);
+    sc_rtp(&leg1, true, 0x11111111, 80);
+    sc_rtp(&leg1, false, 0x22222222, 80);
+    take_all(au, &leg1);
+    /* not yet: it ended (at 20 ms a frame) after this moment */
+    assert_int_equal(ca_auditor_settle(au, &none, 1000, record_call, &log), CA_OK);
+    assert_int_equal(log.n, 0);
+    assert_int_equal(ca_auditor_settle(au, &none, INT64_MAX, record_call, &log), CA_OK);
+    assert_int_equal(log.n, 1);
+    assert_false(log.updates[0]);
+    assert_int_equal(log.verdicts[0], CA_VERDICT_PASS);
+    sc_init(&leg2);
+    sc_handshake(&leg2, &other);
+    sc_rtp(&leg2, true, 0x11111111, 80);
+    sc_rtp(&leg2, false, 0x22222222, 80);
+    take_all(au, &leg2);
+    assert_int_equal(ca_auditor_settle(au, &none, INT64_MAX, record_call, &log), CA_OK);
+    assert_int_equal(log.n, 3);
+    assert_int_equal(log.ids[1], 1); /* the first leg again, now failing */
+    assert_true(log.updates[1]);
+    assert_int_equal(log.verdicts[1], CA_VERDICT_FAIL);
+    assert_int_equal(log.ids[2], 2);
+    assert_false(log.updates[2]);
+    assert_int_equal(log.verdicts[2], CA_VERDICT_FAIL);
+    ca_audit_t audit;
+    assert_int_equal(ca_auditor_finish(au, NULL, &none, &audit), CA_OK);
+    assert_int_equal(audit.n_calls, 2);
+    for (size_t i = 0; i < 2; i++) {
+        assert_true(has_finding(&audit.calls[i], "MITM_SUSPECTED"));
+        size_t mitm = 0; /* said once, though the rules ran twice */
+        for (size_t k = 0; k < audit.calls[i].n_findings; k++)
+            mitm += strcmp(audit.calls[i].findings[k].id, "MITM_SUSPECTED") == 0;
+        assert_int_equal(mitm, 1);
+    }
+    ca_audit_free(&audit);
+    ca_auditor_free(au);
+    sc_free(&leg1);
+    sc_free(&leg2);
+}
+
+/* Packets the capture lost, and a capture stopped mid-call: never a pass,
+ * and no accusation that rests on something the capture may have lost. */
+static void drops_and_cut_calls_are_inconclusive(void **state)
+{
+    (void)state;
+    scenario_t sc;
+    sc_init(&sc);
+    sc_rtp(&sc, true, 0x11111111, 80); /* no handshake seen: lost, or never sent? */
+    ca_pipeline_capture_drops(sc.p, 12);
+    sc_rtp(&sc, false, 0x22222222, 80);
+    sc_audit(&sc, NULL);
+    const ca_call_t *c = &sc.audit.calls[0];
+    assert_true(has_finding(c, "PACKETS_DROPPED"));
+    assert_true(has_finding(c, "NO_DTLS"));
+    for (size_t i = 0; i < c->n_findings; i++)
+        assert_int_not_equal(c->findings[i].severity, CA_SEV_FAIL);
+    assert_int_equal(c->verdict, CA_VERDICT_INCONCLUSIVE);
+    sc_free(&sc);
+    /* readable media is seen, not missed: still a failure */
+    sc_init(&sc);
+    ca_pipeline_capture_drops(sc.p, 12);
+    sc_rtp_kind(&sc, true, 0x11111111, 80, PAYLOAD_OPUS_CLEAR);
+    sc_audit(&sc, NULL);
+    assert_true(has_finding(&sc.audit.calls[0], "MEDIA_PLAINTEXT"));
+    assert_int_equal(sc.audit.calls[0].verdict, CA_VERDICT_FAIL);
+    sc_free(&sc);
+    /* a good call cut by the end of a live capture */
+    sc_init(&sc);
+    sc_handshake(&sc, &good);
+    sc_rtp(&sc, true, 0x11111111, 80);
+    ca_auditor_t *au = ca_auditor_new();
+    ca_audit_opts_t none;
+    memset(&none, 0, sizeof none);
+    assert_int_equal(ca_auditor_take_in_progress(au, ca_pipeline_flows(sc.p)), CA_OK);
+    assert_int_equal(ca_auditor_finish(au, NULL, &none, &sc.audit), CA_OK);
+    assert_true(sc.audit.calls[0].in_progress);
+    assert_true(has_finding(&sc.audit.calls[0], "CALL_IN_PROGRESS"));
+    assert_int_equal(sc.audit.calls[0].verdict, CA_VERDICT_INCONCLUSIVE);
+    ca_auditor_free(au);
+    sc_free(&sc);
+}
+
 int ca_test_audit(void)
 {
     const struct CMUnitTest tests[] = {
@@ -565,6 +726,9 @@ int ca_test_audit(void)
         cmocka_unit_test(abbreviated_handshake),
         cmocka_unit_test(readable_media_after_handshake),
         cmocka_unit_test(rtcp_reuse_and_extensions),
+        cmocka_unit_test(srtcp_reordering_is_not_framing),
+        cmocka_unit_test(calls_settle_as_they_end),
+        cmocka_unit_test(drops_and_cut_calls_are_inconclusive),
     };
     return cmocka_run_group_tests_name("audit", tests, NULL, NULL);
 }

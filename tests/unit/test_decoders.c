@@ -401,6 +401,29 @@ static ca_tcp_t segment(uint32_t seq, const char *data)
 }
 
 /* In order, retransmitted with overlap, out of order, and past a gap. */
+/* A clear BYE ends a call; an SRTCP packet (E||index and tag after the
+ * compound) never reads as one. */
+static void rtcp_plain_bye(void **state)
+{
+    (void)state;
+    tb_t b = {.len = 0};
+    tb_u8(&b, 0x80); /* RR, no blocks */
+    tb_u8(&b, 201);
+    tb_u16(&b, 1);
+    tb_u32(&b, 0x11111111);
+    assert_false(ca_rtcp_plain_bye(ca_cursor_make(b.data, b.len)));
+    tb_u8(&b, 0x81); /* BYE of one source */
+    tb_u8(&b, 203);
+    tb_u16(&b, 1);
+    tb_u32(&b, 0x11111111);
+    assert_true(ca_rtcp_plain_bye(ca_cursor_make(b.data, b.len)));
+    for (size_t cut = 0; cut < b.len; cut++)
+        assert_false(ca_rtcp_plain_bye(ca_cursor_make(b.data, cut)));
+    tb_u32(&b, 0x80000001); /* E||index: the lengths no longer add up */
+    tb_fill(&b, 0x5a, 10);
+    assert_false(ca_rtcp_plain_bye(ca_cursor_make(b.data, b.len)));
+}
+
 static void tcp_stream_reassembly(void **state)
 {
     (void)state;
@@ -452,7 +475,7 @@ int ca_test_decoders(void)
         cmocka_unit_test(other_link_types),       cmocka_unit_test(ipv6_extension_headers),
         cmocka_unit_test(ipv4_bad_headers),       cmocka_unit_test(fragments_in_any_order),
         cmocka_unit_test(stun_binding_and_turn),  cmocka_unit_test(rtp_and_rtcp_headers),
-        cmocka_unit_test(tcp_stream_reassembly),
+        cmocka_unit_test(tcp_stream_reassembly),  cmocka_unit_test(rtcp_plain_bye),
     };
     return cmocka_run_group_tests_name("decoders", tests, NULL, NULL);
 }
