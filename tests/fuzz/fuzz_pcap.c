@@ -50,8 +50,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (ca_auditor_finish(au, ca_pipeline_flows(p), &opts, &audit) == CA_OK) {
             FILE *null = fopen("/dev/null", "w");
             if (null) {
-                ca_report_input_t in = {&audit, ca_pipeline_stats(p), ca_pipeline_frag_stats(p), 0,
-                                        0};
+                ca_report_input_t in = {.audit = &audit,
+                                        .stats = ca_pipeline_stats(p),
+                                        .frags = ca_pipeline_frag_stats(p)};
                 ca_report_text(null, &in);
                 (void)ca_report_json(null, &in);
                 ca_report_junit(null, &in);
