@@ -33,10 +33,10 @@ CPPFLAGS += -D_DEFAULT_SOURCE -Ianalyzer -Icapture -Icallstack
 
 LIB_SRC := analyzer/ca_error.c analyzer/cursor.c analyzer/seccode.c analyzer/sdp.c \
 	analyzer/addr.c analyzer/link.c analyzer/ip.c analyzer/ipfrag.c analyzer/stun.c analyzer/rtp.c \
-	analyzer/dtls.c analyzer/dtls_names.c analyzer/dtls_reasm.c analyzer/dtls_session.c analyzer/dtls_sig.c \
+	analyzer/dtls.c analyzer/dtls_names.c analyzer/dtls_reasm.c analyzer/dtls_session.c analyzer/dtls_sig.c analyzer/dtls_keys.c analyzer/keylog.c analyzer/srtp_check.c \
 	analyzer/tcp.c analyzer/opacity.c analyzer/flow.c analyzer/pipeline.c analyzer/audit.c analyzer/audit_calls.c analyzer/report_json.c \
-	analyzer/report_text.c analyzer/report_junit.c capture/pcap_source.c capture/pcap_live.c
-CALLAUDIT_SRC := analyzer/callaudit.c analyzer/callaudit_live.c analyzer/cli.c
+	analyzer/report_text.c analyzer/report_junit.c capture/pcap_source.c capture/pcap_live.c capture/pcapng_writer.c
+CALLAUDIT_SRC := analyzer/callaudit.c analyzer/callaudit_live.c analyzer/cli.c analyzer/decrypt_out.c
 CALLSTACK_SRC := callstack/cert.c callstack/endpoint.c callstack/leg.c callstack/leg_dtls.c \
 	callstack/main.c callstack/media.c callstack/offer.c callstack/relay.c callstack/report.c \
 	callstack/signaling.c
@@ -69,7 +69,7 @@ $(BUILD)/config.mk: | deps
 	@pkg-config --exists $(PKG_MODULES) || { echo "missing: $(PKG_MODULES)"; exit 1; }
 	@{ echo "PKG_CFLAGS := $$(pkg-config --cflags $(PKG_MODULES) | sed 's/-I/-isystem /g')"; \
 	   echo "LIBS_CRYPTO := $$(pkg-config --libs openssl)"; \
-	   echo "LIBS_CALLAUDIT := $$(pkg-config --libs openssl libpcap jansson) -lm"; \
+	   echo "LIBS_CALLAUDIT := $$(pkg-config --libs openssl libpcap jansson libsrtp2) -lm"; \
 	   echo "LIBS_CALLSTACK := $$(pkg-config --libs openssl libsrtp2 nice glib-2.0 jansson) -lm"; \
 	   echo "LIBS_CMOCKA := $$(pkg-config --libs cmocka)"; } > $@
 

@@ -479,6 +479,57 @@ static void rule_dtls13(ca_call_t *call)
          call->code_from_sdp ? " (shown from the SDP fingerprints, as signalled)" : "");
 }
 
+/* --keylog (RFC 5764 4.2): the Finished prove the logged master secret is
+ * this handshake's, and every SRTP/SRTCP packet that authenticates under
+ * the keys it exported was keyed by this handshake and no other. */
+static void rule_keylog(ca_call_t *call, const ca_audit_opts_t *opts)
+{
+    const ca_dtls_session_t *s = call->dtls;
+    if (!opts->keylog || !s)
+        return;
+    call->keylog = true;
+    const ca_dtls_keys_t *k = &s->keys;
+    switch (k->state) {
+    case CA_KEYS_NONE:
+        FIND(call, "KEYS_UNCHECKED", CA_SEV_INCONCLUSIVE, 0,
+             "the hellos are not in the capture: the key log cannot be matched to this call");
+        return;
+    case CA_KEYS_MISSING:
+        FIND(call, "KEYLOG_MISSING", CA_SEV_INCONCLUSIVE, 0, "%s", k->why);
+        return;
+    case CA_KEYS_UNSUPPORTED:
+        FIND(call, "KEYS_UNCHECKED", CA_SEV_INCONCLUSIVE, 0, "%s", k->why);
+        return;
+    case CA_KEYS_DERIVED:
+        break;
+    }
+    for (int d = 0; d < 2; d++) {
+        if (k->finished[d] == CA_FIN_INVALID)
+            FIND(call, "FINISHED_INVALID", CA_SEV_FAIL, s->finrec[d].frame, "the %s's Finished: %s",
+                 side_name(d), k->finished_why[d]);
+        else if (k->finished[d] == CA_FIN_UNCHECKED)
+            FIND(call, "KEYS_UNCHECKED", CA_SEV_INCONCLUSIVE, 0,
+                 "the %s's Finished could not be checked: %s", side_name(d),
+                 k->finished_why[d][0] ? k->finished_why[d] : "not in the capture");
+    }
+    for (size_t i = 0; i < call->n_streams; i++) {
+        const ca_stream_t *st = &call->streams[i];
+        const char *dir = ca_call_stream_dir(call, i), *kind = ca_call_stream_kind(call, i);
+        uint64_t total = st->auth_ok + st->auth_failed + st->auth_replayed + st->auth_unchecked;
+        if (st->auth_failed)
+            FIND(call, "SRTP_AUTH_FAIL", CA_SEV_FAIL, st->auth_fail_frame,
+                 "%llu of %llu %s packets of SSRC 0x%08x (%s) do not authenticate under the keys "
+                 "this handshake exported",
+                 (unsigned long long)st->auth_failed, (unsigned long long)total, kind, st->ssrc,
+                 dir);
+        if (st->auth_unchecked)
+            FIND(call, "KEYS_UNCHECKED", CA_SEV_INCONCLUSIVE, 0,
+                 "%llu %s packets of SSRC 0x%08x (%s) could not be checked (before the keys were "
+                 "known, or on another 5-tuple of the ICE session)",
+                 (unsigned long long)st->auth_unchecked, kind, st->ssrc, dir);
+    }
+}
+
 /* What the capture itself could not show: packets the kernel dropped while
  * the call ran, or the part of the call after a live capture stopped. */
 static void rule_capture(ca_call_t *call)
@@ -599,6 +650,7 @@ void ca_audit_call_rules(ca_call_t *call, const ca_audit_opts_t *opts, bool *sdp
     rule_media(call);
     rule_dtls13(call);
     rule_expect_code(call, opts);
+    rule_keylog(call, opts);
     rule_truncation(call, opts);
     rule_capture(call);
 }
@@ -618,6 +670,13 @@ void ca_audit_run_findings(ca_audit_t *a, const ca_audit_opts_t *opts, const boo
         add_finding(a->findings, &a->n_findings, CA_RUN_MAX_FINDINGS, &t,
                     "%s matches no call in the capture (by ICE ufrag or candidate)",
                     opts->sdp_names[i]);
+    }
+    if (opts->keylog_malformed) {
+        ca_finding_t t = {.id = "KEYLOG_MALFORMED", .severity = CA_SEV_WARN};
+        add_finding(a->findings, &a->n_findings, CA_RUN_MAX_FINDINGS, &t,
+                    "%zu lines of the key log could not be read (the first: line %zu); calls "
+                    "whose secrets they held are inconclusive",
+                    opts->keylog_malformed, opts->keylog_first_malformed);
     }
     if (opts->capture_truncated) {
         ca_finding_t t = {.id = "CAPTURE_TRUNCATED", .severity = CA_SEV_WARN};

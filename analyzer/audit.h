@@ -64,6 +64,7 @@ typedef struct {
     /* the auditor's bookkeeping */
     int64_t ended_us; /* capture time of the flow's last packet */
     bool in_progress; /* a live capture stopped while the call was still running */
+    bool keylog;      /* checked with --keylog: report what it proved */
     bool reported;    /* audited and handed to the sink */
     bool dirty;       /* reported, then changed (late media merged): audit again */
 } ca_call_t;
@@ -80,6 +81,8 @@ typedef struct {
     bool capture_truncated; /* a file ended mid-packet */
     const char *capture_truncated_why;
     uint64_t truncated_frames; /* caplen < len */
+    bool keylog;               /* --keylog: every session must be opened with it */
+    size_t keylog_malformed, keylog_first_malformed; /* lines of it that could not be read */
 } ca_audit_opts_t;
 
 typedef struct {

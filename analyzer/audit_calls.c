@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "dtls_keys.h"
 
 struct ca_auditor {
     ca_call_t *calls; /* owned, growing */
@@ -145,6 +146,7 @@ ca_err_t ca_auditor_take_flow(ca_auditor_t *au, ca_flow_t *f)
         if (f->n_sessions) {
             call->dtls = f->sessions[k];
             ca_dtls_session_finish(call->dtls);
+            ca_dtls_keys_check_finished(call->dtls); /* a key log: with what was seen */
             if (call->dtls->roles_known) {
                 call->client = call->dtls->client;
                 call->server = call->dtls->server;

@@ -15,6 +15,7 @@
 
 #include "audit.h"
 #include "cli.h"
+#include "decrypt_out.h"
 #include "pcap_source.h"
 #include "pipeline.h"
 #include "report.h"
@@ -57,6 +58,19 @@ static int run_analyze(const ca_cli_opts_t *o, char **files, int n_files)
         return ca_cli_fail("out of memory");
     }
     ca_pipeline_set_flow_end(p, (int64_t)(o->idle_timeout_s * 1e6), on_flow_end, au);
+    ca_pipeline_set_keylog(p, o->keylog);
+    ca_decrypt_out_t dec = {0};
+    if (o->decrypt_out) {
+        if (!o->keylog) {
+            ca_cli_fail("--decrypt-out needs --keylog");
+            goto out;
+        }
+        if (ca_decrypt_out_open(&dec, o->decrypt_out, err, sizeof err) != 0) {
+            ca_cli_fail("%s", err);
+            goto out;
+        }
+        ca_pipeline_set_decrypted_fn(p, ca_decrypt_out_packet, &dec);
+    }
     for (int i = 0; i < n_files; i++) {
         ca_capture_result_t res;
         if (ca_capture_read_file(files[i], o->filter, &next_frame, on_frame, p, &res, err,
@@ -97,7 +111,14 @@ static int run_analyze(const ca_cli_opts_t *o, char **files, int n_files)
     }
     status = fflush(stdout) == 0 ? ca_audit_exit_status(&audit) : 2;
     ca_audit_free(&audit);
+    if (o->decrypt_out && ca_decrypt_out_close(&dec) != 0)
+        status = ca_cli_fail("cannot write %s", o->decrypt_out);
+    else if (o->decrypt_out)
+        fprintf(stderr, "callaudit: %llu decrypted packets written to %s\n",
+                (unsigned long long)dec.written, o->decrypt_out);
 out:
+    if (dec.w)
+        (void)ca_decrypt_out_close(&dec);
     ca_pipeline_free(p);
     ca_auditor_free(au);
     return status;

@@ -257,6 +257,10 @@ int ca_cmd_live(int argc, char **argv)
         status = ca_cli_fail("live reports as text or json (JSON Lines), not junit");
         goto out;
     }
+    if (o.decrypt_out) {
+        status = ca_cli_fail("--decrypt-out is for analyze (replay the -w capture)");
+        goto out;
+    }
     if (l.write_calls && !lo.write_path) {
         status = ca_cli_fail("--write-calls needs -w FILE");
         goto out;
@@ -282,6 +286,7 @@ int ca_cmd_live(int argc, char **argv)
     }
     ca_pipeline_set_flow_end(l.p, (int64_t)(o.idle_timeout_s * 1e6), on_flow_end, &l);
     ca_pipeline_set_handshake_fn(l.p, on_handshake, &l);
+    ca_pipeline_set_keylog(l.p, o.keylog);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal; /* no SA_RESTART: the wait for packets returns */

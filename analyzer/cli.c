@@ -19,6 +19,9 @@ const char ca_cli_usage[] =
     "  --expect-code CODE         fail unless the recomputed code equals CODE\n"
     "  --idle-timeout S           a flow silent this long (capture time) has ended: its\n"
     "                             calls are final and its memory freed (120; 0: never)\n"
+    "  --keylog FILE              NSS key log: verify both Finished, authenticate every\n"
+    "                             SRTP/SRTCP packet under the keys the handshake exported\n"
+    "  --decrypt-out FILE         with --keylog: the decrypted RTP/RTCP as pcapng, marked\n"
     "live only:\n"
     "  -i IFACE                   the interface to capture on\n"
     "  -w FILE                    also write the captured packets to FILE (pcap)\n"
@@ -50,6 +53,8 @@ void ca_cli_free(ca_cli_opts_t *o)
     for (size_t i = 0; i < o->n_sdps; i++)
         free(o->sdps[i]);
     o->n_sdps = 0;
+    ca_keylog_free(o->keylog);
+    o->keylog = NULL;
 }
 
 /* Read a whole small file (an SDP) into a malloc'ed buffer. */
@@ -115,9 +120,24 @@ int ca_cli_option(ca_cli_opts_t *o, int c, const char *arg)
             return ca_cli_fail("--expect-code '%s' is not 20 digits in groups of 5", arg);
         o->have_expect = true;
         return 0;
-    case CA_OPT_KEYLOG:
-        /* Refused rather than ignored: a check the user asked for must run. */
-        return ca_cli_fail("--keylog is not supported by this build yet");
+    case CA_OPT_KEYLOG: {
+        size_t len = 0;
+        char err[256];
+        if (o->keylog)
+            return ca_cli_fail("one --keylog file (it may hold the secrets of many calls)");
+        uint8_t *text = slurp(arg, 64u << 20, &len);
+        if (!text)
+            return ca_cli_fail("cannot read key log %s (missing or over 64 MiB)", arg);
+        o->keylog = ca_keylog_parse(text, len, err, sizeof err);
+        free(text);
+        if (!o->keylog)
+            return ca_cli_fail("%s: %s", arg, err);
+        o->keylog_path = arg;
+        return 0;
+    }
+    case CA_OPT_DECRYPT_OUT:
+        o->decrypt_out = arg;
+        return 0;
     case CA_OPT_IDLE: {
         char *end = NULL;
         o->idle_timeout_s = strtod(arg, &end);
@@ -150,4 +170,9 @@ void ca_cli_audit_opts(const ca_cli_opts_t *o, const ca_pipeline_t *p, ca_audit_
         aopts->sdp_names[aopts->n_sdps++] = names[i];
     }
     aopts->truncated_frames = ca_pipeline_stats(p)->truncated_frames;
+    aopts->keylog = o->keylog != NULL;
+    if (o->keylog) {
+        aopts->keylog_malformed = ca_keylog_stats(o->keylog)->malformed;
+        aopts->keylog_first_malformed = ca_keylog_stats(o->keylog)->first_malformed_line;
+    }
 }

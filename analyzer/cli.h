@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include "audit.h"
+#include "keylog.h"
 #include "pipeline.h"
 #include "seccode.h"
 
@@ -22,6 +23,9 @@ typedef struct {
     const char *sdp_names[CA_AUDIT_MAX_SDP];
     size_t n_sdps;
     double idle_timeout_s;
+    ca_keylog_t *keylog; /* owned */
+    const char *keylog_path;
+    const char *decrypt_out; /* --decrypt-out FILE */
 } ca_cli_opts_t;
 
 /* getopt_long values of the shared options; subcommands number theirs above CA_OPT_LAST. */
@@ -32,18 +36,20 @@ enum {
     CA_OPT_KEYLOG,
     CA_OPT_IDLE,
     CA_OPT_HELP,
+    CA_OPT_DECRYPT_OUT,
     CA_OPT_LAST
 };
 
-#define CA_CLI_LONG_OPTIONS                                                                        \
-    {"format", required_argument, NULL, CA_OPT_FORMAT},                                            \
-        {"sdp", required_argument, NULL, CA_OPT_SDP},                                              \
-        {"expect-code", required_argument, NULL, CA_OPT_EXPECT},                                   \
-        {"keylog", required_argument, NULL, CA_OPT_KEYLOG},                                        \
-        {"idle-timeout", required_argument, NULL, CA_OPT_IDLE},                                    \
-    {                                                                                              \
-        "help", no_argument, NULL, CA_OPT_HELP                                                     \
-    }
+/* clang-format off */
+#define CA_CLI_LONG_OPTIONS                                          \
+    {"format", required_argument, NULL, CA_OPT_FORMAT},              \
+    {"sdp", required_argument, NULL, CA_OPT_SDP},                    \
+    {"expect-code", required_argument, NULL, CA_OPT_EXPECT},         \
+    {"keylog", required_argument, NULL, CA_OPT_KEYLOG},              \
+    {"idle-timeout", required_argument, NULL, CA_OPT_IDLE},          \
+    {"decrypt-out", required_argument, NULL, CA_OPT_DECRYPT_OUT},    \
+    {"help", no_argument, NULL, CA_OPT_HELP}
+/* clang-format on */
 
 extern const char ca_cli_usage[];
 

@@ -457,7 +457,8 @@ static void check_cv(ca_dtls_session_t *s, const ca_dtls_message_t *msg)
         ca_sig_verify(s->cert[CA_C2S].der, s->cert[CA_C2S].der_len, s->transcript,
                       s->transcript_len, msg->body, r);
     }
-    /* nothing else needs the transcript */
+    if (s->keep_transcript)
+        return; /* the Finished need it, with this message */
     free(s->transcript);
     s->transcript = NULL;
     s->transcript_len = s->transcript_cap = 0;
@@ -502,6 +503,7 @@ static void process_message(ca_dtls_session_t *s, ca_dir_t dir, const ca_dtls_me
     case CA_HS_CERTIFICATE_VERIFY:
         if (dir == CA_C2S)
             check_cv(s, msg);
+        transcript_add(s, msg); /* for the Finished (a no-op once dropped) */
         break;
     default:
         break;
@@ -547,6 +549,17 @@ static void handshake_record(ca_dtls_session_t *s, const ca_endpoint_t *src,
         flush_direction(s, dir);
         s->finished[dir] = true;
         s->finished_frame[dir] = frame;
+        ca_dtls_finrec_t *fr = &s->finrec[dir];
+        size_t n = ca_cursor_left(&c);
+        if (n <= sizeof fr->bytes) {
+            fr->present = true;
+            fr->frame = frame;
+            fr->epoch = rec->epoch;
+            fr->version = rec->version;
+            fr->seq = rec->seq;
+            fr->len = (uint16_t)n;
+            memcpy(fr->bytes, c.p, n);
+        }
         ca_dtls_step_t *st = add_step(s, frame, dir, CA_STEP_FINISHED, CA_HS_FINISHED);
         /* A Finished without its ChangeCipherSpec first is what a lost CCS
          * datagram looks like on the wire (seen under loss): the CCS comes again

@@ -56,6 +56,40 @@ typedef struct {
     char what[120];
 } ca_dtls_violation_t;
 
+/* The first encrypted handshake record of a side (its Finished, DTLS 1.2),
+ * kept so that a key log can decrypt it later. */
+#define CA_DTLS_FINREC_MAX 256
+typedef struct {
+    bool present;
+    uint64_t frame;
+    uint16_t epoch, version;
+    uint64_t seq;
+    uint16_t len;
+    uint8_t bytes[CA_DTLS_FINREC_MAX];
+} ca_dtls_finrec_t;
+
+/* What a key log (--keylog) proved about this session (dtls_keys.c). */
+typedef enum {
+    CA_KEYS_NONE = 0,    /* no key log given, or not looked up yet */
+    CA_KEYS_MISSING,     /* the key log has no (or not every) secret for this session */
+    CA_KEYS_UNSUPPORTED, /* a suite or SRTP profile this build cannot key */
+    CA_KEYS_DERIVED,
+} ca_keys_state_t;
+
+typedef enum { CA_FIN_UNCHECKED = 0, CA_FIN_VALID, CA_FIN_INVALID } ca_fin_status_t;
+
+typedef struct {
+    ca_keys_state_t state;
+    char why[200]; /* MISSING, UNSUPPORTED: what exactly */
+    uint8_t master[48];
+    bool finished_checked;
+    ca_fin_status_t finished[2];
+    char finished_why[2][120];
+    /* RFC 5764 4.2: the SRTP master keys and salts, [CA_C2S] the client's write keys */
+    uint8_t srtp_key[2][32], srtp_salt[2][14];
+    size_t srtp_key_len, srtp_salt_len;
+} ca_dtls_keys_t;
+
 typedef struct {
     bool roles_known;
     ca_endpoint_t client, server;
@@ -101,6 +135,10 @@ typedef struct {
     uint64_t records, malformed_records, unsupported_records, malformed_messages;
     uint64_t encrypted_records; /* DTLS 1.3 unified-header records */
     uint64_t app_data_records;
+
+    ca_dtls_finrec_t finrec[2];
+    ca_dtls_keys_t keys;
+    bool keep_transcript; /* a key log will need it for the Finished */
 
     /* private */
     int order_pos;

@@ -1,6 +1,8 @@
 /* flow.c - the session table; see flow.h. */
 #include "flow.h"
 
+#include "srtp_check.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,6 +40,7 @@ static void flow_free(ca_flow_t *f)
         ca_dtls_session_free(f->sessions[i]);
     free(f->tcp[0]);
     free(f->tcp[1]);
+    ca_srtp_check_free(f->srtp);
     free(f);
 }
 

@@ -33,6 +33,9 @@ typedef struct {
     uint64_t first_before_frame;
     uint64_t header_extensions; /* packets with the X bit */
     ca_opacity_t opacity;
+    /* with a key log: libsrtp2's judgement of each packet */
+    uint64_t auth_ok, auth_failed, auth_replayed, auth_unchecked;
+    uint64_t auth_fail_frame;
 } ca_stream_t;
 
 typedef struct {
@@ -47,12 +50,14 @@ typedef struct {
     size_t n_sessions, sessions_dropped;
     ca_stream_t streams[CA_FLOW_MAX_STREAMS];
     size_t n_streams;
-    uint64_t streams_dropped; /* packets of SSRCs beyond CA_FLOW_MAX_STREAMS */
-    char ice_username[2][65]; /* last STUN USERNAME per sender */
-    uint64_t truncated;       /* packets cut by the snaplen */
-    bool closed;              /* a goodbye (DTLS alert, RTCP BYE both ways): end when quiet */
-    bool bye[2];              /* a clear RTCP BYE from each sender */
-    uint64_t capture_drops;   /* packets the kernel dropped while this flow was live */
+    uint64_t streams_dropped;   /* packets of SSRCs beyond CA_FLOW_MAX_STREAMS */
+    char ice_username[2][65];   /* last STUN USERNAME per sender */
+    uint64_t truncated;         /* packets cut by the snaplen */
+    bool closed;                /* a goodbye (DTLS alert, RTCP BYE both ways): end when quiet */
+    bool bye[2];                /* a clear RTCP BYE from each sender */
+    uint64_t capture_drops;     /* packets the kernel dropped while this flow was live */
+    struct ca_srtp_check *srtp; /* owned: the current session's keys, with a key log */
+    const ca_dtls_session_t *srtp_keyed; /* the session SRTP was keyed from */
     /* TCP only: per sender, the reassembled stream and how it is read */
     ca_tcp_stream_t *tcp[2];  /* owned; NULL until a stream worth reading appears */
     uint8_t tcp_mode[2];      /* ca_tcp_mode_t */

@@ -4,8 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dtls_keys.h"
 #include "ip.h"
 #include "link.h"
+#include "srtp_check.h"
 #include "rtp.h"
 #include "stun.h"
 #include "tcp.h"
@@ -31,6 +33,10 @@ struct ca_pipeline {
     bool frame_relevant;
     int64_t last_drop_us; /* when the capture last reported lost packets */
     uint64_t last_drop_count;
+    const ca_keylog_t *keylog;
+    ca_decrypted_fn on_decrypted;
+    void *decrypted_user;
+    uint8_t scratch[65536]; /* a packet being decrypted: no allocation per packet */
 };
 
 /* A flow first seen this soon after the capture lost packets may have lost
@@ -86,6 +92,17 @@ void ca_pipeline_capture_drops(ca_pipeline_t *p, uint64_t n)
     p->last_drop_us = p->stats.last_us ? p->stats.last_us : 1;
     p->last_drop_count = n;
     ca_flow_each(p->flows, add_drops, &n);
+}
+
+void ca_pipeline_set_keylog(ca_pipeline_t *p, const ca_keylog_t *kl)
+{
+    p->keylog = kl;
+}
+
+void ca_pipeline_set_decrypted_fn(ca_pipeline_t *p, ca_decrypted_fn fn, void *user)
+{
+    p->on_decrypted = fn;
+    p->decrypted_user = user;
 }
 
 bool ca_pipeline_frame_relevant(const ca_pipeline_t *p)
@@ -189,6 +206,9 @@ static void on_dtls(ca_pipeline_t *p, ca_flow_t *f, const ca_endpoint_t *src,
                  * so the new call's media (even with the same SSRCs) is its own. */
                 p->flow_end(p->flow_end_user, f);
                 f->n_streams = 0;
+                ca_srtp_check_free(f->srtp); /* the old call's keys */
+                f->srtp = NULL;
+                f->srtp_keyed = NULL;
             }
             if (f->n_sessions == CA_FLOW_MAX_SESSIONS) {
                 f->sessions_dropped++;
@@ -201,12 +221,18 @@ static void on_dtls(ca_pipeline_t *p, ca_flow_t *f, const ca_endpoint_t *src,
                 return;
             }
             f->sessions[f->n_sessions++] = s;
+            s->keep_transcript = p->keylog != NULL;
         }
         uint64_t malformed = s->malformed_records;
         bool was_complete = s->complete;
         if (ca_dtls_session_feed(s, src, dst, frame, c) == CA_DTLS_FED) {
             if (s->malformed_records != malformed)
                 skip(p, CA_SKIP_DTLS_MALFORMED);
+            if (p->keylog) {
+                ca_dtls_keys_derive(s, p->keylog);
+                if (s->complete)
+                    ca_dtls_keys_check_finished(s);
+            }
             if (s->complete && !was_complete && p->on_handshake)
                 p->on_handshake(p->handshake_user, f, s, ts_us);
             /* A close_notify (the other end's reply may be lost) or a fatal
@@ -263,6 +289,47 @@ static ca_stream_t *media_stream(ca_flow_t *f, uint32_t ssrc, uint8_t from, bool
     return s;
 }
 
+/* With a key log: authenticate the packet under the keys of the flow's
+ * current handshake (libsrtp2), and hand on what decrypts. */
+static void authenticate(ca_pipeline_t *p, ca_flow_t *f, uint8_t from, ca_stream_t *st,
+                         uint64_t frame, int64_t ts_us, ca_cursor_t pkt)
+{
+    const ca_dtls_session_t *d = current_session(f);
+    if (d && d != f->srtp_keyed && d->keys.state == CA_KEYS_DERIVED && d->srtp_chosen &&
+        d->keys.srtp_key_len) {
+        ca_srtp_check_free(f->srtp);
+        f->srtp = ca_srtp_check_new(d->srtp_profile, d->keys.srtp_key, d->keys.srtp_salt,
+                                    d->keys.srtp_key_len, d->keys.srtp_salt_len);
+        f->srtp_keyed = d;
+    }
+    size_t len = ca_cursor_left(&pkt);
+    if (!f->srtp || f->srtp_keyed != d || len > sizeof p->scratch) {
+        st->auth_unchecked++;
+        return;
+    }
+    const ca_endpoint_t *src = from == 0 ? &f->a : &f->b, *dst = from == 0 ? &f->b : &f->a;
+    memcpy(p->scratch, pkt.p, len);
+    switch (ca_srtp_check_packet(f->srtp, ca_endpoint_equal(src, &d->client), st->rtcp, p->scratch,
+                                 &len)) {
+    case CA_SRTP_AUTHENTIC:
+        st->auth_ok++;
+        if (p->on_decrypted)
+            p->on_decrypted(p->decrypted_user, src, dst, frame, ts_us, p->scratch, len);
+        break;
+    case CA_SRTP_AUTH_FAILED:
+        if (st->auth_failed++ == 0)
+            st->auth_fail_frame = frame;
+        break;
+    case CA_SRTP_REPLAYED:
+        st->auth_replayed++;
+        break;
+    case CA_SRTP_UNREADABLE:
+        if (st->auth_failed++ == 0)
+            st->auth_fail_frame = frame;
+        break;
+    }
+}
+
 static void on_media(ca_pipeline_t *p, ca_flow_t *f, uint8_t from, uint64_t frame, int64_t ts_us,
                      ca_cursor_t c)
 {
@@ -280,10 +347,13 @@ static void on_media(ca_pipeline_t *p, ca_flow_t *f, uint8_t from, uint64_t fram
             f->closed |= f->bye[0] && f->bye[1];
         }
         ca_stream_t *s = media_stream(f, h.ssrc, from, true, h.packet_type, frame, ts_us, len);
-        if (s)
+        if (s) {
             ca_opacity_rtcp(&s->opacity, whole, flow_srtp_profile(f), frame);
-        else
+            if (p->keylog)
+                authenticate(p, f, from, s, frame, ts_us, whole);
+        } else {
             p->stats.stream_packets_dropped++;
+        }
         return;
     }
     ca_rtp_t h;
@@ -303,6 +373,8 @@ static void on_media(ca_pipeline_t *p, ca_flow_t *f, uint8_t from, uint64_t fram
     }
     ca_opacity_rtp(&s->opacity, h.seq, h.timestamp, h.payload, h.ext_profile, h.ext,
                    flow_srtp_profile(f), frame);
+    if (p->keylog)
+        authenticate(p, f, from, s, frame, ts_us, whole);
 }
 
 static void demux(ca_pipeline_t *p, const ca_endpoint_t *src, const ca_endpoint_t *dst,

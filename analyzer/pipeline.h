@@ -11,6 +11,7 @@
 
 #include "flow.h"
 #include "ipfrag.h"
+#include "keylog.h"
 #include "sdp.h"
 
 /* Why a frame, or part of it, could not be decoded. */
@@ -71,6 +72,15 @@ void ca_pipeline_set_handshake_fn(ca_pipeline_t *p, ca_handshake_fn fn, void *us
 /* The capture lost N packets (the kernel's count grew): every live flow may
  * have lost some, which makes its calls inconclusive. */
 void ca_pipeline_capture_drops(ca_pipeline_t *p, uint64_t n);
+
+/* With a key log (borrowed; outlives P): handshakes are opened with it and
+ * every SRTP/SRTCP packet is authenticated under the keys they exported. */
+void ca_pipeline_set_keylog(ca_pipeline_t *p, const ca_keylog_t *kl);
+
+/* FN gets each packet that authenticated, decrypted (RTP or RTCP). */
+typedef void (*ca_decrypted_fn)(void *user, const ca_endpoint_t *src, const ca_endpoint_t *dst,
+                                uint64_t frame, int64_t ts_us, const uint8_t *plain, size_t len);
+void ca_pipeline_set_decrypted_fn(ca_pipeline_t *p, ca_decrypted_fn fn, void *user);
 
 /* Whether the last frame was part of a call: STUN, DTLS, RTP/RTCP, RFC 4571
  * media, SDP signaling, or an IP fragment (whose datagram is not known yet). */

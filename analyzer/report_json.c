@@ -97,6 +97,39 @@ static json_t *dtls_json(const ca_dtls_session_t *s)
     return o;
 }
 
+static const char *keys_state_name(ca_keys_state_t s)
+{
+    switch (s) {
+    case CA_KEYS_MISSING:
+        return "missing";
+    case CA_KEYS_UNSUPPORTED:
+        return "unsupported";
+    case CA_KEYS_DERIVED:
+        return "derived";
+    default:
+        return "not_matched";
+    }
+}
+
+static const char *fin_name(ca_fin_status_t f)
+{
+    return f == CA_FIN_VALID ? "valid" : f == CA_FIN_INVALID ? "invalid" : "unchecked";
+}
+
+/* What --keylog proved: the session's keys and both Finished. */
+static json_t *keylog_json(const ca_dtls_session_t *s)
+{
+    const ca_dtls_keys_t *k = &s->keys;
+    json_t *o = json_pack("{s:s}", "state", keys_state_name(k->state));
+    if (k->why[0])
+        json_object_set_new(o, "reason", json_string(k->why));
+    if (k->state == CA_KEYS_DERIVED)
+        json_object_set_new(o, "finished",
+                            json_pack("{s:s,s:s}", "client", fin_name(k->finished[CA_C2S]),
+                                      "server", fin_name(k->finished[CA_S2C])));
+    return o;
+}
+
 static json_t *call_json(const ca_call_t *call)
 {
     json_t *o =
@@ -107,6 +140,8 @@ static json_t *call_json(const ca_call_t *call)
     json_object_set_new(o, "client", endpoint_json(call, CA_C2S));
     json_object_set_new(o, "server", endpoint_json(call, CA_S2C));
     json_object_set_new(o, "dtls", call->dtls ? dtls_json(call->dtls) : json_null());
+    if (call->keylog)
+        json_object_set_new(o, "keylog", keylog_json(call->dtls));
     json_object_set_new(o, "security_code",
                         call->have_code ? json_string(call->code) : json_null());
     json_object_set_new(o, "security_code_source",
@@ -156,6 +191,12 @@ static json_t *call_json(const ca_call_t *call)
             json_object_set_new(e, "header_extensions",
                                 json_integer((json_int_t)s->header_extensions));
         }
+        if (call->keylog)
+            json_object_set_new(
+                e, "keylog",
+                json_pack("{s:I,s:I,s:I,s:I}", "authenticated", (json_int_t)s->auth_ok, "failed",
+                          (json_int_t)s->auth_failed, "replayed", (json_int_t)s->auth_replayed,
+                          "unchecked", (json_int_t)s->auth_unchecked));
         json_array_append_new(streams, e);
     }
     json_object_set_new(o, "media", json_pack("{s:o}", "streams", streams));

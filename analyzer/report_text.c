@@ -55,6 +55,29 @@ static void print_call(FILE *out, const ca_call_t *call, bool update)
             fputc('\n', out);
         }
     }
+    if (call->keylog && s) {
+        const ca_dtls_keys_t *k = &s->keys;
+        uint64_t ok = 0, all = 0;
+        for (size_t i = 0; i < call->n_streams; i++) {
+            const ca_stream_t *st = &call->streams[i];
+            ok += st->auth_ok;
+            all += st->auth_ok + st->auth_failed + st->auth_replayed + st->auth_unchecked;
+        }
+        if (k->state == CA_KEYS_DERIVED)
+            fprintf(out,
+                    "  key log: Finished client %s, server %s; %llu of %llu SRTP/SRTCP packets "
+                    "authenticate\n",
+                    k->finished[CA_C2S] == CA_FIN_VALID     ? "verifies"
+                    : k->finished[CA_C2S] == CA_FIN_INVALID ? "INVALID"
+                                                            : "unchecked",
+                    k->finished[CA_S2C] == CA_FIN_VALID     ? "verifies"
+                    : k->finished[CA_S2C] == CA_FIN_INVALID ? "INVALID"
+                                                            : "unchecked",
+                    (unsigned long long)ok, (unsigned long long)all);
+        else
+            fprintf(out, "  key log: not used for this call (%s)\n",
+                    k->why[0] ? k->why : "its hellos are not in the capture");
+    }
     if (call->n_streams)
         fprintf(out, "  media:\n");
     for (size_t i = 0; i < call->n_streams; i++) {
