@@ -158,7 +158,8 @@ ca_keylog_t *ca_keylog_parse(const uint8_t *text, size_t len, char *err, size_t 
         ca_keylog_free(kl);
         return NULL;
     }
-    qsort(kl->entries, kl->n, sizeof *kl->entries, by_random);
+    if (kl->n > 1) /* qsort wants a non-NULL base even for none */
+        qsort(kl->entries, kl->n, sizeof *kl->entries, by_random);
     size_t kept = 0;
     for (size_t i = 0; i < kl->n; i++) {
         ca_keylog_entry_t *prev = kept ? &kl->entries[kept - 1] : NULL;

@@ -142,7 +142,7 @@ static void deliver(u_char *user, const struct pcap_pkthdr *hdr, const u_char *d
     ca_live_t *l = (ca_live_t *)user;
     l->cur_hdr = hdr;
     l->cur_data = data;
-    int64_t ts_us = (int64_t)hdr->ts.tv_sec * 1000000 + hdr->ts.tv_usec;
+    int64_t ts_us = ca_capture_time_us(hdr->ts.tv_sec, hdr->ts.tv_usec);
     l->fn(l->user, l->dlt, (*l->next_frame)++, ts_us, data, hdr->caplen, hdr->len);
     l->cur_hdr = NULL;
     l->cur_data = NULL;

@@ -8,6 +8,13 @@
 
 #include "link.h"
 
+int64_t ca_capture_time_us(long sec, long usec)
+{
+    int64_t s = sec < 0 ? 0 : sec > 1000000000000L ? 1000000000000L : sec;
+    int64_t u = usec < 0 ? 0 : usec > 999999 ? 999999 : usec;
+    return s * 1000000 + u;
+}
+
 static int read_all(pcap_t *pc, const char *path, const char *filter, uint64_t *next_frame,
                     ca_frame_fn fn, void *user, ca_capture_result_t *res, char *err,
                     size_t err_size);
@@ -90,7 +97,7 @@ static int read_all(pcap_t *pc, const char *path, const char *filter, uint64_t *
             res->filtered_out++;
             continue;
         }
-        int64_t ts_us = (int64_t)hdr->ts.tv_sec * 1000000 + hdr->ts.tv_usec;
+        int64_t ts_us = ca_capture_time_us(hdr->ts.tv_sec, hdr->ts.tv_usec);
         fn(user, dlt, frame, ts_us, data, hdr->caplen, hdr->len);
     }
     rc = 0;

@@ -11,6 +11,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/* A packet's time in microseconds, with seconds clamped to [0, 10^12] so
+ * that no arithmetic on capture times can overflow (a file may claim any
+ * time at all). */
+int64_t ca_capture_time_us(long sec, long usec);
+
 typedef void (*ca_frame_fn)(void *user, int dlt, uint64_t frame, int64_t ts_us, const uint8_t *data,
                             uint32_t caplen, uint32_t len);
 

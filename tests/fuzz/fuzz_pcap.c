@@ -24,8 +24,22 @@ static void on_frame(void *user, int dlt, uint64_t frame, int64_t ts_us, const u
     ca_pipeline_frame(user, dlt, frame, ts_us, bytes, caplen, len);
 }
 
+/* The secrets of the seed capture call-keylog.pcap, so that the keyed path
+ * (Finished decryption, libsrtp2) runs on mutations of a real call. */
+static const char seed_keylog[] =
+    "CLIENT_RANDOM be20a54bd2828a0a912c91cd720f88b7170e54e548c6c14af004ae58a3b487c3 "
+    "44665f7231e9787c00b3c9708b5714246088e310e44ea88366394d8f7eefda65fbb0070d4f84253ef53ab0cdf248cf"
+    "14\n";
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    static ca_keylog_t *kl;
+    if (!kl) {
+        char why[128];
+        kl = ca_keylog_parse((const uint8_t *)seed_keylog, sizeof seed_keylog - 1, why, sizeof why);
+        if (!kl)
+            abort();
+    }
     if (size == 0)
         return 0;
     FILE *fp = fmemopen((void *)(uintptr_t)data, size, "rb");
@@ -41,10 +55,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         ca_auditor_free(au);
         return 0;
     }
+    ca_pipeline_set_keylog(p, kl);
     /* A short idle timeout so that flows also end mid-capture. */
     ca_pipeline_set_flow_end(p, 1000000, on_flow_end, au);
     if (ca_capture_read_stream(fp, "fuzz", NULL, &next, on_frame, p, &res, err, sizeof err) == 0) {
         ca_audit_opts_t opts = {0};
+        opts.keylog = true;
         ca_audit_t audit;
         opts.capture_truncated = res.truncated;
         if (ca_auditor_finish(au, ca_pipeline_flows(p), &opts, &audit) == CA_OK) {

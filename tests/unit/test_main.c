@@ -71,5 +71,6 @@ int main(void)
     failed += ca_test_decoders();
     failed += ca_test_dtls();
     failed += ca_test_audit();
+    failed += ca_test_keys();
     return failed == 0 ? 0 : 1;
 }

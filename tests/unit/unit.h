@@ -16,6 +16,7 @@ int ca_test_media(void);
 int ca_test_decoders(void);
 int ca_test_dtls(void);
 int ca_test_audit(void);
+int ca_test_keys(void);
 
 /* Read FIXTURES/NAME (CALLAUDIT_FIXTURES, default "fixtures") into a malloc'ed buffer. */
 uint8_t *ca_test_read_fixture(const char *name, size_t *len);
