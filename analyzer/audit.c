@@ -52,6 +52,12 @@ static const char *side_name(int dir)
     return dir == CA_C2S ? "client" : "server";
 }
 
+/* A DTLS 1.3 handshake a key log opened: judged like a 1.2 one, on what it hid. */
+static bool opened13(const ca_dtls_session_t *s)
+{
+    return s->version == CA_DTLS_V13 && s->keys.state == CA_KEYS_DERIVED && s->k13.opened > 0;
+}
+
 const char *ca_call_stream_dir(const ca_call_t *call, size_t i)
 {
     return call->stream_dirs[i] == CA_C2S ? "c2s" : "s2c";
@@ -77,8 +83,14 @@ static void rule_handshake(ca_call_t *call)
     if (s->violations_dropped)
         FIND(call, "HANDSHAKE_ORDER", CA_SEV_FAIL, 0, "%zu more order violations",
              s->violations_dropped);
+    if (s->version == CA_DTLS_V13 && opened13(s) && !s->complete)
+        FIND(call, "HANDSHAKE_INCOMPLETE", CA_SEV_FAIL, s->last_frame,
+             "the DTLS 1.3 handshake, opened with the key log, never completes: %s Finished",
+             s->finished[CA_C2S]   ? "no server"
+             : s->finished[CA_S2C] ? "no client"
+                                   : "no");
     if (s->version == CA_DTLS_V13)
-        return; /* the rest of a 1.3 handshake is encrypted */
+        return; /* the rest of a 1.3 handshake is encrypted, or was judged just above */
     /* What the capture did not show cannot be judged either way. */
     if (ca_dtls_session_gap(s)) {
         uint64_t missed = s->messages_missed[CA_C2S] + s->messages_missed[CA_S2C];
@@ -161,7 +173,7 @@ static void rule_cipher(ca_call_t *call)
 static void rule_certificates(ca_call_t *call)
 {
     const ca_dtls_session_t *s = call->dtls;
-    if (s->version == CA_DTLS_V13 || !s->have_server_hello)
+    if ((s->version == CA_DTLS_V13 && !opened13(s)) || !s->have_server_hello)
         return;
     for (int d = 0; d < 2; d++) {
         const ca_dtls_cert_t *c = &s->cert[d];
@@ -198,15 +210,18 @@ static void rule_certificates(ca_call_t *call)
 static void rule_signatures(ca_call_t *call)
 {
     const ca_dtls_session_t *s = call->dtls;
-    if (s->version != CA_DTLS_V12 || !s->complete || s->resumed)
+    bool v13 = opened13(s);
+    if (!(s->version == CA_DTLS_V12 || v13) || !s->complete || s->resumed)
         return;
+    /* RFC 8446 4.4.3: in 1.3 both sides sign the transcript in CertificateVerify */
     const struct {
         const ca_sig_result_t *r;
         const char *what;
         bool expected;
     } sigs[] = {
-        {&s->ske_signature, "the server's ServerKeyExchange",
-         strncmp(ca_dtls_cipher_suite_name(s->cipher_suite), "TLS_ECDHE_", 10) == 0},
+        {&s->ske_signature,
+         v13 ? "the server's CertificateVerify" : "the server's ServerKeyExchange",
+         v13 || strncmp(ca_dtls_cipher_suite_name(s->cipher_suite), "TLS_ECDHE_", 10) == 0},
         {&s->cv_signature, "the client's CertificateVerify", s->cert[CA_C2S].chain_len > 0},
     };
     for (size_t i = 0; i < 2; i++) {
@@ -448,9 +463,9 @@ static void rule_sdp(ca_call_t *call, const ca_audit_opts_t *opts, bool *sdp_use
                  opts->sdp_names[which], ca_sdp_setup_name(m->setup), side_name(d));
     }
     /* DTLS 1.3 hides the certificates: the code can only be shown as signalled. */
-    if (s && s->version == CA_DTLS_V13 && side[0] && side[1] && side[0]->has_fingerprint &&
-        side[1]->has_fingerprint && side[0]->fingerprint.len == CA_SHA256_LEN &&
-        side[1]->fingerprint.len == CA_SHA256_LEN) {
+    if (s && s->version == CA_DTLS_V13 && !call->have_code && side[0] && side[1] &&
+        side[0]->has_fingerprint && side[1]->has_fingerprint &&
+        side[0]->fingerprint.len == CA_SHA256_LEN && side[1]->fingerprint.len == CA_SHA256_LEN) {
         ca_seccode_from_thumbprints(side[0]->fingerprint.bytes, side[1]->fingerprint.bytes,
                                     call->code);
         call->have_code = true;
@@ -472,7 +487,7 @@ static void rule_expect_code(ca_call_t *call, const ca_audit_opts_t *opts)
 
 static void rule_dtls13(ca_call_t *call)
 {
-    if (!call->dtls || call->dtls->version != CA_DTLS_V13)
+    if (!call->dtls || call->dtls->version != CA_DTLS_V13 || opened13(call->dtls))
         return;
     FIND(call, "DTLS13_OPAQUE", CA_SEV_INCONCLUSIVE, call->dtls->first_frame,
          "DTLS 1.3 encrypts the certificates: the code cannot be verified from the wire%s",
@@ -502,6 +517,15 @@ static void rule_keylog(ca_call_t *call, const ca_audit_opts_t *opts)
         return;
     case CA_KEYS_DERIVED:
         break;
+    }
+    if (s->version == CA_DTLS_V13) {
+        if (s->k13.failed && !s->k13.opened)
+            FIND(call, "FINISHED_INVALID", CA_SEV_FAIL, s->first_frame,
+                 "no handshake record decrypts under the logged handshake traffic secrets "
+                 "(%llu tried): they are not this handshake's",
+                 (unsigned long long)s->k13.failed);
+        if (s->k13.exporter_missing[0])
+            FIND(call, "KEYLOG_MISSING", CA_SEV_INCONCLUSIVE, 0, "%s", s->k13.exporter_missing);
     }
     for (int d = 0; d < 2; d++) {
         if (k->finished[d] == CA_FIN_INVALID)

@@ -97,6 +97,8 @@ void ca_dtls_keys_derive(ca_dtls_session_t *s, const ca_keylog_t *kl)
     ca_dtls_keys_t *k = &s->keys;
     if (k->state != CA_KEYS_NONE || !kl || !s->have_client_hello || !s->have_server_hello)
         return;
+    if (s->version == CA_DTLS_V13)
+        return; /* opened as it streams by (dtls13_keys.c) */
     const ca_keylog_entry_t *e = ca_keylog_find(kl, s->client_hello.random);
     if (s->version != CA_DTLS_V12) {
         k->state = CA_KEYS_UNSUPPORTED;
@@ -248,7 +250,7 @@ void ca_dtls_keys_check_finished(ca_dtls_session_t *s)
 {
     ca_dtls_keys_t *k = &s->keys;
     const suite_t *su = find_suite(s->cipher_suite);
-    if (k->state != CA_KEYS_DERIVED || k->finished_checked || !su)
+    if (k->state != CA_KEYS_DERIVED || k->finished_checked || !su || s->version != CA_DTLS_V12)
         return;
     if (!s->finrec[CA_C2S].present || !s->finrec[CA_S2C].present || s->transcript_lost ||
         !s->transcript || ca_dtls_session_gap(s)) {

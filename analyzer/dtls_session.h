@@ -78,6 +78,19 @@ typedef enum {
 
 typedef enum { CA_FIN_UNCHECKED = 0, CA_FIN_VALID, CA_FIN_INVALID } ca_fin_status_t;
 
+/* A DTLS 1.3 handshake opened with a key log (dtls13_keys.c). */
+typedef struct {
+    bool ready[2]; /* handshake traffic keys of each sender */
+    uint8_t secret[2][48], key[2][32], iv[2][12], sn[2][32];
+    size_t key_len, hash_len;
+    const char *cipher, *digest, *sn_cipher; /* OpenSSL names */
+    uint8_t *transcript;                     /* TLS 1.3 form: 4-byte headers (RFC 9147 5.2) */
+    size_t transcript_len, transcript_cap;
+    uint64_t opened, failed; /* records */
+    int order[2];            /* position in the expected flight, per sender */
+    char exporter_missing[120];
+} ca_dtls13_keys_t;
+
 typedef struct {
     ca_keys_state_t state;
     char why[200]; /* MISSING, UNSUPPORTED: what exactly */
@@ -138,7 +151,9 @@ typedef struct {
 
     ca_dtls_finrec_t finrec[2];
     ca_dtls_keys_t keys;
-    bool keep_transcript; /* a key log will need it for the Finished */
+    ca_dtls13_keys_t k13;
+    bool keep_transcript;           /* a key log will need it for the Finished */
+    const struct ca_keylog *keylog; /* borrowed: DTLS 1.3 is opened as it streams by */
 
     /* private */
     int order_pos;

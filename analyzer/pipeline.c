@@ -222,6 +222,7 @@ static void on_dtls(ca_pipeline_t *p, ca_flow_t *f, const ca_endpoint_t *src,
             }
             f->sessions[f->n_sessions++] = s;
             s->keep_transcript = p->keylog != NULL;
+            s->keylog = p->keylog;
         }
         uint64_t malformed = s->malformed_records;
         bool was_complete = s->complete;

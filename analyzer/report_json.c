@@ -20,11 +20,12 @@ static json_t *endpoint_json(const ca_call_t *call, ca_dir_t d)
     }
     /* the proof of the private key: the server's ServerKeyExchange, the client's CertificateVerify
      */
-    if (call->dtls && call->dtls->version == CA_DTLS_V12) {
+    bool v13 = call->dtls && call->dtls->version == CA_DTLS_V13 && call->dtls->k13.opened;
+    if (call->dtls && (call->dtls->version == CA_DTLS_V12 || v13)) {
         const ca_sig_result_t *r =
             d == CA_S2C ? &call->dtls->ske_signature : &call->dtls->cv_signature;
         json_t *sig = json_pack("{s:s,s:s}", "message",
-                                d == CA_S2C ? "server_key_exchange" : "certificate_verify",
+                                d == CA_S2C && !v13 ? "server_key_exchange" : "certificate_verify",
                                 "status", ca_sig_status_name(r->status));
         if (r->scheme)
             json_object_set_new(sig, "scheme", json_string(ca_dtls_sig_alg_name(r->scheme)));

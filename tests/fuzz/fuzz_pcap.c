@@ -24,12 +24,26 @@ static void on_frame(void *user, int dlt, uint64_t frame, int64_t ts_us, const u
     ca_pipeline_frame(user, dlt, frame, ts_us, bytes, caplen, len);
 }
 
-/* The secrets of the seed capture call-keylog.pcap, so that the keyed path
- * (Finished decryption, libsrtp2) runs on mutations of a real call. */
+/* The secrets of the seed captures call-keylog.pcap (DTLS 1.2, callstack) and
+ * firefox-dtls13.pcap (DTLS 1.3, Firefox), so that the keyed paths (Finished,
+ * record number unmasking, handshake decryption, libsrtp2) run on mutations
+ * of real calls. */
 static const char seed_keylog[] =
     "CLIENT_RANDOM be20a54bd2828a0a912c91cd720f88b7170e54e548c6c14af004ae58a3b487c3 "
     "44665f7231e9787c00b3c9708b5714246088e310e44ea88366394d8f7eefda65fbb0070d4f84253ef53ab0cdf248cf"
-    "14\n";
+    "14\n"
+    "CLIENT_HANDSHAKE_TRAFFIC_SECRET "
+    "b68439524579ae0a1cce559862d98f10dd8e9c95d989a94a882ea662875c4c42 "
+    "9f6a4751359676ca107e1af238a0764fe56d44bf1e77a016b6a805ccb0e84bbc\n"
+    "SERVER_HANDSHAKE_TRAFFIC_SECRET "
+    "b68439524579ae0a1cce559862d98f10dd8e9c95d989a94a882ea662875c4c42 "
+    "fbf2ba3ca41bf5c138145741247d837a66827b55dfac8224c455a125793da298\n"
+    "CLIENT_TRAFFIC_SECRET_0 b68439524579ae0a1cce559862d98f10dd8e9c95d989a94a882ea662875c4c42 "
+    "8cd481ee25da8d24b178bf2ad8b2d6967e4c3ca7fad7dbf2b54f8b6bbd93ee18\n"
+    "SERVER_TRAFFIC_SECRET_0 b68439524579ae0a1cce559862d98f10dd8e9c95d989a94a882ea662875c4c42 "
+    "224cfe9df2275d5f38ef0004a069f2a7028f6271b210412f84a547a1f01322a2\n"
+    "EXPORTER_SECRET b68439524579ae0a1cce559862d98f10dd8e9c95d989a94a882ea662875c4c42 "
+    "f20aeea8977586b8d718e85166f804c847eac578d0b0f5c5c9e6123dbedf8c47\n";
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

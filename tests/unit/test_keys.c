@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dtls13_keys.h"
 #include "dtls_keys.h"
 #include "keylog.h"
 #include "srtp_check.h"
@@ -177,6 +178,63 @@ static void srtp_reference_packet(void **state)
         ca_srtp_check_new(0x0005, (const uint8_t(*)[32])key, (const uint8_t(*)[14])salt, 16, 14));
 }
 
+/* RFC 8448 3 (simple 1-RTT handshake): the server's handshake write key and
+ * IV from its handshake traffic secret, through HKDF-Expand-Label ("tls13 "
+ * here; DTLS 1.3 uses the same function with "dtls13", RFC 9147 5.9). */
+static void tls13_key_schedule_vector(void **state)
+{
+    (void)state;
+    uint8_t secret[32], key[16], iv[12], want_key[16], want_iv[12];
+    unhex("b67b7d690cc16c4e75e54213cb2d37b4e9c912bcded9105d42befd59d391ad38", secret);
+    unhex("3fce516009c21727d0f2e4e86ee403bc", want_key);
+    unhex("5d313eb2671276ee13000b30", want_iv);
+    assert_int_equal(
+        ca_hkdf_expand_label("SHA256", secret, 32, "tls13 ", "key", NULL, 0, key, sizeof key),
+        CA_OK);
+    assert_memory_equal(key, want_key, sizeof key);
+    assert_int_equal(
+        ca_hkdf_expand_label("SHA256", secret, 32, "tls13 ", "iv", NULL, 0, iv, sizeof iv), CA_OK);
+    assert_memory_equal(iv, want_iv, sizeof iv);
+    /* the DTLS prefix gives other keys */
+    assert_int_equal(
+        ca_hkdf_expand_label("SHA256", secret, 32, "dtls13", "key", NULL, 0, key, sizeof key),
+        CA_OK);
+    assert_memory_not_equal(key, want_key, sizeof key);
+}
+
+/* RFC 9147 4.2.3 on real records: the six epoch-2 records Firefox's server
+ * sent (pcaps/firefox-esr153-dtls13.pcap, frames 7 and 8), unmasked with the
+ * sn_key from its logged handshake secret, are numbered 0 to 5. */
+static void dtls13_record_number_masking(void **state)
+{
+    (void)state;
+    static const char *const hdr[6] = {"2e6de1004d", "2e1284003c", "2e1b0f0042",
+                                       "2e6925014b", "2ec9ee0068", "2e87f9003d"};
+    static const char *const sample[6] = {
+        "cade03d88bcffa44dc5e5e6a33d4e076", "d660bda81f3e87fa44fc3bd4761e8a3b",
+        "da63a1c96c10ac784bffd2673c66cf8b", "55ca7caa01d81357075b520dd122747d",
+        "5c626a1d9dc1aace7a5200b8b69e1c4c", "4ca9858aa83f86b8886bccfff29f664b"};
+    ca_dtls13_keys_t k;
+    uint8_t secret[32];
+    memset(&k, 0, sizeof k);
+    unhex("fbf2ba3ca41bf5c138145741247d837a66827b55dfac8224c455a125793da298", secret);
+    k.sn_cipher = "AES-128-ECB";
+    k.key_len = 16;
+    assert_int_equal(
+        ca_hkdf_expand_label("SHA256", secret, 32, "dtls13", "sn", NULL, 0, k.sn[CA_S2C], 16),
+        CA_OK);
+    for (uint64_t i = 0; i < 6; i++) {
+        uint8_t h[5], s[16], clear[5];
+        uint64_t seq = 99;
+        size_t n = unhex(hdr[i], h);
+        unhex(sample[i], s);
+        assert_int_equal(ca_dtls13_record_number(&k, CA_S2C, h, n, s, clear, &seq), 0);
+        assert_int_equal(seq, i);
+        assert_int_equal(clear[0], h[0]);
+        assert_memory_equal(clear + 3, h + 3, 2); /* the length stays as it was */
+    }
+}
+
 int ca_test_keys(void)
 {
     const struct CMUnitTest tests[] = {
@@ -184,6 +242,8 @@ int ca_test_keys(void)
         cmocka_unit_test(keylog_many_sessions),
         cmocka_unit_test(tls12_prf_vector),
         cmocka_unit_test(srtp_reference_packet),
+        cmocka_unit_test(tls13_key_schedule_vector),
+        cmocka_unit_test(dtls13_record_number_masking),
     };
     return cmocka_run_group_tests_name("keys", tests, NULL, NULL);
 }
