@@ -23,6 +23,7 @@
 #include "dtls_session.h"
 
 #include "dtls13_keys.h"
+#include "dtls_session_priv.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -103,8 +104,7 @@ const char *ca_dtls_step_name(const ca_dtls_step_t *step)
     return "unknown";
 }
 
-__attribute__((format(printf, 3, 4))) static void
-add_violation(ca_dtls_session_t *s, uint64_t frame, const char *fmt, ...)
+void ca_dtls_add_violation(ca_dtls_session_t *s, uint64_t frame, const char *fmt, ...)
 {
     va_list ap;
     if (s->n_violations == CA_DTLS_MAX_VIOLATIONS) {
@@ -118,8 +118,8 @@ add_violation(ca_dtls_session_t *s, uint64_t frame, const char *fmt, ...)
     va_end(ap);
 }
 
-static ca_dtls_step_t *add_step(ca_dtls_session_t *s, uint64_t frame, ca_dir_t dir,
-                                ca_step_kind_t kind, uint8_t hs_type)
+ca_dtls_step_t *ca_dtls_add_step(ca_dtls_session_t *s, uint64_t frame, ca_dir_t dir,
+                                 ca_step_kind_t kind, uint8_t hs_type)
 {
     if (s->n_steps == CA_DTLS_MAX_STEPS) {
         s->steps_dropped++;
@@ -184,8 +184,8 @@ static void check_order(ca_dtls_session_t *s, const ca_dtls_step_t *st)
     int pos = position(s, st->dir, st->kind, st->hs_type);
     const char *name = ca_dtls_step_name(st);
     if (pos == POS_NONE) {
-        add_violation(s, st->frame, "%s from the %s", name,
-                      st->dir == CA_C2S ? "client" : "server");
+        ca_dtls_add_violation(s, st->frame, "%s from the %s", name,
+                              st->dir == CA_C2S ? "client" : "server");
         return;
     }
     if (pos <= s->order_pos) {
@@ -194,7 +194,7 @@ static void check_order(ca_dtls_session_t *s, const ca_dtls_step_t *st)
         for (size_t i = 0; i + 1 < s->n_steps; i++)
             if (position(s, s->steps[i].dir, s->steps[i].kind, s->steps[i].hs_type) == s->order_pos)
                 after = ca_dtls_step_name(&s->steps[i]);
-        add_violation(s, st->frame, "%s after %s", name, after);
+        ca_dtls_add_violation(s, st->frame, "%s after %s", name, after);
         return;
     }
     s->order_pos = pos;
@@ -227,12 +227,13 @@ static void check_mandatory(ca_dtls_session_t *s)
         if (s->resumed && full[i].type != CA_HS_CLIENT_HELLO && full[i].type != CA_HS_SERVER_HELLO)
             continue;
         if (!has_step(s, full[i].dir, full[i].type))
-            add_violation(s, s->complete_frame, "handshake completed without %s",
-                          ca_dtls_hs_name(full[i].type));
+            ca_dtls_add_violation(s, s->complete_frame, "handshake completed without %s",
+                                  ca_dtls_hs_name(full[i].type));
     }
     /* RFC 5246 7.4.8: a client that sent a certificate proves it holds the key. */
     if (s->cert[CA_C2S].chain_len > 0 && !has_step(s, CA_C2S, CA_HS_CERTIFICATE_VERIFY))
-        add_violation(s, s->complete_frame, "client certificate without certificate_verify");
+        ca_dtls_add_violation(s, s->complete_frame,
+                              "client certificate without certificate_verify");
 }
 
 static void describe_key(X509 *x, char *out, size_t size)
@@ -281,7 +282,7 @@ static void describe_subject(X509 *x, char *out, size_t size)
 
 /* Certificate (RFC 5246 7.4.2): keep the leaf; it must parse to exactly its length. */
 /* Keep a copy of the leaf certificate, its thumbprint and what OpenSSL reads in it. */
-static void store_leaf(ca_dtls_cert_t *c, ca_cursor_t der)
+void ca_dtls_store_leaf(ca_dtls_cert_t *c, ca_cursor_t der)
 {
     const uint8_t *bytes;
     size_t len = ca_cursor_left(&der);
@@ -311,8 +312,8 @@ static void take_certificate(ca_dtls_session_t *s, ca_dir_t dir, const ca_dtls_m
     c->frame = msg->frame;
     if (ca_dtls_certificate_list(&body, &list) != CA_OK) {
         s->malformed_messages++;
-        add_violation(s, msg->frame, "malformed certificate from the %s",
-                      dir == CA_C2S ? "client" : "server");
+        ca_dtls_add_violation(s, msg->frame, "malformed certificate from the %s",
+                              dir == CA_C2S ? "client" : "server");
         return;
     }
     while (ca_cursor_left(&list) > 0) {
@@ -321,40 +322,7 @@ static void take_certificate(ca_dtls_session_t *s, ca_dir_t dir, const ca_dtls_m
             break;
         }
         if (c->chain_len++ == 0)
-            store_leaf(c, der);
-    }
-}
-
-/* RFC 8446 4.4.2: a request context, then entries of a certificate and its
- * extensions. */
-static void take_certificate13(ca_dtls_session_t *s, ca_dir_t dir, const ca_dtls_message_t *msg)
-{
-    ca_dtls_cert_t *c = &s->cert[dir];
-    ca_cursor_t body = msg->body, ctx, list, der, ext;
-    uint8_t ctx_len;
-    uint32_t list_len, len;
-    uint16_t ext_len;
-    if (c->present)
-        return;
-    c->present = true;
-    c->frame = msg->frame;
-    if (ca_cursor_u8(&body, &ctx_len) != CA_OK || ca_cursor_sub(&body, ctx_len, &ctx) != CA_OK ||
-        ca_cursor_u24(&body, &list_len) != CA_OK ||
-        ca_cursor_sub(&body, list_len, &list) != CA_OK) {
-        s->malformed_messages++;
-        add_violation(s, msg->frame, "malformed certificate from the %s",
-                      dir == CA_C2S ? "client" : "server");
-        return;
-    }
-    while (ca_cursor_left(&list) > 0) {
-        if (ca_cursor_u24(&list, &len) != CA_OK || ca_cursor_sub(&list, len, &der) != CA_OK ||
-            ca_cursor_u16(&list, &ext_len) != CA_OK ||
-            ca_cursor_sub(&list, ext_len, &ext) != CA_OK) {
-            s->malformed_messages++;
-            break;
-        }
-        if (c->chain_len++ == 0)
-            store_leaf(c, der);
+            ca_dtls_store_leaf(c, der);
     }
 }
 
@@ -364,7 +332,7 @@ static void take_server_hello(ca_dtls_session_t *s, const ca_dtls_message_t *msg
     ca_cursor_t body = msg->body;
     if (ca_dtls_server_hello_decode(&body, &h) != CA_OK) {
         s->malformed_messages++;
-        add_violation(s, msg->frame, "malformed server_hello");
+        ca_dtls_add_violation(s, msg->frame, "malformed server_hello");
         return;
     }
     if (h.hello_retry_request) {
@@ -387,9 +355,9 @@ static void take_server_hello(ca_dtls_session_t *s, const ca_dtls_message_t *msg
         for (size_t i = 0; i < ch->n_srtp_profiles; i++)
             offered |= ch->srtp_profiles[i] == s->srtp_profile;
         if (h.n_srtp_profiles != 1 || !offered)
-            add_violation(s, msg->frame,
-                          "server_hello use_srtp chose %s, not one profile the client offered",
-                          ca_dtls_srtp_profile_name(s->srtp_profile));
+            ca_dtls_add_violation(
+                s, msg->frame, "server_hello use_srtp chose %s, not one profile the client offered",
+                ca_dtls_srtp_profile_name(s->srtp_profile));
     }
 }
 
@@ -403,41 +371,9 @@ static bool is_hello_retry(const ca_dtls_message_t *msg)
            ca_cursor_bytes(&c, 32, &random) == CA_OK && ca_dtls_is_hello_retry_random(random);
 }
 
-#define TRANSCRIPT_MAX (256 * 1024)
-
-/* RFC 6347 4.2.6: messages enter the handshake hash as TLS would see them,
- * with the DTLS header of the whole message (fragment_offset 0,
- * fragment_length = length); the first ClientHello and the
- * HelloVerifyRequest are left out (4.2.1). */
-/* RFC 9147 5.2: DTLS 1.3 hashes messages as TLS 1.3 does, with the 4-byte
- * header only. Kept when a key log may open the session. */
-static void transcript13_add(ca_dtls_session_t *s, const ca_dtls_message_t *msg)
-{
-    ca_dtls13_keys_t *k = &s->k13;
-    size_t len = ca_cursor_left(&msg->body), need = k->transcript_len + 4 + len;
-    if (!s->keylog || need > TRANSCRIPT_MAX)
-        return;
-    if (need > k->transcript_cap) {
-        size_t cap = need * 2 < TRANSCRIPT_MAX ? need * 2 : TRANSCRIPT_MAX;
-        uint8_t *grown = realloc(k->transcript, cap);
-        if (!grown)
-            return;
-        k->transcript = grown;
-        k->transcript_cap = cap;
-    }
-    uint8_t *w = k->transcript + k->transcript_len;
-    w[0] = msg->msg_type;
-    w[1] = (uint8_t)(len >> 16);
-    w[2] = (uint8_t)(len >> 8);
-    w[3] = (uint8_t)len;
-    if (len)
-        memcpy(w + 4, msg->body.p, len);
-    k->transcript_len = need;
-}
-
 static void transcript_add(ca_dtls_session_t *s, const ca_dtls_message_t *msg)
 {
-    transcript13_add(s, msg);
+    ca_dtls13_transcript_add(s, msg);
     if (s->transcript_lost)
         return;
     if (msg->msg_type == CA_HS_HELLO_VERIFY) {
@@ -533,88 +469,25 @@ static void check_cv(ca_dtls_session_t *s, const ca_dtls_message_t *msg)
     s->transcript_lost = true;
 }
 
-/* RFC 8446 4 (and RFC 9147 5): after the ServerHello, the server sends
- * EncryptedExtensions, CertificateRequest, Certificate, CertificateVerify,
- * Finished; then the client Certificate, CertificateVerify, Finished. */
-static void check_order13(ca_dtls_session_t *s, const ca_dtls_step_t *st)
-{
-    static const uint8_t server[] = {CA_HS_ENCRYPTED_EXTENSIONS, CA_HS_CERTIFICATE_REQUEST,
-                                     CA_HS_CERTIFICATE, CA_HS_CERTIFICATE_VERIFY, CA_HS_FINISHED};
-    static const uint8_t client[] = {CA_HS_CERTIFICATE, CA_HS_CERTIFICATE_VERIFY, CA_HS_FINISHED};
-    const uint8_t *order = st->dir == CA_S2C ? server : client;
-    int n = st->dir == CA_S2C ? (int)sizeof server : (int)sizeof client, pos = -1;
-    for (int i = 0; i < n; i++)
-        if (order[i] == st->hs_type)
-            pos = i + 1;
-    const char *who = st->dir == CA_C2S ? "client" : "server";
-    if (pos < 0)
-        add_violation(s, st->frame, "%s from the %s in a DTLS 1.3 handshake", ca_dtls_step_name(st),
-                      who);
-    else if (pos <= s->k13.order[st->dir])
-        add_violation(s, st->frame, "%s from the %s out of order", ca_dtls_step_name(st), who);
-    else if (st->dir == CA_C2S && !s->finished[CA_S2C])
-        add_violation(s, st->frame, "%s from the client before the server's Finished",
-                      ca_dtls_step_name(st));
-    else
-        s->k13.order[st->dir] = pos;
-}
-
-/* RFC 5764 4.1.1 in DTLS 1.3: the server's use_srtp is in EncryptedExtensions. */
-static void take_encrypted_extensions(ca_dtls_session_t *s, ca_cursor_t body)
-{
-    uint16_t total, type, len, profiles_len, profile;
-    ca_cursor_t exts, data;
-    if (ca_cursor_u16(&body, &total) != CA_OK || ca_cursor_sub(&body, total, &exts) != CA_OK) {
-        s->malformed_messages++;
-        return;
-    }
-    while (ca_cursor_left(&exts) > 0) {
-        if (ca_cursor_u16(&exts, &type) != CA_OK || ca_cursor_u16(&exts, &len) != CA_OK ||
-            ca_cursor_sub(&exts, len, &data) != CA_OK) {
-            s->malformed_messages++;
-            return;
-        }
-        if (type == 14 /* use_srtp */ && ca_cursor_u16(&data, &profiles_len) == CA_OK &&
-            profiles_len == 2 && ca_cursor_u16(&data, &profile) == CA_OK) {
-            s->srtp_chosen = true;
-            s->srtp_profile = profile;
-        }
-    }
-    ca_dtls13_srtp_keys(s);
-}
-
-static void finished13(ca_dtls_session_t *s, ca_dir_t dir, const ca_dtls_message_t *msg)
-{
-    if (s->finished[dir])
-        return;
-    ca_dtls13_check_finished(s, dir, msg->body);
-    s->finished[dir] = true;
-    s->finished_frame[dir] = msg->frame;
-    if (s->finished[CA_C2S] && s->finished[CA_S2C] && !s->complete) {
-        s->complete = true;
-        s->complete_frame = msg->frame;
-    }
-}
-
-static void process_message(ca_dtls_session_t *s, ca_dir_t dir, const ca_dtls_message_t *msg)
+void ca_dtls_process_message(ca_dtls_session_t *s, ca_dir_t dir, const ca_dtls_message_t *msg)
 {
     /* CertificateVerify and Finished sign the transcript before them */
     if (msg->msg_type != CA_HS_CERTIFICATE_VERIFY && msg->msg_type != CA_HS_FINISHED)
         transcript_add(s, msg);
     ca_cursor_t body = msg->body;
     ca_step_kind_t kind = is_hello_retry(msg) ? CA_STEP_HELLO_RETRY : CA_STEP_HANDSHAKE;
-    ca_dtls_step_t *st = add_step(s, msg->frame, dir, kind, msg->msg_type);
+    ca_dtls_step_t *st = ca_dtls_add_step(s, msg->frame, dir, kind, msg->msg_type);
     bool v13 = s->version == CA_DTLS_V13 && msg->msg_type != CA_HS_CLIENT_HELLO &&
                msg->msg_type != CA_HS_SERVER_HELLO;
     if (st && v13)
-        check_order13(s, st);
+        ca_dtls13_check_order(s, st);
     else if (st)
         check_order(s, st);
     switch (msg->msg_type) {
     case CA_HS_CLIENT_HELLO:
         if (ca_dtls_client_hello_decode(&body, &s->client_hello) != CA_OK) {
             s->malformed_messages++;
-            add_violation(s, msg->frame, "malformed client_hello");
+            ca_dtls_add_violation(s, msg->frame, "malformed client_hello");
             break;
         }
         s->have_client_hello = true;
@@ -631,11 +504,11 @@ static void process_message(ca_dtls_session_t *s, ca_dir_t dir, const ca_dtls_me
         break;
     case CA_HS_ENCRYPTED_EXTENSIONS:
         if (v13 && dir == CA_S2C)
-            take_encrypted_extensions(s, body);
+            ca_dtls13_take_encrypted_extensions(s, body);
         break;
     case CA_HS_CERTIFICATE:
         if (v13)
-            take_certificate13(s, dir, msg);
+            ca_dtls13_take_certificate(s, dir, msg);
         else
             take_certificate(s, dir, msg);
         break;
@@ -654,7 +527,7 @@ static void process_message(ca_dtls_session_t *s, ca_dir_t dir, const ca_dtls_me
         break;
     case CA_HS_FINISHED:
         if (v13)
-            finished13(s, dir, msg);
+            ca_dtls13_finished(s, dir, msg);
         transcript_add(s, msg);
         break;
     default:
@@ -670,7 +543,7 @@ static void flush_direction(ca_dtls_session_t *s, ca_dir_t dir)
     ca_dtls_message_t msg;
     uint64_t before = s->reasm[dir].skipped;
     while (ca_dtls_reasm_flush(&s->reasm[dir], &msg))
-        process_message(s, dir, &msg);
+        ca_dtls_process_message(s, dir, &msg);
     s->messages_missed[dir] += s->reasm[dir].skipped - before;
 }
 
@@ -712,7 +585,7 @@ static void handshake_record(ca_dtls_session_t *s, const ca_endpoint_t *src,
             fr->len = (uint16_t)n;
             memcpy(fr->bytes, c.p, n);
         }
-        ca_dtls_step_t *st = add_step(s, frame, dir, CA_STEP_FINISHED, CA_HS_FINISHED);
+        ca_dtls_step_t *st = ca_dtls_add_step(s, frame, dir, CA_STEP_FINISHED, CA_HS_FINISHED);
         /* A Finished without its ChangeCipherSpec first is what a lost CCS
          * datagram looks like on the wire (seen under loss): the CCS comes again
          * with the retransmitted flight. Stacks refuse a real misordering
@@ -753,7 +626,7 @@ static void handshake_record(ca_dtls_session_t *s, const ca_endpoint_t *src,
             s->malformed_messages++;
         ca_dtls_message_t msg;
         while (ca_dtls_reasm_next(&s->reasm[dir], &msg))
-            process_message(s, dir, &msg);
+            ca_dtls_process_message(s, dir, &msg);
     }
 }
 
@@ -773,7 +646,7 @@ static void other_record(ca_dtls_session_t *s, const ca_endpoint_t *src, uint64_
             return; /* retransmitted with its flight */
         flush_direction(s, dir);
         s->ccs[dir] = true;
-        ca_dtls_step_t *st = add_step(s, frame, dir, CA_STEP_CCS, 0);
+        ca_dtls_step_t *st = ca_dtls_add_step(s, frame, dir, CA_STEP_CCS, 0);
         if (st &&
             !s->ccs_lost[dir]) /* a CCS resent after its lost copy is late, not out of order */
             check_order(s, st);
@@ -785,7 +658,7 @@ static void other_record(ca_dtls_session_t *s, const ca_endpoint_t *src, uint64_
             s->malformed_records++;
             return;
         }
-        ca_dtls_step_t *st = add_step(s, frame, dir, CA_STEP_ALERT, 0);
+        ca_dtls_step_t *st = ca_dtls_add_step(s, frame, dir, CA_STEP_ALERT, 0);
         if (st) {
             st->alert_level = alert.level; /* 0: encrypted, unreadable without keys */
             st->alert_description = alert.description;
@@ -808,55 +681,6 @@ static void other_record(ca_dtls_session_t *s, const ca_endpoint_t *src, uint64_
     default: /* ACK (DTLS 1.3) and others */
         return;
     }
-}
-
-/* DTLS 1.3 with a key log: a handshake record (epoch 2) decrypted and fed
- * to the tracker like a plaintext one. False if it could not be opened. */
-static bool open_record13(ca_dtls_session_t *s, const ca_endpoint_t *src, uint64_t frame,
-                          const uint8_t *hdr, size_t hdr_len, const ca_dtls_record_t *rec)
-{
-    static uint8_t plain[1 << 16];
-    uint8_t type = 0;
-    ca_dir_t dir = ca_dtls_session_dir(s, src);
-    size_t ct_len = ca_cursor_left(&rec->fragment);
-    if (s->version != CA_DTLS_V13 || s->keys.state != CA_KEYS_DERIVED || ct_len > sizeof plain)
-        return false;
-    int n = ca_dtls13_open(s, dir, hdr, hdr_len, rec->fragment.p, ct_len, plain, &type);
-    if (n < 0)
-        return false;
-    ca_cursor_t c = ca_cursor_make(plain, (size_t)n);
-    if (type == CA_DTLS_CT_ALERT) {
-        ca_dtls_alert_t alert = {0, 0};
-        if (ca_dtls_alert_decode(&c, &alert) == CA_OK) {
-            ca_dtls_step_t *st = add_step(s, frame, dir, CA_STEP_ALERT, 0);
-            if (st) {
-                st->alert_level = alert.level;
-                st->alert_description = alert.description;
-            }
-            if (alert.level == 2 && !s->fatal_alert) {
-                s->fatal_alert = true;
-                s->fatal_alert_frame = frame;
-                s->fatal_alert_dir = dir;
-                s->fatal_alert_description = alert.description;
-            }
-        }
-        return true;
-    }
-    if (type != CA_DTLS_CT_HANDSHAKE)
-        return true; /* ACKs (RFC 9147 7) */
-    while (ca_cursor_left(&c) > 0) {
-        ca_dtls_hs_t hs;
-        if (ca_dtls_hs_next(&c, &hs) != CA_OK) {
-            s->malformed_records++;
-            break;
-        }
-        if (ca_dtls_reasm_add(&s->reasm[dir], &hs, frame) != CA_OK)
-            s->malformed_messages++;
-        ca_dtls_message_t msg;
-        while (ca_dtls_reasm_next(&s->reasm[dir], &msg))
-            process_message(s, dir, &msg);
-    }
-    return true;
 }
 
 /* Whether DGRAM opens a new handshake: a plaintext ClientHello with
@@ -894,7 +718,7 @@ ca_dtls_feed_t ca_dtls_session_feed(ca_dtls_session_t *s, const ca_endpoint_t *s
         }
         s->records++;
         if (rec.unified && s->roles_known &&
-            open_record13(s, src, frame, start, (size_t)(rec.fragment.p - start), &rec))
+            ca_dtls13_open_record(s, src, frame, start, (size_t)(rec.fragment.p - start), &rec))
             continue;
         if (rec.unified) {
             ca_dir_t dir = ca_dtls_session_dir(s, src);
@@ -903,7 +727,7 @@ ca_dtls_feed_t ca_dtls_session_feed(ca_dtls_session_t *s, const ca_endpoint_t *s
             for (size_t i = 0; i < s->n_steps; i++)
                 seen |= s->steps[i].kind == CA_STEP_ENCRYPTED && s->steps[i].dir == dir;
             if (!seen)
-                (void)add_step(s, frame, dir, CA_STEP_ENCRYPTED, 0);
+                (void)ca_dtls_add_step(s, frame, dir, CA_STEP_ENCRYPTED, 0);
             continue;
         }
         if (rec.content_type == CA_DTLS_CT_HANDSHAKE)

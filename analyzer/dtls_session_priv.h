@@ -1,0 +1,28 @@
+/* dtls_session_priv.h - what dtls_session.c and dtls_session13.c share
+ * inside the handshake tracker; not for other modules. */
+#ifndef CA_DTLS_SESSION_PRIV_H
+#define CA_DTLS_SESSION_PRIV_H
+
+#include "dtls_session.h"
+
+#define TRANSCRIPT_MAX (256 * 1024)
+
+__attribute__((format(printf, 3, 4))) void
+ca_dtls_add_violation(ca_dtls_session_t *s, uint64_t frame, const char *fmt, ...);
+ca_dtls_step_t *ca_dtls_add_step(ca_dtls_session_t *s, uint64_t frame, ca_dir_t dir,
+                                 ca_step_kind_t kind, uint8_t hs_type);
+/* Keep a copy of a leaf certificate, its thumbprint and what OpenSSL reads in it. */
+void ca_dtls_store_leaf(ca_dtls_cert_t *c, ca_cursor_t der);
+/* One whole handshake message of sender DIR, in order. */
+void ca_dtls_process_message(ca_dtls_session_t *s, ca_dir_t dir, const ca_dtls_message_t *msg);
+
+/* DTLS 1.3 (dtls_session13.c) */
+void ca_dtls13_take_certificate(ca_dtls_session_t *s, ca_dir_t dir, const ca_dtls_message_t *msg);
+void ca_dtls13_transcript_add(ca_dtls_session_t *s, const ca_dtls_message_t *msg);
+void ca_dtls13_check_order(ca_dtls_session_t *s, const ca_dtls_step_t *st);
+void ca_dtls13_take_encrypted_extensions(ca_dtls_session_t *s, ca_cursor_t body);
+void ca_dtls13_finished(ca_dtls_session_t *s, ca_dir_t dir, const ca_dtls_message_t *msg);
+bool ca_dtls13_open_record(ca_dtls_session_t *s, const ca_endpoint_t *src, uint64_t frame,
+                           const uint8_t *hdr, size_t hdr_len, const ca_dtls_record_t *rec);
+
+#endif
