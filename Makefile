@@ -2,7 +2,8 @@
 #
 #   make            install missing Debian packages, build build/callaudit and build/callstack
 #   make test       unit tests, fuzzers (briefly), integration tests; release and ASan+UBSan builds
-#   make demo       a real call between two callstack endpoints, both security codes shown
+#   make demo       a real call between two callstack endpoints, audited live, both codes shown
+#   make fixtures   regenerate pcaps/ from callstack calls (root) and check their expectations
 #   make fuzz       run each fuzzer longer (FUZZ_SECONDS, default 300)
 #   make format     clang-format the sources; make check-format checks them
 #
@@ -35,7 +36,7 @@ LIB_SRC := analyzer/ca_error.c analyzer/cursor.c analyzer/seccode.c analyzer/sdp
 	analyzer/addr.c analyzer/link.c analyzer/ip.c analyzer/ipfrag.c analyzer/stun.c analyzer/rtp.c \
 	analyzer/dtls.c analyzer/dtls_names.c analyzer/dtls_reasm.c analyzer/dtls_session.c analyzer/dtls_session13.c analyzer/dtls_sig.c analyzer/dtls_keys.c analyzer/dtls13_keys.c analyzer/keylog.c analyzer/srtp_check.c \
 	analyzer/tcp.c analyzer/opacity.c analyzer/flow.c analyzer/pipeline.c analyzer/audit.c analyzer/audit_calls.c analyzer/report_json.c \
-	analyzer/report_text.c analyzer/report_junit.c capture/pcap_source.c capture/pcap_live.c capture/pcapng_writer.c
+	analyzer/report_text.c analyzer/report_junit.c analyzer/expect.c capture/pcap_source.c capture/pcap_live.c capture/pcapng_writer.c
 CALLAUDIT_SRC := analyzer/callaudit.c analyzer/callaudit_live.c analyzer/cli.c analyzer/decrypt_out.c
 CALLSTACK_SRC := callstack/cert.c callstack/endpoint.c callstack/leg.c callstack/leg_dtls.c \
 	callstack/main.c callstack/media.c callstack/offer.c callstack/relay.c callstack/report.c \
@@ -46,7 +47,7 @@ UNIT_EXTRA_SRC := callstack/media.c
 INTEGRATION_TESTS := $(filter-out tests/integration/lib.sh,$(wildcard tests/integration/*.sh))
 FUZZERS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 
-.PHONY: all deps test demo fuzz clean format check-format unit integration
+.PHONY: all deps test demo fixtures fuzz clean format check-format unit integration
 all: $(BUILD)/callaudit $(BUILD)/callstack
 
 # --- dependencies ---------------------------------------------------------------
@@ -160,6 +161,10 @@ test: all $(FUZZ_BINS)
 
 demo: all
 	@tests/demo.sh $(BUILD)
+
+# Regenerate pcaps/ from callstack calls (root) and check each against fixtures/NAME.json.
+fixtures: all
+	@tests/fixtures.sh $(BUILD) pcaps
 
 FORMAT_SRC = $(shell git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null || find analyzer callstack capture tests -name '*.[ch]')
 format:

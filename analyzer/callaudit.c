@@ -16,6 +16,7 @@
 #include "audit.h"
 #include "cli.h"
 #include "decrypt_out.h"
+#include "expect.h"
 #include "pcap_source.h"
 #include "pipeline.h"
 #include "report.h"
@@ -98,7 +99,28 @@ static int run_analyze(const ca_cli_opts_t *o, char **files, int n_files)
                             .filtered_out = filtered,
                             .sdp_in_capture = ca_pipeline_sdps(p, &seen, &seen_frames),
                             .stray_dtls_flows = ca_auditor_stray_flows(au)};
-    if (o->format == CA_FORMAT_JSON) {
+    int verdict_status = ca_audit_exit_status(&audit);
+    ca_expect_diff_t diff;
+    int expect_rc = 0;
+    if (o->expect) {
+        expect_rc = ca_expect_check(o->expect, &in, verdict_status, &diff, err, sizeof err);
+        if (expect_rc < 0) {
+            ca_cli_fail("%s", err);
+            ca_audit_free(&audit);
+            goto out;
+        }
+        in.expect_path = o->expect;
+        in.expect_diff = &diff;
+    }
+    if (o->write_expect &&
+        ca_expect_write(o->write_expect, &in, verdict_status, err, sizeof err) != 0) {
+        ca_cli_fail("%s", err);
+        ca_audit_free(&audit);
+        goto out;
+    }
+    if (o->format == CA_FORMAT_JUNIT && o->expect) {
+        ca_report_junit_expect(stdout, &in);
+    } else if (o->format == CA_FORMAT_JSON) {
         if (ca_report_json(stdout, &in) != 0) {
             ca_cli_fail("cannot write the JSON report");
             ca_audit_free(&audit);
@@ -109,7 +131,9 @@ static int run_analyze(const ca_cli_opts_t *o, char **files, int n_files)
     } else {
         ca_report_text(stdout, &in);
     }
-    status = fflush(stdout) == 0 ? ca_audit_exit_status(&audit) : 2;
+    /* With --expect, the verdicts are what was expected or not: a stored
+     * attack capture that is still caught is a success. */
+    status = fflush(stdout) != 0 ? 2 : o->expect ? expect_rc : verdict_status;
     ca_audit_free(&audit);
     if (o->decrypt_out && ca_decrypt_out_close(&dec) != 0)
         status = ca_cli_fail("cannot write %s", o->decrypt_out);

@@ -22,6 +22,9 @@ const char ca_cli_usage[] =
     "  --keylog FILE              NSS key log: verify both Finished, authenticate every\n"
     "                             SRTP/SRTCP packet under the keys the handshake exported\n"
     "  --decrypt-out FILE         with --keylog: the decrypted RTP/RTCP as pcapng, marked\n"
+    "  --expect FILE              compare with a stored expectation: exit 0 if every field\n"
+    "                             in it holds (even an expected failure), 1 otherwise\n"
+    "  --write-expect FILE        write the expectation of this capture (after checking it!)\n"
     "live only:\n"
     "  -i IFACE                   the interface to capture on\n"
     "  -w FILE                    also write the captured packets to FILE (pcap)\n"
@@ -137,6 +140,12 @@ int ca_cli_option(ca_cli_opts_t *o, int c, const char *arg)
     }
     case CA_OPT_DECRYPT_OUT:
         o->decrypt_out = arg;
+        return 0;
+    case CA_OPT_EXPECT_FILE:
+        o->expect = arg;
+        return 0;
+    case CA_OPT_WRITE_EXPECT:
+        o->write_expect = arg;
         return 0;
     case CA_OPT_IDLE: {
         char *end = NULL;

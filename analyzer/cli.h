@@ -25,7 +25,8 @@ typedef struct {
     double idle_timeout_s;
     ca_keylog_t *keylog; /* owned */
     const char *keylog_path;
-    const char *decrypt_out; /* --decrypt-out FILE */
+    const char *decrypt_out;           /* --decrypt-out FILE */
+    const char *expect, *write_expect; /* --expect FILE, --write-expect FILE */
 } ca_cli_opts_t;
 
 /* getopt_long values of the shared options; subcommands number theirs above CA_OPT_LAST. */
@@ -37,6 +38,8 @@ enum {
     CA_OPT_IDLE,
     CA_OPT_HELP,
     CA_OPT_DECRYPT_OUT,
+    CA_OPT_EXPECT_FILE,
+    CA_OPT_WRITE_EXPECT,
     CA_OPT_LAST
 };
 
@@ -48,6 +51,8 @@ enum {
     {"keylog", required_argument, NULL, CA_OPT_KEYLOG},              \
     {"idle-timeout", required_argument, NULL, CA_OPT_IDLE},          \
     {"decrypt-out", required_argument, NULL, CA_OPT_DECRYPT_OUT},    \
+    {"expect", required_argument, NULL, CA_OPT_EXPECT_FILE},         \
+    {"write-expect", required_argument, NULL, CA_OPT_WRITE_EXPECT},  \
     {"help", no_argument, NULL, CA_OPT_HELP}
 /* clang-format on */
 

@@ -14,10 +14,12 @@ typedef struct {
     const ca_audit_t *audit;
     const ca_pipeline_stats_t *stats;
     const ca_ipfrag_stats_t *frags;
-    uint64_t filtered_out;                  /* frames the BPF filter skipped */
-    size_t sdp_in_capture;                  /* SDP bodies found in clear in the capture */
-    uint64_t stray_dtls_flows;              /* DTLS records with no handshake and no media */
-    bool live;                              /* the kernel's counters below are meaningful */
+    uint64_t filtered_out;     /* frames the BPF filter skipped */
+    size_t sdp_in_capture;     /* SDP bodies found in clear in the capture */
+    uint64_t stray_dtls_flows; /* DTLS records with no handshake and no media */
+    bool live;                 /* the kernel's counters below are meaningful */
+    const char *expect_path;   /* --expect: the expectation compared, and its differences */
+    const struct ca_expect_diff *expect_diff;
     uint64_t received, dropped, if_dropped; /* pcap_stats */
 } ca_report_input_t;
 
@@ -25,6 +27,9 @@ void ca_report_text(FILE *out, const ca_report_input_t *in);
 /* Returns 0, or -1 if the JSON library failed. */
 int ca_report_json(FILE *out, const ca_report_input_t *in);
 void ca_report_junit(FILE *out, const ca_report_input_t *in);
+/* --expect with --format junit: one test case, the expectation, failed with
+ * the differences (a stored attack still detected is a success). */
+void ca_report_junit_expect(FILE *out, const ca_report_input_t *in);
 
 /* Live output, as each call completes: one block of text, or one JSON object
  * per line (JSON Lines) with "event": "handshake" | "call" | "summary".

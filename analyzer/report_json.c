@@ -3,6 +3,8 @@
 
 #include "report.h"
 
+#include "expect.h"
+
 static json_t *endpoint_json(const ca_call_t *call, ca_dir_t d)
 {
     char addr[CA_ENDPOINT_TEXT_LEN], hex[CA_THUMBPRINT_TEXT_LEN];
@@ -328,6 +330,16 @@ int ca_report_json(FILE *out, const ca_report_input_t *in)
                            : NULL;
     if (!root)
         return -1;
+    if (in->expect_diff) {
+        const ca_expect_diff_t *d = in->expect_diff;
+        json_t *diffs = json_array();
+        for (size_t i = 0; i < d->n; i++)
+            json_array_append_new(diffs, json_string(d->what[i]));
+        json_object_set_new(root, "expect",
+                            json_pack("{s:s,s:b,s:I,s:o,s:I}", "file", in->expect_path, "holds",
+                                      d->n == 0 && d->more == 0, "checked", (json_int_t)d->checked,
+                                      "differences", diffs, "more", (json_int_t)d->more));
+    }
     int rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     fputc('\n', out);
     json_decref(root);

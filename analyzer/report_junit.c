@@ -2,6 +2,8 @@
  * findings become <failure>, an inconclusive call is <skipped> with the reason. */
 #include "report.h"
 
+#include "expect.h"
+
 static void xml_escaped(FILE *out, const char *s)
 {
     for (; *s; s++) {
@@ -86,4 +88,28 @@ void ca_report_junit(FILE *out, const ca_report_input_t *in)
         fputs("    </testcase>\n", out);
     }
     fputs("  </testsuite>\n</testsuites>\n", out);
+}
+
+void ca_report_junit_expect(FILE *out, const ca_report_input_t *in)
+{
+    const ca_expect_diff_t *d = in->expect_diff;
+    bool holds = d->n == 0 && d->more == 0;
+    fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    fprintf(out, "<testsuites name=\"callaudit\" tests=\"1\" failures=\"%d\">\n", !holds);
+    fprintf(out, "  <testsuite name=\"callaudit.expect\" tests=\"1\" failures=\"%d\">\n", !holds);
+    fputs("    <testcase classname=\"callaudit.expect\" name=\"", out);
+    xml_escaped(out, in->expect_path);
+    fputs("\">\n", out);
+    if (!holds) {
+        fprintf(out, "      <failure type=\"EXPECTATION\" message=\"%zu differences\">",
+                d->n + d->more);
+        for (size_t i = 0; i < d->n; i++) {
+            xml_escaped(out, d->what[i]);
+            fputc('\n', out);
+        }
+        if (d->more)
+            fprintf(out, "and %zu more\n", d->more);
+        fputs("</failure>\n", out);
+    }
+    fputs("    </testcase>\n  </testsuite>\n</testsuites>\n", out);
 }

@@ -4,6 +4,8 @@
 
 #include "report.h"
 
+#include "expect.h"
+
 static void print_endpoint(FILE *out, const char *role, const ca_call_t *call, ca_dir_t d)
 {
     char addr[CA_ENDPOINT_TEXT_LEN], hex[CA_THUMBPRINT_TEXT_LEN];
@@ -122,6 +124,18 @@ void ca_report_text(FILE *out, const ca_report_input_t *in)
     for (size_t i = 0; i < a->n_calls; i++)
         print_call(out, &a->calls[i], false);
     ca_report_text_summary(out, in);
+    const ca_expect_diff_t *d = in->expect_diff;
+    if (!d)
+        return;
+    if (d->n == 0 && d->more == 0) {
+        fprintf(out, "expect %s: holds (%zu fields)\n", in->expect_path, d->checked);
+        return;
+    }
+    fprintf(out, "expect %s: %zu differences\n", in->expect_path, d->n + d->more);
+    for (size_t i = 0; i < d->n; i++)
+        fprintf(out, "  %s\n", d->what[i]);
+    if (d->more)
+        fprintf(out, "  and %zu more\n", d->more);
 }
 
 void ca_report_text_summary(FILE *out, const ca_report_input_t *in)

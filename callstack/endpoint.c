@@ -284,6 +284,7 @@ int cs_endpoint_run(const cs_options_t *opt, bool caller)
     ep.caller = caller;
     ep.loop = g_main_loop_new(NULL, FALSE);
     cs_media_tx_init(&ep.tx, opt->tone_hz);
+    ep.tx.audio_level = opt->audio_level;
     cs_media_rx_init(&ep.rx, opt->tone_hz);
 
     if ((opt->cert_path ? cs_cert_load(&cert, opt->cert_path, opt->key_path, err, sizeof err)

@@ -30,6 +30,8 @@ static const char usage_text[] =
     "  --tone HZ         frequency of the test tone sent and expected (default 440)\n"
     "  --mitm            relay: act as a man in the middle (attack demonstration)\n"
     "  --ice-tcp         ICE over TCP only (RFC 6544; media framed by RFC 4571)\n"
+    "  --audio-level     test only: send the RFC 6464 audio level in a header extension,\n"
+    "                    which SRTP leaves in clear (as browsers do without cryptex)\n"
     "  --sdes            attack demonstration: SRTP keyed by SDES a=crypto in the SDP\n"
     "                    (RFC 4568), no DTLS, so the signaling service holds the keys\n"
     "  --fault wrong-fingerprint|silent-dtls|no-encrypt|null-cipher|early-media\n"
@@ -57,6 +59,7 @@ enum {
     OPT_SRTP_PROFILE,
     OPT_MITM,
     OPT_ICE_TCP,
+    OPT_AUDIO_LEVEL,
     OPT_SDES,
     OPT_FAULT,
     OPT_HELP,
@@ -81,6 +84,7 @@ static const struct option long_options[] = {
     {"srtp-profile", required_argument, NULL, OPT_SRTP_PROFILE},
     {"mitm", no_argument, NULL, OPT_MITM},
     {"ice-tcp", no_argument, NULL, OPT_ICE_TCP},
+    {"audio-level", no_argument, NULL, OPT_AUDIO_LEVEL},
     {"sdes", no_argument, NULL, OPT_SDES},
     {"fault", required_argument, NULL, OPT_FAULT},
     {"help", no_argument, NULL, OPT_HELP},
@@ -182,6 +186,9 @@ static int parse_options(int argc, char **argv, cs_options_t *opt)
             break;
         case OPT_ICE_TCP:
             opt->ice_tcp = true;
+            break;
+        case OPT_AUDIO_LEVEL:
+            opt->audio_level = true;
             break;
         case OPT_SDES:
             opt->sdes = true;

@@ -99,24 +99,34 @@ void cs_media_tx_init(cs_media_tx_t *tx, double tone_hz)
 size_t cs_media_next_rtp(cs_media_tx_t *tx, uint8_t *buf, size_t cap)
 {
     const double pi = 3.14159265358979323846;
-    if (cap < RTP_HEADER_LEN + CS_MEDIA_FRAME_SAMPLES)
+    size_t hdr = RTP_HEADER_LEN + (tx->audio_level ? 8 : 0);
+    if (cap < hdr + CS_MEDIA_FRAME_SAMPLES)
         return 0;
-    buf[0] = 0x80; /* V=2, no padding, no extension, no CSRC */
+    buf[0] = tx->audio_level ? 0x90 : 0x80; /* V=2, no padding, X as chosen, no CSRC */
     buf[1] = (uint8_t)((tx->packets == 0 ? 0x80 : 0) | CS_MEDIA_PT_PCMU);
     put16(buf + 2, tx->seq);
     put32(buf + 4, tx->timestamp);
     put32(buf + 8, tx->ssrc);
+    if (tx->audio_level) {
+        /* RFC 8285 one-byte header (0xBEDE, one word): id 1, one byte: voice
+         * activity and the level in -dBov (RFC 6464 3) */
+        put16(buf + 12, 0xBEDE);
+        put16(buf + 14, 1);
+        buf[16] = 0x10;
+        buf[17] = 0x80 | 30;
+        buf[18] = buf[19] = 0;
+    }
     for (size_t i = 0; i < CS_MEDIA_FRAME_SAMPLES; i++) {
         double t = (double)(tx->sample_index + i) / CS_MEDIA_CLOCK;
         double v = 10000.0 * sin(2.0 * pi * tx->tone_hz * t);
-        buf[RTP_HEADER_LEN + i] = cs_ulaw_encode((int16_t)lrint(v));
+        buf[hdr + i] = cs_ulaw_encode((int16_t)lrint(v));
     }
     tx->sample_index += CS_MEDIA_FRAME_SAMPLES;
     tx->seq++;
     tx->timestamp += CS_MEDIA_FRAME_SAMPLES;
     tx->packets++;
     tx->octets += CS_MEDIA_FRAME_SAMPLES;
-    return RTP_HEADER_LEN + CS_MEDIA_FRAME_SAMPLES;
+    return hdr + CS_MEDIA_FRAME_SAMPLES;
 }
 
 size_t cs_media_rtcp(const cs_media_tx_t *tx, bool bye, uint8_t *buf, size_t cap)

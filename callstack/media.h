@@ -22,6 +22,7 @@ typedef struct {
     double tone_hz;
     uint64_t sample_index;
     char cname[32];
+    bool audio_level; /* add the RFC 6464 header extension (id 1, one-byte form) */
 } cs_media_tx_t;
 
 typedef struct {

@@ -21,8 +21,9 @@ typedef struct {
     const char *cert_out; /* write the certificate used, PEM */
     bool json;
     bool mitm;
-    bool ice_tcp; /* ICE-TCP only */
-    bool sdes;    /* attack demonstration: SRTP keyed by SDES, no DTLS */
+    bool ice_tcp;     /* ICE-TCP only */
+    bool sdes;        /* attack demonstration: SRTP keyed by SDES, no DTLS */
+    bool audio_level; /* test only: RFC 6464 header extension on every RTP packet */
     unsigned mtu;
     const char *srtp_profile; /* offer only this SRTP profile */
     double tone_hz;
