@@ -182,8 +182,9 @@ run_call() {
     PIDS+=($td)
     for _ in $(seq 50); do grep -q "listening on" "$T/$tag.tcpdump" && break; sleep 0.1; done
     sleep 0.3
+    # shellcheck disable=SC2086
     ip netns exec $B "$CALLSTACK" answer --listen 198.51.100.2:5000 --duration "${DURATION:-3}" --json \
-        --timeout 30 >"$T/$tag-callee.json" 2>"$T/$tag-callee.err" &
+        --timeout 30 ${CALLEE_OPTS:-} >"$T/$tag-callee.json" 2>"$T/$tag-callee.err" &
     local callee=$!
     PIDS+=($callee)
     sleep 0.5
