@@ -35,6 +35,7 @@ typedef struct {
     ca_endpoint_t a, b;
     uint8_t transport;
     uint16_t channel;
+    bool relayed; /* unwrapped from TURN */
     uint64_t first_frame, last_frame;
     uint64_t truncated;
     uint64_t capture_drops; /* packets the capture lost while the flow was live */

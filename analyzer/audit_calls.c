@@ -59,6 +59,7 @@ static ca_call_t *new_call(ca_auditor_t *au, const ca_flow_t *f)
     call->flow.b = f->b;
     call->flow.transport = f->transport;
     call->flow.channel = f->channel;
+    call->flow.relayed = f->relayed;
     call->flow.first_frame = f->first_frame;
     call->flow.last_frame = f->last_frame;
     call->flow.truncated = f->truncated;

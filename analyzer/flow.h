@@ -20,6 +20,7 @@
 
 #define CA_FLOW_MAX_SESSIONS 4
 #define CA_FLOW_MAX_STREAMS  8
+#define CA_FLOW_MAX_CHANNELS 4
 
 typedef struct {
     uint32_t ssrc;
@@ -42,6 +43,13 @@ typedef struct {
     ca_endpoint_t a, b; /* a: the sender of the first packet seen */
     uint8_t transport;  /* CA_IPPROTO_UDP or CA_IPPROTO_TCP */
     uint16_t channel;   /* TURN channel or 0; relayed flows are keyed by it too */
+    bool relayed;       /* an inner flow unwrapped from TURN */
+    /* TURN only: channels bound on this client-server flow (RFC 8656 12) */
+    struct {
+        uint16_t number;
+        ca_endpoint_t client, peer;
+    } turn_channels[CA_FLOW_MAX_CHANNELS];
+    uint8_t n_turn_channels;
     uint64_t first_frame, last_frame;
     int64_t first_us, last_us;
     uint64_t packets;

@@ -403,6 +403,18 @@ static void on_stun(ca_pipeline_t *p, ca_flow_t *f, uint8_t from, const ca_endpo
         memcpy(f->ice_username[from], msg.username, n);
         f->ice_username[from][n] = '\0';
     }
+    /* RFC 8656 12.1: a ChannelBind names the peer its ChannelData reach */
+    if (msg.method == CA_STUN_METHOD_CHANNEL_BIND && msg.klass == CA_STUN_CLASS_REQUEST &&
+        msg.has_channel && msg.has_peer) {
+        bool known = false;
+        for (size_t i = 0; i < f->n_turn_channels; i++)
+            known |= f->turn_channels[i].number == msg.channel;
+        if (!known && f->n_turn_channels < CA_FLOW_MAX_CHANNELS) {
+            f->turn_channels[f->n_turn_channels].number = msg.channel;
+            f->turn_channels[f->n_turn_channels].client = *src;
+            f->turn_channels[f->n_turn_channels++].peer = msg.peer;
+        }
+    }
     if (msg.klass == CA_STUN_CLASS_INDICATION && msg.has_data && msg.has_peer &&
         (msg.method == CA_STUN_METHOD_SEND || msg.method == CA_STUN_METHOD_DATA) &&
         depth < MAX_TURN_DEPTH) {
@@ -430,6 +442,21 @@ static void demux(ca_pipeline_t *p, const ca_endpoint_t *src, const ca_endpoint_
             skip(p, CA_SKIP_STUN_MALFORMED);
             return;
         }
+        /* Bound to a peer: the same inner flow as Send/Data indications to
+         * it (a session often starts with those and moves to the channel). */
+        uint8_t side;
+        ca_flow_t *outer = ca_flow_lookup(p->flows, src, dst, transport, 0, &side);
+        for (size_t i = 0; outer && i < outer->n_turn_channels; i++) {
+            if (outer->turn_channels[i].number != ch)
+                continue;
+            const ca_endpoint_t *client = &outer->turn_channels[i].client;
+            const ca_endpoint_t *peer = &outer->turn_channels[i].peer;
+            if (ca_endpoint_equal(src, client))
+                demux(p, src, peer, transport, 0, frame, ts_us, inner, depth + 1);
+            else
+                demux(p, peer, dst, transport, 0, frame, ts_us, inner, depth + 1);
+            return;
+        }
         demux(p, src, dst, transport, ch, frame, ts_us, inner, depth + 1);
         return;
     }
@@ -442,6 +469,7 @@ static void demux(ca_pipeline_t *p, const ca_endpoint_t *src, const ca_endpoint_
     if (f->packets == 0 && p->last_drop_us && ts_us - p->last_drop_us < DROP_SHADOW_US)
         f->capture_drops += p->last_drop_count;
     flow_touch(f, frame, ts_us);
+    f->relayed |= depth > 0;
     f->truncated += p->frame_truncated;
     p->frame_relevant = first <= 3 || ca_dtls_first_byte(first) || (first >= 128 && first <= 191);
     if (first <= 3)

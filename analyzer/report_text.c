@@ -28,7 +28,7 @@ static void print_call(FILE *out, const ca_call_t *call, bool update)
                                                              : "INCONCLUSIVE";
     fprintf(out, "call %u%s: %s (%s%s)\n", call->id, update ? " (updated)" : "", verdict,
             call->flow.transport == 6 ? "TCP, RFC 4571 framing" : "UDP",
-            call->flow.channel ? ", relayed by TURN" : "");
+            call->flow.relayed ? ", relayed by TURN" : "");
     print_endpoint(out, "client", call, CA_C2S);
     print_endpoint(out, "server", call, CA_S2C);
     if (call->have_code)

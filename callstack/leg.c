@@ -155,6 +155,32 @@ static void on_receive(NiceAgent *agent, guint stream_id, guint component, guint
         leg->stats.unknown_datagrams++;
 }
 
+/* TURN (RFC 8656) for every candidate pair: a relayed candidate from the
+ * server, and force-relay so that no host pair is used even on one host. */
+static int set_turn(cs_leg_t *leg, const char *spec, char *err, size_t err_size)
+{
+    char user[64], pass[64], host[64];
+    unsigned port = 0;
+    const char *at = strrchr(spec, '@'), *colon = at ? strchr(spec, ':') : NULL;
+    const char *pcolon = at ? strrchr(at, ':') : NULL;
+    if (!at || !colon || colon > at || !pcolon || (size_t)(colon - spec) >= sizeof user ||
+        (size_t)(at - colon - 1) >= sizeof pass || (size_t)(pcolon - at - 1) >= sizeof host ||
+        sscanf(pcolon + 1, "%u", &port) != 1 || port == 0 || port > 65535) {
+        snprintf(err, err_size, "%s: --turn '%s' is not USER:PASS@ADDR:PORT", leg->name, spec);
+        return -1;
+    }
+    snprintf(user, sizeof user, "%.*s", (int)(colon - spec), spec);
+    snprintf(pass, sizeof pass, "%.*s", (int)(at - colon - 1), colon + 1);
+    snprintf(host, sizeof host, "%.*s", (int)(pcolon - at - 1), at + 1);
+    if (!nice_agent_set_relay_info(leg->agent, leg->stream_id, 1, host, port, user, pass,
+                                   NICE_RELAY_TYPE_TURN_UDP)) {
+        snprintf(err, err_size, "%s: libnice refuses TURN server %s:%u", leg->name, host, port);
+        return -1;
+    }
+    g_object_set(leg->agent, "force-relay", TRUE, NULL);
+    return 0;
+}
+
 cs_leg_t *cs_leg_new(const cs_leg_config_t *cfg, const cs_leg_events_t *events, void *user,
                      char *err, size_t err_size)
 {
@@ -187,6 +213,8 @@ cs_leg_t *cs_leg_new(const cs_leg_config_t *cfg, const cs_leg_events_t *events, 
         snprintf(err, err_size, "%s: cannot add an ICE stream", cfg->name);
         goto fail;
     }
+    if (cfg->turn && set_turn(leg, cfg->turn, err, err_size) != 0)
+        goto fail;
     g_signal_connect(leg->agent, "candidate-gathering-done", G_CALLBACK(on_gathering_done), leg);
     g_signal_connect(leg->agent, "component-state-changed", G_CALLBACK(on_component_state), leg);
     nice_agent_attach_recv(leg->agent, leg->stream_id, 1, cfg->ctx, on_receive, leg);

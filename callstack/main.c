@@ -30,6 +30,9 @@ static const char usage_text[] =
     "  --tone HZ         frequency of the test tone sent and expected (default 440)\n"
     "  --mitm            relay: act as a man in the middle (attack demonstration)\n"
     "  --ice-tcp         ICE over TCP only (RFC 6544; media framed by RFC 4571)\n"
+    "  --turn USER:PASS@ADDR:PORT\n"
+    "                    relay the media through this TURN server (RFC 8656, UDP), never\n"
+    "                    directly (e.g. coturn; tests use it on loopback)\n"
     "  --audio-level     test only: send the RFC 6464 audio level in a header extension,\n"
     "                    which SRTP leaves in clear (as browsers do without cryptex)\n"
     "  --sdes            attack demonstration: SRTP keyed by SDES a=crypto in the SDP\n"
@@ -60,6 +63,7 @@ enum {
     OPT_MITM,
     OPT_ICE_TCP,
     OPT_AUDIO_LEVEL,
+    OPT_TURN,
     OPT_SDES,
     OPT_FAULT,
     OPT_HELP,
@@ -85,6 +89,7 @@ static const struct option long_options[] = {
     {"mitm", no_argument, NULL, OPT_MITM},
     {"ice-tcp", no_argument, NULL, OPT_ICE_TCP},
     {"audio-level", no_argument, NULL, OPT_AUDIO_LEVEL},
+    {"turn", required_argument, NULL, OPT_TURN},
     {"sdes", no_argument, NULL, OPT_SDES},
     {"fault", required_argument, NULL, OPT_FAULT},
     {"help", no_argument, NULL, OPT_HELP},
@@ -189,6 +194,9 @@ static int parse_options(int argc, char **argv, cs_options_t *opt)
             break;
         case OPT_AUDIO_LEVEL:
             opt->audio_level = true;
+            break;
+        case OPT_TURN:
+            opt->turn = optarg;
             break;
         case OPT_SDES:
             opt->sdes = true;

@@ -328,3 +328,22 @@ lan_call() {
     [ $status = 0 ] || echo "$tag: call failed: $(cat "$T/$tag-caller.err" "$T/$tag-callee.err")" >&2
     return $status
 }
+
+# start_turn: coturn (Debian's turnserver) on $LO:$TURN_PORT, long-term
+# credentials callstack:secret, relaying to loopback peers; $TURN is the
+# callstack --turn value. Skips without turnserver.
+start_turn() {
+    command -v turnserver >/dev/null || skip "turnserver (coturn) missing"
+    TURN_PORT=$((PORT + 7))
+    turnserver -n --listening-ip=$LO --listening-port=$TURN_PORT --relay-ip=$LO \
+        --min-port=$((PORT + 100)) --max-port=$((PORT + 160)) --allow-loopback-peers \
+        --no-cli --no-tls --no-dtls --lt-cred-mech --user=callstack:secret --realm=callaudit \
+        --fingerprint --pidfile="$T/turnserver.pid" --log-file=stdout >"$T/turnserver.log" 2>&1 &
+    PIDS+=($!)
+    TURN=callstack:secret@$LO:$TURN_PORT
+    for _ in $(seq 50); do
+        ss -Hlun "sport = :$TURN_PORT" | grep -q . && return
+        sleep 0.1
+    done
+    skip "turnserver does not start here: $(tail -3 "$T/turnserver.log")"
+}
