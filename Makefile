@@ -4,6 +4,7 @@
 #   make test       unit tests, fuzzers (briefly), integration tests; release and ASan+UBSan builds
 #   make demo       a real call between two callstack endpoints, audited live, both codes shown
 #   make fixtures   regenerate pcaps/ from callstack calls (root) and check their expectations
+#   make bench      callaudit against tshark and a raw libpcap loop (BENCH_MB="100 1024")
 #   make fuzz       run each fuzzer longer (FUZZ_SECONDS, default 300)
 #   make format     clang-format the sources; make check-format checks them
 #
@@ -48,7 +49,7 @@ UNIT_EXTRA_SRC := callstack/media.c
 INTEGRATION_TESTS := $(filter-out tests/integration/lib.sh,$(wildcard tests/integration/*.sh))
 FUZZERS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 
-.PHONY: all deps test demo fixtures fuzz clean format check-format unit integration
+.PHONY: all deps test demo fixtures bench fuzz clean format check-format unit integration
 all: $(BUILD)/callaudit $(BUILD)/callstack
 
 # --- dependencies ---------------------------------------------------------------
@@ -162,6 +163,10 @@ test: all $(FUZZ_BINS)
 
 demo: all
 	@tests/demo.sh $(BUILD)
+
+# Benchmark against tshark and the raw libpcap loop (not part of make test).
+bench: all
+	@tests/bench/bench.sh $(BUILD) $(BENCH_MB)
 
 # Regenerate pcaps/ from callstack calls (root) and check each against fixtures/NAME.json.
 fixtures: all

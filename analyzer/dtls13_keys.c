@@ -243,7 +243,7 @@ void ca_dtls13_check_cv(ca_dtls_session_t *s, ca_dir_t dir, uint64_t frame, ca_c
         snprintf(r->why, sizeof r->why, "no certificate or transcript to check it against");
         return;
     }
-    ca_sig_verify(c->der, c->der_len, content, 64 + cl + 1 + s->k13.hash_len, body, r);
+    ca_sig_verify(c->pkey, true, content, 64 + cl + 1 + s->k13.hash_len, body, r);
 }
 
 void ca_dtls13_check_finished(ca_dtls_session_t *s, ca_dir_t dir, ca_cursor_t body)

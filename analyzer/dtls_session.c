@@ -75,6 +75,8 @@ void ca_dtls_session_free(ca_dtls_session_t *s)
     ca_dtls_reasm_free(&s->reasm[1]);
     free(s->cert[0].der);
     free(s->cert[1].der);
+    EVP_PKEY_free(s->cert[0].pkey);
+    EVP_PKEY_free(s->cert[1].pkey);
     free(s->transcript);
     free(s->k13.transcript);
     free(s);
@@ -296,6 +298,7 @@ void ca_dtls_store_leaf(ca_dtls_cert_t *c, ca_cursor_t der)
     X509 *x = d2i_X509(NULL, &p, (long)len);
     if (x && p == c->der + len) {
         c->parsed = true;
+        c->pkey = X509_get_pubkey(x); /* a reference of our own; NULL if unreadable */
         describe_subject(x, c->subject, sizeof c->subject);
         describe_key(x, c->key, sizeof c->key);
     }
@@ -447,7 +450,7 @@ static void check_ske(ca_dtls_session_t *s, const ca_dtls_message_t *msg)
     memcpy(data + 32, s->server_hello.random, 32);
     memcpy(data + 64, params, params_len);
     sig = c;
-    ca_sig_verify(s->cert[CA_S2C].der, s->cert[CA_S2C].der_len, data, 64 + params_len, sig, r);
+    ca_sig_verify(s->cert[CA_S2C].pkey, s->cert[CA_S2C].der != NULL, data, 64 + params_len, sig, r);
 }
 
 static void check_cv(ca_dtls_session_t *s, const ca_dtls_message_t *msg)
@@ -458,7 +461,7 @@ static void check_cv(ca_dtls_session_t *s, const ca_dtls_message_t *msg)
         r->status = CA_SIG_UNCHECKED;
         snprintf(r->why, sizeof r->why, "the handshake transcript is not complete in the capture");
     } else {
-        ca_sig_verify(s->cert[CA_C2S].der, s->cert[CA_C2S].der_len, s->transcript,
+        ca_sig_verify(s->cert[CA_C2S].pkey, s->cert[CA_C2S].der != NULL, s->transcript,
                       s->transcript_len, msg->body, r);
     }
     if (s->keep_transcript)
@@ -555,6 +558,11 @@ bool ca_dtls_session_gap(const ca_dtls_session_t *s)
 
 void ca_dtls_session_finish(ca_dtls_session_t *s)
 {
+    /* every signature that will be checked has been: the keys can go */
+    for (int d = 0; d < 2; d++) {
+        EVP_PKEY_free(s->cert[d].pkey);
+        s->cert[d].pkey = NULL;
+    }
     if (!s->roles_known)
         return;
     flush_direction(s, CA_C2S);

@@ -45,7 +45,8 @@ typedef struct {
     uint64_t frame;
     uint8_t *der; /* owned: the leaf certificate */
     size_t der_len;
-    bool parsed; /* OpenSSL decoded the leaf and consumed exactly its length */
+    bool parsed;    /* OpenSSL decoded the leaf and consumed exactly its length */
+    EVP_PKEY *pkey; /* owned: its public key, for the signatures (parsed once) */
     uint8_t thumbprint[CA_SHA256_LEN];
     char subject[256];
     char key[32]; /* "EC P-256", "RSA 2048", ... */

@@ -55,7 +55,7 @@ static void result(ca_sig_result_t *out, ca_sig_status_t status, const char *why
     snprintf(out->why, sizeof out->why, "%s", why ? why : "");
 }
 
-void ca_sig_verify(const uint8_t *cert_der, size_t cert_len, const uint8_t *data, size_t data_len,
+void ca_sig_verify(EVP_PKEY *key, bool have_cert, const uint8_t *data, size_t data_len,
                    ca_cursor_t sig, ca_sig_result_t *out)
 {
     uint16_t scheme, sig_len;
@@ -74,13 +74,10 @@ void ca_sig_verify(const uint8_t *cert_der, size_t cert_len, const uint8_t *data
         result(out, CA_SIG_UNCHECKED, "signature scheme not supported by the checker");
         return;
     }
-    if (!cert_der) {
+    if (!have_cert) {
         result(out, CA_SIG_UNCHECKED, "the signer's certificate is not in the capture");
         return;
     }
-    const unsigned char *p = cert_der;
-    X509 *x = d2i_X509(NULL, &p, (long)cert_len);
-    EVP_PKEY *key = x ? X509_get0_pubkey(x) : NULL;
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     EVP_PKEY_CTX *pctx = NULL;
     if (!key || !ctx) {
@@ -109,6 +106,5 @@ void ca_sig_verify(const uint8_t *cert_der, size_t cert_len, const uint8_t *data
         result(out, CA_SIG_INVALID, "the signature does not verify under the certificate's key");
 out:
     EVP_MD_CTX_free(ctx);
-    X509_free(x);
     ERR_clear_error(); /* a failed check leaves OpenSSL errors queued */
 }

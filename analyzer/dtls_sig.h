@@ -12,6 +12,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <stdbool.h>
+
+#include <openssl/types.h>
+
 #include "cursor.h"
 
 typedef enum {
@@ -28,9 +32,11 @@ typedef struct {
     char why[96]; /* for INVALID and UNCHECKED */
 } ca_sig_result_t;
 
-/* CERT_DER: the signer's leaf certificate. DATA: what was signed. SIG: the
- * DigitallySigned structure (scheme, length-prefixed signature). */
-void ca_sig_verify(const uint8_t *cert_der, size_t cert_len, const uint8_t *data, size_t data_len,
+/* KEY: the public key of the signer's leaf certificate (parsed once, when
+ * the certificate arrived; NULL: none, HAVE_CERT says whether a certificate
+ * was seen at all). DATA: what was signed. SIG: the DigitallySigned
+ * structure (scheme, length-prefixed signature). */
+void ca_sig_verify(EVP_PKEY *key, bool have_cert, const uint8_t *data, size_t data_len,
                    ca_cursor_t sig, ca_sig_result_t *out);
 
 const char *ca_sig_status_name(ca_sig_status_t s);
