@@ -341,6 +341,8 @@ static void rule_media(ca_call_t *call)
                  "media was keyed by it");
         return;
     }
+    if (!s && call->continues)
+        return; /* its handshake is that of the call it continues, judged there */
     if (!s) {
         uint64_t first = call->streams[0].first_frame;
         for (size_t i = 1; i < call->n_streams; i++)
@@ -597,20 +599,44 @@ static void rule_truncation(ca_call_t *call, const ca_audit_opts_t *opts)
 
 /* --- rules across calls --------------------------------------------------------------- */
 
-static bool share_ssrc(const ca_call_t *a, const ca_call_t *b)
+void ca_call_key_of(const ca_call_t *c, ca_call_key_t *k)
 {
-    for (size_t i = 0; i < a->n_streams; i++)
-        for (size_t j = 0; j < b->n_streams; j++)
-            if (a->streams[i].ssrc == b->streams[j].ssrc &&
-                a->streams[i].rtcp == b->streams[j].rtcp)
+    memset(k, 0, sizeof *k);
+    k->id = c->id;
+    memcpy(k->ice_ufrags, c->ice_ufrags, sizeof k->ice_ufrags);
+    k->dtls = c->dtls != NULL;
+    k->have_code = c->have_code;
+    memcpy(k->code, c->code, sizeof k->code);
+    for (int d = 0; c->dtls && d < 2; d++) {
+        k->parsed[d] = c->dtls->cert[d].parsed;
+        memcpy(k->thumbprint[d], c->dtls->cert[d].thumbprint, CA_SHA256_LEN);
+    }
+    for (size_t i = 0; i < c->n_streams && k->n_ssrcs < CA_CALL_MAX_STREAMS; i++) {
+        k->ssrc[k->n_ssrcs] = c->streams[i].ssrc;
+        k->rtcp[k->n_ssrcs++] = c->streams[i].rtcp;
+    }
+}
+
+static bool same_pair(const ca_call_key_t *a, const ca_call_key_t *b);
+
+static bool share_ssrc(const ca_call_key_t *a, const ca_call_key_t *b)
+{
+    for (size_t i = 0; i < a->n_ssrcs; i++)
+        for (size_t j = 0; j < b->n_ssrcs; j++)
+            if (a->ssrc[i] == b->ssrc[j] && a->rtcp[i] == b->rtcp[j])
                 return true;
     return false;
 }
 
-static bool same_pair(const ca_dtls_session_t *a, const ca_dtls_session_t *b)
+bool ca_call_key_same_pair(const ca_call_key_t *a, const ca_call_key_t *b)
 {
-    const uint8_t *a0 = a->cert[0].thumbprint, *a1 = a->cert[1].thumbprint;
-    const uint8_t *b0 = b->cert[0].thumbprint, *b1 = b->cert[1].thumbprint;
+    return same_pair(a, b);
+}
+
+static bool same_pair(const ca_call_key_t *a, const ca_call_key_t *b)
+{
+    const uint8_t *a0 = a->thumbprint[0], *a1 = a->thumbprint[1];
+    const uint8_t *b0 = b->thumbprint[0], *b1 = b->thumbprint[1];
     return (memcmp(a0, b0, CA_SHA256_LEN) == 0 && memcmp(a1, b1, CA_SHA256_LEN) == 0) ||
            (memcmp(a0, b1, CA_SHA256_LEN) == 0 && memcmp(a1, b0, CA_SHA256_LEN) == 0);
 }
@@ -618,12 +644,15 @@ static bool same_pair(const ca_dtls_session_t *a, const ca_dtls_session_t *b)
 /* Two DTLS sessions carrying the same RTP sources are legs of one call: a
  * relay that forwards media re-encrypts it but keeps the SSRCs. If the legs
  * have different certificate pairs, someone between them holds the keys.
- * Findings go to X; the caller runs each ordered pair. */
-void ca_audit_cross_call_rules(ca_call_t *x, const ca_call_t *y)
+ * Findings go to X; the caller runs each ordered pair. Y is only a key: a
+ * call already reported and let go of (a long capture) still counts. */
+void ca_audit_cross_call_rules(ca_call_t *x, const ca_call_key_t *y)
 {
+    ca_call_key_t xk;
     if (!x->dtls || !y->dtls)
         return;
-    if (x->have_code && y->have_code && share_ssrc(x, y) && !same_pair(x->dtls, y->dtls))
+    ca_call_key_of(x, &xk);
+    if (x->have_code && y->have_code && share_ssrc(&xk, y) && !same_pair(&xk, y))
         FIND(x, "MITM_SUSPECTED", CA_SEV_FAIL, 0,
              "call %u carries the same RTP sources with other certificates: this leg's "
              "code is %s, the other's %s",
@@ -633,9 +662,8 @@ void ca_audit_cross_call_rules(ca_call_t *x, const ca_call_t *y)
         if (!c->parsed)
             continue;
         for (int e = 0; e < 2; e++) {
-            const ca_dtls_cert_t *o = &y->dtls->cert[e];
-            if (o->parsed && memcmp(c->thumbprint, o->thumbprint, CA_SHA256_LEN) == 0 &&
-                !same_pair(x->dtls, y->dtls)) {
+            if (y->parsed[e] && memcmp(c->thumbprint, y->thumbprint[e], CA_SHA256_LEN) == 0 &&
+                !same_pair(&xk, y)) {
                 char hex[CA_THUMBPRINT_TEXT_LEN];
                 ca_hex_colon(c->thumbprint, CA_SHA256_LEN, hex, sizeof hex);
                 FIND(x, "CERT_REUSED", CA_SEV_WARN, c->frame,
@@ -682,7 +710,7 @@ void ca_audit_call_rules(ca_call_t *call, const ca_audit_opts_t *opts, bool *sdp
 /* Findings about the capture as a whole, after the calls. */
 void ca_audit_run_findings(ca_audit_t *a, const ca_audit_opts_t *opts, const bool *sdp_used)
 {
-    if (a->n_calls == 0) {
+    if (a->calls_total == 0) {
         ca_finding_t t = {.id = "NO_CALL", .severity = CA_SEV_FAIL};
         add_finding(a->findings, &a->n_findings, CA_RUN_MAX_FINDINGS, &t,
                     "no media session in the capture");

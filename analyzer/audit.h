@@ -63,11 +63,12 @@ typedef struct {
     size_t n_findings, findings_dropped;
     ca_verdict_t verdict;
     /* the auditor's bookkeeping */
-    int64_t ended_us; /* capture time of the flow's last packet */
-    bool in_progress; /* a live capture stopped while the call was still running */
-    bool keylog;      /* checked with --keylog: report what it proved */
-    bool reported;    /* audited and handed to the sink */
-    bool dirty;       /* reported, then changed (late media merged): audit again */
+    int64_t ended_us;   /* capture time of the flow's last packet */
+    bool in_progress;   /* a live capture stopped while the call was still running */
+    bool keylog;        /* checked with --keylog: report what it proved */
+    bool reported;      /* audited and handed to the sink */
+    bool dirty;         /* reported, then changed (late media merged): audit again */
+    unsigned continues; /* media of the ICE session of this (reported, let go) call */
 } ca_call_t;
 
 /* Receives each call once audited; UPDATE: a call already received changed
@@ -92,6 +93,7 @@ typedef struct {
     ca_finding_t findings[CA_RUN_MAX_FINDINGS]; /* about the capture, not one call */
     size_t n_findings;
     size_t pass, fail, inconclusive;
+    size_t calls_total; /* with those reported to a sink and let go of */
 } ca_audit_t;
 
 /* The auditor collects calls as flows end (idle in a long capture, or at its
@@ -115,7 +117,16 @@ CA_MUST_CHECK ca_err_t ca_auditor_settle(ca_auditor_t *au, const ca_audit_opts_t
  * one go: of their first frame); OUT then owns the calls. The auditor is
  * spent afterwards: free it. */
 CA_MUST_CHECK ca_err_t ca_auditor_finish(ca_auditor_t *au, ca_flow_table_t *flows,
-                                         const ca_audit_opts_t *opts, ca_audit_t *out);
+                                         const ca_audit_opts_t *opts, ca_call_sink_fn sink,
+                                         void *user, ca_audit_t *out);
+/* Calls taken and not yet let go of (see ca_auditor_set_retire). */
+size_t ca_auditor_pending(const ca_auditor_t *au);
+/* A long capture: once reported to the sink, a call is let go of, and only
+ * its key (for rules across calls) is kept, so memory follows the live
+ * calls, not the capture. Calls reported are then not updated; the counts
+ * of verdicts are kept by the auditor. */
+void ca_auditor_set_retire(ca_auditor_t *au, bool retire);
+
 /* Flows with DTLS records but no handshake message and no media (a goodbye
  * retransmitted after its call ended): not calls, counted. */
 uint64_t ca_auditor_stray_flows(const ca_auditor_t *au);
@@ -127,9 +138,27 @@ void ca_audit_free(ca_audit_t *a);
 
 /* Rules of audit.c, run by ca_auditor_finish. */
 void ca_audit_call_rules(ca_call_t *call, const ca_audit_opts_t *opts, bool *sdp_used);
-/* Rules between two calls (legs of one relayed call, a certificate used twice); findings go to X.
- */
-void ca_audit_cross_call_rules(ca_call_t *x, const ca_call_t *y);
+/* What rules across calls need of a call, kept when the call itself has
+ * been reported and freed (a long capture): a few hundred bytes. */
+typedef struct {
+    unsigned id;
+    char ice_ufrags[2][33];
+    bool dtls, have_code;
+    char code[CA_SECCODE_TEXT_LEN];
+    bool parsed[2];
+    uint8_t thumbprint[2][CA_SHA256_LEN];
+    uint32_t ssrc[CA_CALL_MAX_STREAMS];
+    bool rtcp[CA_CALL_MAX_STREAMS];
+    uint8_t n_ssrcs;
+} ca_call_key_t;
+
+void ca_call_key_of(const ca_call_t *c, ca_call_key_t *k);
+/* Whether two calls have the same pair of certificates (in either order). */
+bool ca_call_key_same_pair(const ca_call_key_t *a, const ca_call_key_t *b);
+
+/* Rules between two calls (legs of one relayed call, a certificate used
+ * twice); findings go to X. */
+void ca_audit_cross_call_rules(ca_call_t *x, const ca_call_key_t *y);
 void ca_audit_decide(ca_call_t *call);
 void ca_audit_run_findings(ca_audit_t *a, const ca_audit_opts_t *opts, const bool *sdp_used);
 

@@ -14,9 +14,114 @@
 #include "audit.h"
 #include "dtls_keys.h"
 
+/* Calls by what rules across calls compare: each RTP source (legs of a
+ * relayed call share them) and each certificate (reuse). A multimap with
+ * open addressing, so a call meets only the calls it could concern instead
+ * of every call of a long capture. */
+typedef struct {
+    uint64_t tag; /* 0: empty */
+    uint32_t idx;
+} key_slot_t;
+
+typedef struct {
+    key_slot_t *slots;
+    size_t cap, n;
+} key_index_t;
+
+static uint64_t mix(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    return x;
+}
+
+/* KEYS: what the indices stand for. An entry is left out when the tag
+ * already stands for a call with the same certificate pair: rules across
+ * calls only ever concern calls with another pair, and a capture of many
+ * calls of one pair (a replay, a benchmark) must not make every lookup long. */
+static bool index_put(key_index_t *ix, uint64_t tag, uint32_t idx, const ca_call_key_t *keys)
+{
+    for (size_t j = ix->cap ? mix(tag) & (ix->cap - 1) : 0; ix->cap && ix->slots[j].tag;
+         j = (j + 1) & (ix->cap - 1))
+        if (ix->slots[j].tag == tag && ca_call_key_same_pair(&keys[ix->slots[j].idx], &keys[idx]))
+            return true;
+    if ((ix->n + 1) * 2 > ix->cap) {
+        size_t cap = ix->cap ? ix->cap * 2 : 256;
+        key_slot_t *grown = calloc(cap, sizeof *grown);
+        if (!grown)
+            return false;
+        for (size_t i = 0; i < ix->cap; i++) {
+            if (!ix->slots[i].tag)
+                continue;
+            size_t j = mix(ix->slots[i].tag) & (cap - 1);
+            while (grown[j].tag)
+                j = (j + 1) & (cap - 1);
+            grown[j] = ix->slots[i];
+        }
+        free(ix->slots);
+        ix->slots = grown;
+        ix->cap = cap;
+    }
+    size_t j = mix(tag) & (ix->cap - 1);
+    while (ix->slots[j].tag)
+        j = (j + 1) & (ix->cap - 1);
+    ix->slots[j].tag = tag;
+    ix->slots[j].idx = idx;
+    ix->n++;
+    return true;
+}
+
+static uint64_t ssrc_tag(uint32_t ssrc, bool rtcp)
+{
+    return 1ull << 63 | (uint64_t)rtcp << 32 | ssrc;
+}
+
+static uint64_t cert_tag(const uint8_t *thumbprint)
+{
+    uint64_t t = 0;
+    for (int i = 0; i < 8; i++)
+        t = t << 8 | thumbprint[i];
+    return (t & ~(1ull << 63)) | 1; /* never 0, never an SSRC tag */
+}
+
+static bool index_key(key_index_t *ix, const ca_call_key_t *keys, uint32_t idx)
+{
+    const ca_call_key_t *k = &keys[idx];
+    bool ok = true;
+    for (size_t i = 0; i < k->n_ssrcs; i++)
+        ok &= index_put(ix, ssrc_tag(k->ssrc[i], k->rtcp[i]), idx, keys);
+    for (int d = 0; d < 2; d++)
+        if (k->parsed[d])
+            ok &= index_put(ix, cert_tag(k->thumbprint[d]), idx, keys);
+    return ok;
+}
+
+/* Call FN on every call indexed under one of K's tags (a call may come more than once). */
+static void index_each(const key_index_t *ix, const ca_call_key_t *k, void (*fn)(void *, uint32_t),
+                       void *user)
+{
+    uint64_t tags[CA_CALL_MAX_STREAMS + 2];
+    size_t n = 0;
+    for (size_t i = 0; i < k->n_ssrcs; i++)
+        tags[n++] = ssrc_tag(k->ssrc[i], k->rtcp[i]);
+    for (int d = 0; d < 2; d++)
+        if (k->parsed[d])
+            tags[n++] = cert_tag(k->thumbprint[d]);
+    for (size_t t = 0; t < n && ix->cap; t++)
+        for (size_t j = mix(tags[t]) & (ix->cap - 1); ix->slots[j].tag; j = (j + 1) & (ix->cap - 1))
+            if (ix->slots[j].tag == tags[t])
+                fn(user, ix->slots[j].idx);
+}
+
 struct ca_auditor {
-    ca_call_t *calls; /* owned, growing */
+    ca_call_t *calls; /* owned, growing: the calls not let go of */
     size_t n, cap;
+    bool retire;
+    ca_call_key_t *gone; /* keys of the calls let go of */
+    size_t n_gone, cap_gone;
+    key_index_t gone_index;
+    size_t pass, fail, inconclusive; /* of the calls let go of */
     unsigned next_id;
     bool sdp_used[CA_AUDIT_MAX_SDP];
     bool taking_in_progress;
@@ -35,7 +140,14 @@ void ca_auditor_free(ca_auditor_t *au)
     for (size_t i = 0; i < au->n; i++)
         ca_dtls_session_free(au->calls[i].dtls);
     free(au->calls);
+    free(au->gone);
+    free(au->gone_index.slots);
     free(au);
+}
+
+void ca_auditor_set_retire(ca_auditor_t *au, bool retire)
+{
+    au->retire = retire;
 }
 
 uint64_t ca_auditor_stray_flows(const ca_auditor_t *au)
@@ -203,6 +315,29 @@ static ca_call_t *merge_into_ice_session(ca_auditor_t *au, ca_call_t *m)
     return NULL;
 }
 
+/* The same for a call already let go of: M stays a call of its own, its
+ * media judged, its handshake (and code) that of the call it continues. */
+static bool continues_gone_call(ca_auditor_t *au, ca_call_t *m)
+{
+    const char *ua = m->ice_ufrags[0], *ub = m->ice_ufrags[1];
+    if (has_handshake(m) || !ua[0] || !ub[0])
+        return false;
+    for (size_t j = au->n_gone; j-- > 0;) {
+        const ca_call_key_t *k = &au->gone[j];
+        const char *c = k->ice_ufrags[0], *s = k->ice_ufrags[1];
+        if (!k->dtls || !c[0])
+            continue;
+        if ((strcmp(ua, c) == 0 && strcmp(ub, s) == 0) ||
+            (strcmp(ua, s) == 0 && strcmp(ub, c) == 0)) {
+            m->continues = k->id;
+            m->have_code = k->have_code;
+            memcpy(m->code, k->code, sizeof m->code);
+            return true;
+        }
+    }
+    return false;
+}
+
 static uint64_t call_first_frame(const ca_call_t *c)
 {
     return c->dtls ? c->dtls->first_frame : c->flow.first_frame;
@@ -220,7 +355,9 @@ static int by_first_frame(const void *x, const void *y)
 static void reset_audit(ca_call_t *c)
 {
     c->n_findings = c->findings_dropped = 0;
-    c->have_code = c->code_from_sdp = false;
+    if (!c->continues)
+        c->have_code = false;
+    c->code_from_sdp = false;
     c->sdp_names[0] = c->sdp_names[1] = NULL;
     c->sdp_media[0] = c->sdp_media[1] = NULL;
 }
@@ -239,6 +376,85 @@ ca_err_t ca_auditor_take_in_progress(ca_auditor_t *au, ca_flow_table_t *flows)
     return rc;
 }
 
+typedef struct {
+    ca_auditor_t *au;
+    ca_call_t *x;
+    const ca_call_key_t *keys; /* of au->calls; NULL: the gone keys */
+    size_t self;
+} pairing_t;
+
+static void pair_alive(void *user, uint32_t j)
+{
+    pairing_t *pr = user;
+    ca_call_t *y = &pr->au->calls[j];
+    if (j == pr->self || y->merged || !(y->reported || y->dirty) || !(pr->x->dirty || y->dirty))
+        return;
+    ca_audit_cross_call_rules(pr->x, &pr->keys[j]);
+}
+
+static void pair_gone(void *user, uint32_t j)
+{
+    pairing_t *pr = user;
+    ca_audit_cross_call_rules(pr->x, &pr->au->gone[j]);
+}
+
+/* Rules across calls: each new or changed call (dirty) against the calls it
+ * shares an RTP source or a certificate with, alive or let go of, and the
+ * reported calls against the new ones. */
+static ca_err_t cross_rules(ca_auditor_t *au)
+{
+    ca_call_key_t *keys = malloc(au->n * sizeof *keys);
+    key_index_t alive = {NULL, 0, 0};
+    ca_err_t rc = keys ? CA_OK : CA_ERR_NOMEM;
+    for (size_t i = 0; rc == CA_OK && i < au->n; i++) {
+        ca_call_key_of(&au->calls[i], &keys[i]);
+        if (!index_key(&alive, keys, (uint32_t)i))
+            rc = CA_ERR_NOMEM;
+    }
+    for (size_t i = 0; rc == CA_OK && i < au->n; i++) {
+        pairing_t pr = {au, &au->calls[i], keys, i};
+        if (pr.x->merged || !(pr.x->reported || pr.x->dirty))
+            continue;
+        index_each(&alive, &keys[i], pair_alive, &pr);
+        if (pr.x->dirty)
+            index_each(&au->gone_index, &keys[i], pair_gone, &pr);
+    }
+    free(alive.slots);
+    free(keys);
+    return rc;
+}
+
+/* Let go of every reported call: keep its key and its verdict's count. */
+static ca_err_t retire_reported(ca_auditor_t *au)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < au->n; i++) {
+        ca_call_t *c = &au->calls[i];
+        if (!c->reported && !c->merged) {
+            au->calls[kept++] = *c;
+            continue;
+        }
+        if (c->reported) {
+            if (au->n_gone == au->cap_gone) {
+                size_t cap = au->cap_gone ? au->cap_gone * 2 : 64;
+                ca_call_key_t *grown = realloc(au->gone, cap * sizeof *grown);
+                CA_ENSURE(grown != NULL, CA_ERR_NOMEM);
+                au->gone = grown;
+                au->cap_gone = cap;
+            }
+            ca_call_key_of(c, &au->gone[au->n_gone]);
+            CA_ENSURE(index_key(&au->gone_index, au->gone, (uint32_t)au->n_gone), CA_ERR_NOMEM);
+            au->n_gone++;
+            au->pass += c->verdict == CA_VERDICT_PASS;
+            au->fail += c->verdict == CA_VERDICT_FAIL;
+            au->inconclusive += c->verdict == CA_VERDICT_INCONCLUSIVE;
+        }
+        ca_dtls_session_free(c->dtls);
+    }
+    au->n = kept;
+    return CA_OK;
+}
+
 ca_err_t ca_auditor_settle(ca_auditor_t *au, const ca_audit_opts_t *opts, int64_t ended_before_us,
                            ca_call_sink_fn sink, void *user)
 {
@@ -250,6 +466,8 @@ ca_err_t ca_auditor_settle(ca_auditor_t *au, const ca_audit_opts_t *opts, int64_
         ca_call_t *d = merge_into_ice_session(au, m);
         if (d && d->reported)
             d->dirty = true;
+        if (!d && !m->continues)
+            (void)continues_gone_call(au, m);
     }
     ca_call_t **batch = malloc((au->n ? au->n : 1) * sizeof *batch);
     size_t *before = malloc((au->n ? au->n : 1) * sizeof *before);
@@ -286,16 +504,12 @@ ca_err_t ca_auditor_settle(ca_auditor_t *au, const ca_audit_opts_t *opts, int64_
     }
     for (size_t i = 0; i < n_batch; i++)
         batch[i]->dirty = true; /* marks the batch for the pairing below */
-    for (size_t i = 0; i < au->n; i++) {
-        ca_call_t *x = &au->calls[i];
-        if (x->merged || !(x->reported || x->dirty))
-            continue;
-        for (size_t j = 0; j < au->n; j++) {
-            ca_call_t *y = &au->calls[j];
-            if (i == j || y->merged || !(y->reported || y->dirty) || !(x->dirty || y->dirty))
-                continue;
-            ca_audit_cross_call_rules(x, y);
-        }
+    ca_err_t rc = n_batch ? cross_rules(au) : CA_OK;
+    if (rc != CA_OK) {
+        free(batch);
+        free(before);
+        free(verdict);
+        return rc;
     }
     for (size_t i = 0; i < au->n; i++) {
         ca_call_t *c = &au->calls[i];
@@ -316,7 +530,7 @@ ca_err_t ca_auditor_settle(ca_auditor_t *au, const ca_audit_opts_t *opts, int64_
     free(batch);
     free(before);
     free(verdict);
-    return CA_OK;
+    return au->retire ? retire_reported(au) : CA_OK;
 }
 
 static int by_id(const void *x, const void *y)
@@ -325,8 +539,13 @@ static int by_id(const void *x, const void *y)
     return a < b ? -1 : a > b;
 }
 
+size_t ca_auditor_pending(const ca_auditor_t *au)
+{
+    return au->n;
+}
+
 ca_err_t ca_auditor_finish(ca_auditor_t *au, ca_flow_table_t *flows, const ca_audit_opts_t *opts,
-                           ca_audit_t *a)
+                           ca_call_sink_fn sink, void *user, ca_audit_t *a)
 {
     memset(a, 0, sizeof *a);
     if (flows) {
@@ -339,7 +558,7 @@ ca_err_t ca_auditor_finish(ca_auditor_t *au, ca_flow_table_t *flows, const ca_au
         free(sorted);
         CA_GUARD(rc);
     }
-    CA_GUARD(ca_auditor_settle(au, opts, INT64_MAX, NULL, NULL));
+    CA_GUARD(ca_auditor_settle(au, opts, INT64_MAX, sink, user));
     /* Keep the calls that stand on their own. */
     size_t kept = 0;
     for (size_t i = 0; i < au->n; i++) {
@@ -356,11 +575,15 @@ ca_err_t ca_auditor_finish(ca_auditor_t *au, ca_flow_table_t *flows, const ca_au
     a->n_calls = au->n;
     au->calls = NULL;
     au->n = au->cap = 0;
+    a->pass = au->pass;
+    a->fail = au->fail;
+    a->inconclusive = au->inconclusive;
     for (size_t i = 0; i < a->n_calls; i++) {
         a->pass += a->calls[i].verdict == CA_VERDICT_PASS;
         a->fail += a->calls[i].verdict == CA_VERDICT_FAIL;
         a->inconclusive += a->calls[i].verdict == CA_VERDICT_INCONCLUSIVE;
     }
+    a->calls_total = a->n_calls + au->n_gone;
     ca_audit_run_findings(a, opts, au->sdp_used);
     return CA_OK;
 }
@@ -369,7 +592,7 @@ ca_err_t ca_audit_run(ca_flow_table_t *flows, const ca_audit_opts_t *opts, ca_au
 {
     ca_auditor_t *au = ca_auditor_new();
     CA_ENSURE(au != NULL, CA_ERR_NOMEM);
-    ca_err_t rc = ca_auditor_finish(au, flows, opts, out);
+    ca_err_t rc = ca_auditor_finish(au, flows, opts, NULL, NULL, out);
     ca_auditor_free(au);
     return rc;
 }

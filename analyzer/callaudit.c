@@ -26,10 +26,57 @@
 
 #include "seccode.h"
 
+/* A long capture does not wait for its end: once this many calls are held,
+ * those whose flows ended SETTLE_US ago (capture time) are audited, written
+ * out and let go of, so memory follows the calls in progress. */
+#define HOLD_CALLS 256
+#define SETTLE_US  4000000
+
+typedef struct {
+    const ca_cli_opts_t *o;
+    ca_pipeline_t *p;
+    ca_auditor_t *au;
+    ca_audit_opts_t aopts;
+    char seen_names[CA_PIPELINE_MAX_SDP][48];
+    uint64_t frames;
+    size_t written; /* calls written out */
+    FILE *junit_cases;
+    ca_expect_facts_t *facts;
+    bool failed;
+} analyze_t;
+
+/* Each call, once audited: written out at once, in the order calls end. */
+static void on_call(void *user, const ca_call_t *call, bool update)
+{
+    analyze_t *a = user;
+    (void)update; /* calls are let go of once written: never updated */
+    if (a->facts)
+        ca_expect_facts_add(a->facts, call);
+    if (a->o->format == CA_FORMAT_JSON) {
+        if (a->written == 0)
+            ca_report_json_begin(stdout);
+        a->failed |= ca_report_json_call(stdout, call, a->written == 0) != 0;
+    } else if (a->o->format == CA_FORMAT_JUNIT) {
+        ca_report_junit_call(a->junit_cases, call);
+    } else {
+        ca_report_text_call(stdout, call, false);
+    }
+    a->written++;
+}
+
 static void on_frame(void *user, int dlt, uint64_t frame, int64_t ts_us, const uint8_t *data,
                      uint32_t caplen, uint32_t len)
 {
-    ca_pipeline_frame(user, dlt, frame, ts_us, data, caplen, len);
+    analyze_t *a = user;
+    ca_pipeline_frame(a->p, dlt, frame, ts_us, data, caplen, len);
+    if ((++a->frames & 4095) == 0 && ca_auditor_pending(a->au) > HOLD_CALLS) {
+        ca_cli_audit_opts(a->o, a->p, &a->aopts, a->seen_names);
+        if (ca_auditor_settle(a->au, &a->aopts, ca_pipeline_stats(a->p)->last_us - SETTLE_US,
+                              on_call, a) != CA_OK) {
+            fprintf(stderr, "callaudit: out of memory\n");
+            exit(2);
+        }
+    }
 }
 
 /* A flow went idle: its calls are final, the flow is freed. A failure here
@@ -44,23 +91,24 @@ static void on_flow_end(void *user, ca_flow_t *f)
 
 static int run_analyze(const ca_cli_opts_t *o, char **files, int n_files)
 {
-    ca_pipeline_t *p = ca_pipeline_new();
-    ca_auditor_t *au = ca_auditor_new();
-    ca_audit_opts_t aopts;
+    analyze_t a = {.o = o};
     ca_audit_t audit;
     char err[512], truncated_why[300] = "";
-    char seen_names[CA_PIPELINE_MAX_SDP][48];
     uint64_t next_frame = 1, filtered = 0;
     int status = 2;
-    memset(&aopts, 0, sizeof aopts);
-    if (!p || !au) {
-        ca_pipeline_free(p);
-        ca_auditor_free(au);
-        return ca_cli_fail("out of memory");
-    }
-    ca_pipeline_set_flow_end(p, (int64_t)(o->idle_timeout_s * 1e6), on_flow_end, au);
-    ca_pipeline_set_keylog(p, o->keylog);
+    a.p = ca_pipeline_new();
+    a.au = ca_auditor_new();
+    a.junit_cases = o->format == CA_FORMAT_JUNIT ? tmpfile() : NULL;
+    a.facts = o->expect || o->write_expect ? ca_expect_facts_new() : NULL;
     ca_decrypt_out_t dec = {0};
+    if (!a.p || !a.au || (o->format == CA_FORMAT_JUNIT && !a.junit_cases) ||
+        ((o->expect || o->write_expect) && !a.facts)) {
+        status = ca_cli_fail("out of memory");
+        goto out;
+    }
+    ca_auditor_set_retire(a.au, true);
+    ca_pipeline_set_flow_end(a.p, (int64_t)(o->idle_timeout_s * 1e6), on_flow_end, a.au);
+    ca_pipeline_set_keylog(a.p, o->keylog);
     if (o->decrypt_out) {
         if (!o->keylog) {
             ca_cli_fail("--decrypt-out needs --keylog");
@@ -70,40 +118,41 @@ static int run_analyze(const ca_cli_opts_t *o, char **files, int n_files)
             ca_cli_fail("%s", err);
             goto out;
         }
-        ca_pipeline_set_decrypted_fn(p, ca_decrypt_out_packet, &dec);
+        ca_pipeline_set_decrypted_fn(a.p, ca_decrypt_out_packet, &dec);
     }
     for (int i = 0; i < n_files; i++) {
         ca_capture_result_t res;
-        if (ca_capture_read_file(files[i], o->filter, &next_frame, on_frame, p, &res, err,
+        if (ca_capture_read_file(files[i], o->filter, &next_frame, on_frame, &a, &res, err,
                                  sizeof err) != 0) {
             ca_cli_fail("%s", err);
             goto out;
         }
         filtered += res.filtered_out;
         if (res.truncated) {
-            aopts.capture_truncated = true;
+            a.aopts.capture_truncated = true;
             snprintf(truncated_why, sizeof truncated_why, "%s: %s", files[i], res.truncated_why);
         }
     }
-    aopts.capture_truncated_why = truncated_why;
-    ca_cli_audit_opts(o, p, &aopts, seen_names);
-    if (ca_auditor_finish(au, ca_pipeline_flows(p), &aopts, &audit) != CA_OK) {
+    a.aopts.capture_truncated_why = truncated_why;
+    ca_cli_audit_opts(o, a.p, &a.aopts, a.seen_names);
+    if (ca_auditor_finish(a.au, ca_pipeline_flows(a.p), &a.aopts, on_call, &a, &audit) != CA_OK) {
         ca_cli_fail("out of memory");
         goto out;
     }
     const ca_sdp_t *const *seen;
     const uint64_t *seen_frames;
     ca_report_input_t in = {.audit = &audit,
-                            .stats = ca_pipeline_stats(p),
-                            .frags = ca_pipeline_frag_stats(p),
+                            .stats = ca_pipeline_stats(a.p),
+                            .frags = ca_pipeline_frag_stats(a.p),
                             .filtered_out = filtered,
-                            .sdp_in_capture = ca_pipeline_sdps(p, &seen, &seen_frames),
-                            .stray_dtls_flows = ca_auditor_stray_flows(au)};
+                            .sdp_in_capture = ca_pipeline_sdps(a.p, &seen, &seen_frames),
+                            .stray_dtls_flows = ca_auditor_stray_flows(a.au)};
     int verdict_status = ca_audit_exit_status(&audit);
     ca_expect_diff_t diff;
     int expect_rc = 0;
     if (o->expect) {
-        expect_rc = ca_expect_check(o->expect, &in, verdict_status, &diff, err, sizeof err);
+        expect_rc =
+            ca_expect_check(o->expect, a.facts, &in, verdict_status, &diff, err, sizeof err);
         if (expect_rc < 0) {
             ca_cli_fail("%s", err);
             ca_audit_free(&audit);
@@ -113,23 +162,25 @@ static int run_analyze(const ca_cli_opts_t *o, char **files, int n_files)
         in.expect_diff = &diff;
     }
     if (o->write_expect &&
-        ca_expect_write(o->write_expect, &in, verdict_status, err, sizeof err) != 0) {
+        ca_expect_write(o->write_expect, a.facts, &in, verdict_status, err, sizeof err) != 0) {
         ca_cli_fail("%s", err);
         ca_audit_free(&audit);
         goto out;
     }
     if (o->format == CA_FORMAT_JUNIT && o->expect) {
         ca_report_junit_expect(stdout, &in);
+    } else if (o->format == CA_FORMAT_JUNIT) {
+        ca_report_junit_wrap(stdout, &in, a.junit_cases);
     } else if (o->format == CA_FORMAT_JSON) {
-        if (ca_report_json(stdout, &in) != 0) {
+        if (a.written == 0)
+            ca_report_json_begin(stdout);
+        if (a.failed || ca_report_json_end(stdout, &in, a.written > 0) != 0) {
             ca_cli_fail("cannot write the JSON report");
             ca_audit_free(&audit);
             goto out;
         }
-    } else if (o->format == CA_FORMAT_JUNIT) {
-        ca_report_junit(stdout, &in);
     } else {
-        ca_report_text(stdout, &in);
+        ca_report_text(stdout, &in); /* the calls not yet written (none), the summary */
     }
     /* With --expect, the verdicts are what was expected or not: a stored
      * attack capture that is still caught is a success. */
@@ -143,8 +194,11 @@ static int run_analyze(const ca_cli_opts_t *o, char **files, int n_files)
 out:
     if (dec.w)
         (void)ca_decrypt_out_close(&dec);
-    ca_pipeline_free(p);
-    ca_auditor_free(au);
+    if (a.junit_cases)
+        fclose(a.junit_cases);
+    ca_expect_facts_free(a.facts);
+    ca_pipeline_free(a.p);
+    ca_auditor_free(a.au);
     return status;
 }
 

@@ -153,7 +153,7 @@ static int run(live_t *l, double duration_s)
 static int finish(live_t *l, int status)
 {
     ca_audit_t audit;
-    if (ca_auditor_finish(l->au, NULL, &l->aopts, &audit) != CA_OK)
+    if (ca_auditor_finish(l->au, NULL, &l->aopts, NULL, NULL, &audit) != CA_OK)
         return ca_cli_fail("out of memory");
     const ca_sdp_t *const *seen;
     const uint64_t *seen_frames;

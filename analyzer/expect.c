@@ -3,6 +3,7 @@
 
 #include <jansson.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define FORMAT_VERSION 1
@@ -84,23 +85,50 @@ static json_t *call_facts(const ca_call_t *c)
     return o;
 }
 
-static json_t *facts(const ca_report_input_t *in, int exit_status)
+struct ca_expect_facts {
+    json_t *calls;
+};
+
+ca_expect_facts_t *ca_expect_facts_new(void)
+{
+    ca_expect_facts_t *f = malloc(sizeof *f);
+    if (f && !(f->calls = json_array())) {
+        free(f);
+        return NULL;
+    }
+    return f;
+}
+
+void ca_expect_facts_add(ca_expect_facts_t *f, const ca_call_t *call)
+{
+    json_array_append_new(f->calls, call_facts(call));
+}
+
+void ca_expect_facts_free(ca_expect_facts_t *f)
+{
+    if (!f)
+        return;
+    json_decref(f->calls);
+    free(f);
+}
+
+static json_t *facts(const ca_expect_facts_t *earlier, const ca_report_input_t *in, int exit_status)
 {
     const ca_audit_t *a = in->audit;
-    json_t *calls = json_array();
+    json_t *calls = earlier ? json_deep_copy(earlier->calls) : json_array();
     for (size_t i = 0; i < a->n_calls; i++)
         json_array_append_new(calls, call_facts(&a->calls[i]));
     return json_pack("{s:i,s:i,s:{s:I,s:I,s:I,s:I},s:o,s:o}", "callaudit_expect", FORMAT_VERSION,
-                     "exit_status", exit_status, "summary", "calls", (json_int_t)a->n_calls, "pass",
-                     (json_int_t)a->pass, "fail", (json_int_t)a->fail, "inconclusive",
+                     "exit_status", exit_status, "summary", "calls", (json_int_t)a->calls_total,
+                     "pass", (json_int_t)a->pass, "fail", (json_int_t)a->fail, "inconclusive",
                      (json_int_t)a->inconclusive, "findings",
                      sorted_unique_ids(a->findings, a->n_findings), "calls", calls);
 }
 
-int ca_expect_write(const char *path, const ca_report_input_t *in, int exit_status, char *err,
-                    size_t err_size)
+int ca_expect_write(const char *path, const ca_expect_facts_t *earlier, const ca_report_input_t *in,
+                    int exit_status, char *err, size_t err_size)
 {
-    json_t *f = facts(in, exit_status);
+    json_t *f = facts(earlier, in, exit_status);
     int rc = f ? json_dump_file(f, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : -1;
     json_decref(f);
     if (rc != 0)
@@ -162,8 +190,8 @@ static void compare(const json_t *want, const json_t *got, const char *path, ca_
     differ(d, "%s: expected %s, got %s", path, w, g);
 }
 
-int ca_expect_check(const char *path, const ca_report_input_t *in, int exit_status,
-                    ca_expect_diff_t *diff, char *err, size_t err_size)
+int ca_expect_check(const char *path, const ca_expect_facts_t *earlier, const ca_report_input_t *in,
+                    int exit_status, ca_expect_diff_t *diff, char *err, size_t err_size)
 {
     json_error_t jerr;
     memset(diff, 0, sizeof *diff);
@@ -179,7 +207,7 @@ int ca_expect_check(const char *path, const ca_report_input_t *in, int exit_stat
         json_decref(want);
         return -1;
     }
-    json_t *got = facts(in, exit_status);
+    json_t *got = facts(earlier, in, exit_status);
     compare(want, got, "", diff);
     json_decref(want);
     json_decref(got);

@@ -27,6 +27,16 @@ void ca_report_text(FILE *out, const ca_report_input_t *in);
 /* Returns 0, or -1 if the JSON library failed. */
 int ca_report_json(FILE *out, const ca_report_input_t *in);
 void ca_report_junit(FILE *out, const ca_report_input_t *in);
+
+/* The same in pieces, for calls reported as they are settled (a long
+ * capture): JSON begin / one call / end, JUnit one test case into a
+ * scratch file / the suite around them. The input's audit then holds the
+ * calls not yet written and the totals. */
+void ca_report_json_begin(FILE *out);
+int ca_report_json_call(FILE *out, const ca_call_t *call, bool first);
+int ca_report_json_end(FILE *out, const ca_report_input_t *in, bool any_call);
+void ca_report_junit_call(FILE *out, const ca_call_t *call);
+void ca_report_junit_wrap(FILE *out, const ca_report_input_t *in, FILE *cases);
 /* --expect with --format junit: one test case, the expectation, failed with
  * the differences (a stored attack still detected is a success). */
 void ca_report_junit_expect(FILE *out, const ca_report_input_t *in);

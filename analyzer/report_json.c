@@ -230,13 +230,13 @@ static json_t *summary_json(const ca_report_input_t *in)
             json_object_set_new(undecoded, ca_skip_name((ca_skip_t)r),
                                 json_integer((json_int_t)in->stats->skipped[r]));
     json_t *summary = json_pack(
-        "{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:{s:I,s:I,s:I,s:I}}", "calls", (json_int_t)a->n_calls,
-        "pass", (json_int_t)a->pass, "fail", (json_int_t)a->fail, "inconclusive",
-        (json_int_t)a->inconclusive, "frames", (json_int_t)in->stats->frames, "truncated_frames",
-        (json_int_t)in->stats->truncated_frames, "filtered_out", (json_int_t)in->filtered_out,
-        "undecoded", undecoded, "ip_fragments", "reassembled", (json_int_t)in->frags->completed,
-        "timed_out", (json_int_t)in->frags->timed_out, "overlapping",
-        (json_int_t)in->frags->overlaps, "evicted", (json_int_t)in->frags->evicted);
+        "{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:{s:I,s:I,s:I,s:I}}", "calls",
+        (json_int_t)a->calls_total, "pass", (json_int_t)a->pass, "fail", (json_int_t)a->fail,
+        "inconclusive", (json_int_t)a->inconclusive, "frames", (json_int_t)in->stats->frames,
+        "truncated_frames", (json_int_t)in->stats->truncated_frames, "filtered_out",
+        (json_int_t)in->filtered_out, "undecoded", undecoded, "ip_fragments", "reassembled",
+        (json_int_t)in->frags->completed, "timed_out", (json_int_t)in->frags->timed_out,
+        "overlapping", (json_int_t)in->frags->overlaps, "evicted", (json_int_t)in->frags->evicted);
     if (!summary)
         return NULL;
     json_object_set_new(summary, "sdp_in_capture", json_integer((json_int_t)in->sdp_in_capture));
@@ -318,6 +318,65 @@ int ca_report_json_handshake_line(FILE *out, const ca_dtls_session_t *s, int64_t
                                     "client_sha256", s->cert[0].parsed ? hex[0] : NULL,
                                     "server_sha256", s->cert[1].parsed ? hex[1] : NULL,
                                     "security_code", have_code ? code : NULL));
+}
+
+void ca_report_json_begin(FILE *out)
+{
+    fputs("{\n  \"calls\": [", out);
+}
+
+int ca_report_json_call(FILE *out, const ca_call_t *call, bool first)
+{
+    json_t *c = call_json(call);
+    if (!c)
+        return -1;
+    fputs(first ? "\n" : ",\n", out);
+    int rc = json_dumpf(c, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(c);
+    return rc;
+}
+
+static json_t *expect_json(const ca_report_input_t *in)
+{
+    const ca_expect_diff_t *d = in->expect_diff;
+    json_t *diffs = json_array();
+    for (size_t i = 0; i < d->n; i++)
+        json_array_append_new(diffs, json_string(d->what[i]));
+    return json_pack("{s:s,s:b,s:I,s:o,s:I}", "file", in->expect_path, "holds",
+                     d->n == 0 && d->more == 0, "checked", (json_int_t)d->checked, "differences",
+                     diffs, "more", (json_int_t)d->more);
+}
+
+int ca_report_json_end(FILE *out, const ca_report_input_t *in, bool any_call)
+{
+    bool first = !any_call;
+    for (size_t i = 0; i < in->audit->n_calls; i++, first = false)
+        if (ca_report_json_call(out, &in->audit->calls[i], first) != 0)
+            return -1;
+    json_t *summary = summary_json(in);
+    json_t *tail = summary ? json_pack("{s:o,s:o}", "findings", run_findings_json(in->audit),
+                                       "summary", summary)
+                           : NULL;
+    if (!tail)
+        return -1;
+    if (in->expect_diff)
+        json_object_set_new(tail, "expect", expect_json(in));
+    fputs(first ? "],\n" : "\n  ],\n", out);
+    const char *key;
+    json_t *v;
+    bool comma = false;
+    json_object_foreach(tail, key, v)
+    {
+        fprintf(out, "%s  \"%s\": ", comma ? ",\n" : "", key);
+        if (json_dumpf(v, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY) != 0) {
+            json_decref(tail);
+            return -1;
+        }
+        comma = true;
+    }
+    fputs("\n}\n", out);
+    json_decref(tail);
+    return 0;
 }
 
 int ca_report_json(FILE *out, const ca_report_input_t *in)

@@ -42,52 +42,66 @@ static void findings_text(FILE *out, const ca_call_t *call, ca_severity_t min)
     }
 }
 
-void ca_report_junit(FILE *out, const ca_report_input_t *in)
+void ca_report_junit_call(FILE *out, const ca_call_t *call)
+{
+    char c[CA_ENDPOINT_TEXT_LEN], s[CA_ENDPOINT_TEXT_LEN];
+    ca_endpoint_format(&call->client, c, sizeof c);
+    ca_endpoint_format(&call->server, s, sizeof s);
+    fprintf(out, "    <testcase classname=\"callaudit.call\" name=\"call %u ", call->id);
+    xml_escaped(out, c);
+    fputs(" - ", out);
+    xml_escaped(out, s);
+    fputs("\">\n", out);
+    const char *first_fail = NULL;
+    for (size_t k = 0; k < call->n_findings && !first_fail; k++)
+        if (call->findings[k].severity == CA_SEV_FAIL)
+            first_fail = call->findings[k].id;
+    if (call->verdict == CA_VERDICT_FAIL) {
+        fprintf(out, "      <failure type=\"%s\" message=\"call %u fails\">", first_fail, call->id);
+        findings_text(out, call, CA_SEV_FAIL);
+        fputs("</failure>\n", out);
+    } else if (call->verdict == CA_VERDICT_INCONCLUSIVE) {
+        fputs("      <skipped message=\"inconclusive: ", out);
+        findings_text(out, call, CA_SEV_INCONCLUSIVE);
+        if (!call->have_code)
+            fputs("no security code could be computed", out);
+        fputs("\"/>\n", out);
+    }
+    fprintf(out, "      <system-out>security code: %s</system-out>\n",
+            call->have_code ? call->code : "none");
+    fputs("    </testcase>\n", out);
+}
+
+void ca_report_junit_wrap(FILE *out, const ca_report_input_t *in, FILE *cases)
 {
     const ca_audit_t *a = in->audit;
-    size_t tests = a->n_calls ? a->n_calls : 1;
-    size_t failures = a->fail + (a->n_calls == 0);
+    size_t tests = a->calls_total ? a->calls_total : 1;
+    size_t failures = a->fail + (a->calls_total == 0);
     fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     fprintf(out, "<testsuites name=\"callaudit\" tests=\"%zu\" failures=\"%zu\" skipped=\"%zu\">\n",
             tests, failures, a->inconclusive);
     fprintf(out,
             "  <testsuite name=\"callaudit\" tests=\"%zu\" failures=\"%zu\" skipped=\"%zu\">\n",
             tests, failures, a->inconclusive);
-    if (a->n_calls == 0)
+    if (a->calls_total == 0)
         fprintf(out, "    <testcase classname=\"callaudit\" name=\"capture\">\n"
                      "      <failure type=\"NO_CALL\" message=\"no media session in the "
                      "capture\"/>\n    </testcase>\n");
-    for (size_t i = 0; i < a->n_calls; i++) {
-        const ca_call_t *call = &a->calls[i];
-        char c[CA_ENDPOINT_TEXT_LEN], s[CA_ENDPOINT_TEXT_LEN];
-        ca_endpoint_format(&call->client, c, sizeof c);
-        ca_endpoint_format(&call->server, s, sizeof s);
-        fprintf(out, "    <testcase classname=\"callaudit.call\" name=\"call %u ", call->id);
-        xml_escaped(out, c);
-        fputs(" - ", out);
-        xml_escaped(out, s);
-        fputs("\">\n", out);
-        const char *first_fail = NULL;
-        for (size_t k = 0; k < call->n_findings && !first_fail; k++)
-            if (call->findings[k].severity == CA_SEV_FAIL)
-                first_fail = call->findings[k].id;
-        if (call->verdict == CA_VERDICT_FAIL) {
-            fprintf(out, "      <failure type=\"%s\" message=\"call %u fails\">", first_fail,
-                    call->id);
-            findings_text(out, call, CA_SEV_FAIL);
-            fputs("</failure>\n", out);
-        } else if (call->verdict == CA_VERDICT_INCONCLUSIVE) {
-            fputs("      <skipped message=\"inconclusive: ", out);
-            findings_text(out, call, CA_SEV_INCONCLUSIVE);
-            if (!call->have_code)
-                fputs("no security code could be computed", out);
-            fputs("\"/>\n", out);
-        }
-        fprintf(out, "      <system-out>security code: %s</system-out>\n",
-                call->have_code ? call->code : "none");
-        fputs("    </testcase>\n", out);
+    for (size_t i = 0; i < a->n_calls; i++)
+        ca_report_junit_call(out, &a->calls[i]);
+    if (cases) {
+        char buf[8192];
+        size_t n;
+        rewind(cases);
+        while ((n = fread(buf, 1, sizeof buf, cases)) > 0)
+            fwrite(buf, 1, n, out);
     }
     fputs("  </testsuite>\n</testsuites>\n", out);
+}
+
+void ca_report_junit(FILE *out, const ca_report_input_t *in)
+{
+    ca_report_junit_wrap(out, in, NULL);
 }
 
 void ca_report_junit_expect(FILE *out, const ca_report_input_t *in)

@@ -145,7 +145,7 @@ void ca_report_text_summary(FILE *out, const ca_report_input_t *in)
         fprintf(out, "%s %s: %s\n", ca_severity_name(a->findings[i].severity), a->findings[i].id,
                 a->findings[i].message);
     fprintf(out, "summary: %zu call%s: %zu pass, %zu fail, %zu inconclusive; %llu frames",
-            a->n_calls, a->n_calls == 1 ? "" : "s", a->pass, a->fail, a->inconclusive,
+            a->calls_total, a->calls_total == 1 ? "" : "s", a->pass, a->fail, a->inconclusive,
             (unsigned long long)in->stats->frames);
     bool any = false;
     for (int r = 0; r < CA_SKIP_COUNT; r++) {

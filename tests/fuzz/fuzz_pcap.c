@@ -77,7 +77,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         opts.keylog = true;
         ca_audit_t audit;
         opts.capture_truncated = res.truncated;
-        if (ca_auditor_finish(au, ca_pipeline_flows(p), &opts, &audit) == CA_OK) {
+        if (ca_auditor_finish(au, ca_pipeline_flows(p), &opts, NULL, NULL, &audit) == CA_OK) {
             FILE *null = fopen("/dev/null", "w");
             if (null) {
                 ca_report_input_t in = {.audit = &audit,

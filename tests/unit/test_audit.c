@@ -656,7 +656,7 @@ static void calls_settle_as_they_end(void **state)
     assert_false(log.updates[2]);
     assert_int_equal(log.verdicts[2], CA_VERDICT_FAIL);
     ca_audit_t audit;
-    assert_int_equal(ca_auditor_finish(au, NULL, &none, &audit), CA_OK);
+    assert_int_equal(ca_auditor_finish(au, NULL, &none, NULL, NULL, &audit), CA_OK);
     assert_int_equal(audit.n_calls, 2);
     for (size_t i = 0; i < 2; i++) {
         assert_true(has_finding(&audit.calls[i], "MITM_SUSPECTED"));
@@ -705,7 +705,7 @@ static void drops_and_cut_calls_are_inconclusive(void **state)
     ca_audit_opts_t none;
     memset(&none, 0, sizeof none);
     assert_int_equal(ca_auditor_take_in_progress(au, ca_pipeline_flows(sc.p)), CA_OK);
-    assert_int_equal(ca_auditor_finish(au, NULL, &none, &sc.audit), CA_OK);
+    assert_int_equal(ca_auditor_finish(au, NULL, &none, NULL, NULL, &sc.audit), CA_OK);
     assert_true(sc.audit.calls[0].in_progress);
     assert_true(has_finding(&sc.audit.calls[0], "CALL_IN_PROGRESS"));
     assert_int_equal(sc.audit.calls[0].verdict, CA_VERDICT_INCONCLUSIVE);
