@@ -71,26 +71,29 @@ static void flow_key(const ca_flow_t *f, flow_key_t *k)
     make_key(&f->a, &f->b, f->transport, f->channel, k);
 }
 
-/* FNV-1a over the key's fields (not its padding). */
-static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
+/* One multiply-xorshift round per 64-bit word of the key's fields (not its
+ * padding): a lookup per packet, so words, not bytes. */
+static uint64_t mix_word(uint64_t h, uint64_t w)
 {
-    const uint8_t *b = p;
-    for (size_t i = 0; i < n; i++) {
-        h ^= b[i];
-        h *= 0x100000001b3ull;
-    }
-    return h;
+    h ^= w;
+    h *= 0x9e3779b97f4a7c15ull;
+    return h ^ (h >> 32);
+}
+
+static uint64_t addr_words(uint64_t h, const ca_addr_t *a)
+{
+    uint64_t w[2];
+    memcpy(w, a->bytes, sizeof w);
+    return mix_word(mix_word(h, w[0]), w[1]);
 }
 
 static uint64_t key_hash(const flow_key_t *k)
 {
-    uint64_t h = 0xcbf29ce484222325ull;
-    h = hash_bytes(h, &k->lo.addr, sizeof k->lo.addr);
-    h = hash_bytes(h, &k->lo.port, sizeof k->lo.port);
-    h = hash_bytes(h, &k->hi.addr, sizeof k->hi.addr);
-    h = hash_bytes(h, &k->hi.port, sizeof k->hi.port);
-    h = hash_bytes(h, &k->transport, sizeof k->transport);
-    h = hash_bytes(h, &k->channel, sizeof k->channel);
+    uint64_t h = addr_words(addr_words(0x243f6a8885a308d3ull, &k->lo.addr), &k->hi.addr);
+    uint64_t small = (uint64_t)k->lo.port | (uint64_t)k->hi.port << 16 |
+                     (uint64_t)k->channel << 32 | (uint64_t)k->transport << 48 |
+                     (uint64_t)k->lo.addr.family << 56 | (uint64_t)k->hi.addr.family << 60;
+    h = mix_word(h, small);
     return h ^ (h >> 29);
 }
 
