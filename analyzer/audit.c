@@ -38,12 +38,28 @@ __attribute__((format(printf, 5, 6))) static void add_finding(ca_finding_t *list
     memcpy(f->message, message, sizeof message);
 }
 
+/* Room for one more finding of CALL (a call has a few: grown on demand). */
+static void reserve_finding(ca_call_t *call)
+{
+    if (call->n_findings < call->findings_cap || call->findings_cap == CA_CALL_MAX_FINDINGS)
+        return;
+    size_t cap = call->findings_cap ? call->findings_cap * 2 : 4;
+    if (cap > CA_CALL_MAX_FINDINGS)
+        cap = CA_CALL_MAX_FINDINGS;
+    ca_finding_t *grown = realloc(call->findings, cap * sizeof *grown);
+    if (!grown)
+        return; /* counted as dropped below */
+    call->findings = grown;
+    call->findings_cap = cap;
+}
+
 #define FIND(call, fid, sev, fr, ...)                                                              \
     do {                                                                                           \
         ca_finding_t tmpl_ = {.id = (fid), .severity = (sev), .frame = (fr)};                      \
-        if ((call)->n_findings == CA_CALL_MAX_FINDINGS)                                            \
+        reserve_finding(call);                                                                     \
+        if ((call)->n_findings == (call)->findings_cap)                                            \
             (call)->findings_dropped++;                                                            \
-        add_finding((call)->findings, &(call)->n_findings, CA_CALL_MAX_FINDINGS, &tmpl_,           \
+        add_finding((call)->findings, &(call)->n_findings, (call)->findings_cap, &tmpl_,           \
                     __VA_ARGS__);                                                                  \
     } while (0)
 
@@ -737,10 +753,21 @@ void ca_audit_run_findings(ca_audit_t *a, const ca_audit_opts_t *opts, const boo
     }
 }
 
+void ca_call_release(ca_call_t *c)
+{
+    ca_dtls_session_free(c->dtls);
+    free(c->streams);
+    free(c->findings);
+    c->dtls = NULL;
+    c->streams = NULL;
+    c->findings = NULL;
+    c->n_streams = c->n_findings = c->streams_cap = c->findings_cap = 0;
+}
+
 void ca_audit_free(ca_audit_t *a)
 {
     for (size_t i = 0; a->calls && i < a->n_calls; i++)
-        ca_dtls_session_free(a->calls[i].dtls);
+        ca_call_release(&a->calls[i]);
     free(a->calls);
     a->calls = NULL;
     a->n_calls = 0;

@@ -54,12 +54,14 @@ typedef struct {
     bool code_from_sdp;                 /* DTLS 1.3 without keys: signalled, not verified */
     const char *sdp_names[2];           /* the SDP matched to the client and the server, or NULL */
     const ca_sdp_media_t *sdp_media[2]; /* their media sections (borrowed from the options) */
-    ca_stream_t streams[CA_CALL_MAX_STREAMS]; /* copies */
+    ca_stream_t *streams; /* owned copies, as many as needed up to CA_CALL_MAX_STREAMS */
+    size_t streams_cap;
     ca_dir_t stream_dirs[CA_CALL_MAX_STREAMS];
     bool stream_paired[CA_CALL_MAX_STREAMS]; /* on another 5-tuple of the same ICE session */
     size_t n_streams, streams_dropped;
     char ice_ufrags[2][33]; /* client's and server's ICE ufrag, from STUN USERNAME */
-    ca_finding_t findings[CA_CALL_MAX_FINDINGS];
+    ca_finding_t *findings; /* owned, grown as needed up to CA_CALL_MAX_FINDINGS */
+    size_t findings_cap;
     size_t n_findings, findings_dropped;
     ca_verdict_t verdict;
     /* the auditor's bookkeeping */
@@ -153,6 +155,8 @@ typedef struct {
 } ca_call_key_t;
 
 void ca_call_key_of(const ca_call_t *c, ca_call_key_t *k);
+/* Free what a call owns (its session, streams, findings). */
+void ca_call_release(ca_call_t *c);
 /* Whether two calls have the same pair of certificates (in either order). */
 bool ca_call_key_same_pair(const ca_call_key_t *a, const ca_call_key_t *b);
 

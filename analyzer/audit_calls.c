@@ -42,10 +42,17 @@ static uint64_t mix(uint64_t x)
  * calls of one pair (a replay, a benchmark) must not make every lookup long. */
 static bool index_put(key_index_t *ix, uint64_t tag, uint32_t idx, const ca_call_key_t *keys)
 {
+    /* Without KEYS (ICE sessions), a tag keeps its first few entries: a
+     * session's ufrags are its own, and a capture repeating one pair
+     * thousands of times (crafted, or a replay) must not make this quadratic. */
+    size_t same_tag = 0;
     for (size_t j = ix->cap ? mix(tag) & (ix->cap - 1) : 0; ix->cap && ix->slots[j].tag;
-         j = (j + 1) & (ix->cap - 1))
-        if (ix->slots[j].tag == tag && ca_call_key_same_pair(&keys[ix->slots[j].idx], &keys[idx]))
+         j = (j + 1) & (ix->cap - 1)) {
+        if (ix->slots[j].tag != tag)
+            continue;
+        if (keys ? ca_call_key_same_pair(&keys[ix->slots[j].idx], &keys[idx]) : ++same_tag >= 8)
             return true;
+    }
     if ((ix->n + 1) * 2 > ix->cap) {
         size_t cap = ix->cap ? ix->cap * 2 : 256;
         key_slot_t *grown = calloc(cap, sizeof *grown);
@@ -114,6 +121,33 @@ static void index_each(const key_index_t *ix, const ca_call_key_t *k, void (*fn)
                 fn(user, ix->slots[j].idx);
 }
 
+/* The tag of an ICE session: its two ufrags, in either order. */
+static uint64_t ufrag_tag(const char *a, const char *b)
+{
+    if (strcmp(a, b) > 0) {
+        const char *t = a;
+        a = b;
+        b = t;
+    }
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (; *a; a++)
+        h = (h ^ (uint8_t)*a) * 0x100000001b3ull;
+    h = (h ^ 0xff) * 0x100000001b3ull;
+    for (; *b; b++)
+        h = (h ^ (uint8_t)*b) * 0x100000001b3ull;
+    return h | 1;
+}
+
+/* Call FN on every entry under TAG. */
+static void index_tag_each(const key_index_t *ix, uint64_t tag, void (*fn)(void *, uint32_t),
+                           void *user)
+{
+    for (size_t j = ix->cap ? mix(tag) & (ix->cap - 1) : 0; ix->cap && ix->slots[j].tag;
+         j = (j + 1) & (ix->cap - 1))
+        if (ix->slots[j].tag == tag)
+            fn(user, ix->slots[j].idx);
+}
+
 struct ca_auditor {
     ca_call_t *calls; /* owned, growing: the calls not let go of */
     size_t n, cap;
@@ -121,6 +155,8 @@ struct ca_auditor {
     ca_call_key_t *gone; /* keys of the calls let go of */
     size_t n_gone, cap_gone;
     key_index_t gone_index;
+    key_index_t gone_ufrags;         /* gone calls with a handshake, by ICE session */
+    key_index_t alive_ufrags;        /* alive calls with a handshake, by ICE session (per settle) */
     size_t pass, fail, inconclusive; /* of the calls let go of */
     unsigned next_id;
     bool sdp_used[CA_AUDIT_MAX_SDP];
@@ -138,10 +174,12 @@ void ca_auditor_free(ca_auditor_t *au)
     if (!au)
         return;
     for (size_t i = 0; i < au->n; i++)
-        ca_dtls_session_free(au->calls[i].dtls);
+        ca_call_release(&au->calls[i]);
     free(au->calls);
     free(au->gone);
     free(au->gone_index.slots);
+    free(au->gone_ufrags.slots);
+    free(au->alive_ufrags.slots);
     free(au);
 }
 
@@ -205,7 +243,15 @@ static void flow_ufrag(const ca_flow_info_t *f, uint8_t side, char *out, size_t 
 
 static void add_stream(ca_call_t *call, const ca_stream_t *s, ca_dir_t dir, bool paired)
 {
-    if (call->n_streams == CA_CALL_MAX_STREAMS) {
+    if (call->n_streams == call->streams_cap && call->streams_cap < CA_CALL_MAX_STREAMS) {
+        size_t cap = call->streams_cap ? call->streams_cap * 2 : 4;
+        ca_stream_t *grown = realloc(call->streams, cap * sizeof *grown);
+        if (grown) {
+            call->streams = grown;
+            call->streams_cap = cap;
+        }
+    }
+    if (call->n_streams == call->streams_cap) {
         call->streams_dropped++;
         return;
     }
@@ -286,33 +332,65 @@ static bool has_handshake(const ca_call_t *c)
  * DTLS association there, belong to the call whose handshake ran on the
  * first pair. M is such a call without a handshake; returns the call it
  * joined, or NULL. */
+typedef struct {
+    ca_auditor_t *au;
+    ca_call_t *m;
+    ca_call_t *joined;
+    const ca_call_key_t *gone;
+} ice_match_t;
+
+static void join_alive(void *user, uint32_t j)
+{
+    ice_match_t *im = user;
+    ca_call_t *m = im->m, *d = &im->au->calls[j];
+    const char *ua = m->ice_ufrags[0], *ub = m->ice_ufrags[1];
+    const char *c = d->ice_ufrags[0], *s = d->ice_ufrags[1];
+    if (im->joined || !has_handshake(d) || d->merged || !c[0])
+        return;
+    /* m's "client" is its flow's first sender; which side that is in d's
+     * terms is told by the ufrags. */
+    bool same = strcmp(ua, c) == 0 && strcmp(ub, s) == 0;
+    bool swapped = strcmp(ua, s) == 0 && strcmp(ub, c) == 0;
+    if (!same && !swapped)
+        return;
+    for (size_t k = 0; k < m->n_streams; k++) {
+        ca_dir_t dir = m->stream_dirs[k];
+        add_stream(d, &m->streams[k], same ? dir : (dir == CA_C2S ? CA_S2C : CA_C2S), true);
+    }
+    if (m->flow.capture_drops > d->flow.capture_drops)
+        d->flow.capture_drops = m->flow.capture_drops;
+    d->in_progress |= m->in_progress;
+    m->merged = true;
+    im->joined = d;
+}
+
+/* RFC 8445 7.2.2: the connectivity checks of one ICE session carry the same
+ * pair of ufrags on every candidate pair. Media that moved to another pair
+ * (a new 5-tuple) after the handshake, and the encrypted records of the same
+ * DTLS association there, belong to the call whose handshake ran on the
+ * first pair. M is such a call without a handshake; returns the call it
+ * joined, or NULL. The calls with a handshake are found by ICE session
+ * (au->alive_ufrags), not by walking them all. */
 static ca_call_t *merge_into_ice_session(ca_auditor_t *au, ca_call_t *m)
 {
     const char *ua = m->ice_ufrags[0], *ub = m->ice_ufrags[1];
     if (has_handshake(m) || !ua[0] || !ub[0])
         return NULL;
-    for (size_t j = 0; j < au->n; j++) {
-        ca_call_t *d = &au->calls[j];
-        const char *c = d->ice_ufrags[0], *s = d->ice_ufrags[1];
-        if (!has_handshake(d) || d->merged || !c[0])
-            continue;
-        /* m's "client" is its flow's first sender; which side that is in d's
-         * terms is told by the ufrags. */
-        bool same = strcmp(ua, c) == 0 && strcmp(ub, s) == 0;
-        bool swapped = strcmp(ua, s) == 0 && strcmp(ub, c) == 0;
-        if (!same && !swapped)
-            continue;
-        for (size_t k = 0; k < m->n_streams; k++) {
-            ca_dir_t dir = m->stream_dirs[k];
-            add_stream(d, &m->streams[k], same ? dir : (dir == CA_C2S ? CA_S2C : CA_C2S), true);
-        }
-        if (m->flow.capture_drops > d->flow.capture_drops)
-            d->flow.capture_drops = m->flow.capture_drops;
-        d->in_progress |= m->in_progress;
-        m->merged = true;
-        return d;
-    }
-    return NULL;
+    ice_match_t im = {au, m, NULL, NULL};
+    index_tag_each(&au->alive_ufrags, ufrag_tag(ua, ub), join_alive, &im);
+    return im.joined;
+}
+
+static void join_gone(void *user, uint32_t j)
+{
+    ice_match_t *im = user;
+    const ca_call_key_t *k = &im->au->gone[j];
+    const char *ua = im->m->ice_ufrags[0], *ub = im->m->ice_ufrags[1];
+    const char *c = k->ice_ufrags[0], *s = k->ice_ufrags[1];
+    if (!k->dtls || !c[0])
+        return;
+    if ((strcmp(ua, c) == 0 && strcmp(ub, s) == 0) || (strcmp(ua, s) == 0 && strcmp(ub, c) == 0))
+        im->gone = k; /* the last one let go of wins: it is the latest */
 }
 
 /* The same for a call already let go of: M stays a call of its own, its
@@ -322,20 +400,14 @@ static bool continues_gone_call(ca_auditor_t *au, ca_call_t *m)
     const char *ua = m->ice_ufrags[0], *ub = m->ice_ufrags[1];
     if (has_handshake(m) || !ua[0] || !ub[0])
         return false;
-    for (size_t j = au->n_gone; j-- > 0;) {
-        const ca_call_key_t *k = &au->gone[j];
-        const char *c = k->ice_ufrags[0], *s = k->ice_ufrags[1];
-        if (!k->dtls || !c[0])
-            continue;
-        if ((strcmp(ua, c) == 0 && strcmp(ub, s) == 0) ||
-            (strcmp(ua, s) == 0 && strcmp(ub, c) == 0)) {
-            m->continues = k->id;
-            m->have_code = k->have_code;
-            memcpy(m->code, k->code, sizeof m->code);
-            return true;
-        }
-    }
-    return false;
+    ice_match_t im = {au, m, NULL, NULL};
+    index_tag_each(&au->gone_ufrags, ufrag_tag(ua, ub), join_gone, &im);
+    if (!im.gone)
+        return false;
+    m->continues = im.gone->id;
+    m->have_code = im.gone->have_code;
+    memcpy(m->code, im.gone->code, sizeof m->code);
+    return true;
 }
 
 static uint64_t call_first_frame(const ca_call_t *c)
@@ -444,12 +516,17 @@ static ca_err_t retire_reported(ca_auditor_t *au)
             }
             ca_call_key_of(c, &au->gone[au->n_gone]);
             CA_ENSURE(index_key(&au->gone_index, au->gone, (uint32_t)au->n_gone), CA_ERR_NOMEM);
+            const ca_call_key_t *k = &au->gone[au->n_gone];
+            if (k->dtls && k->ice_ufrags[0][0] && k->ice_ufrags[1][0])
+                CA_ENSURE(index_put(&au->gone_ufrags, ufrag_tag(k->ice_ufrags[0], k->ice_ufrags[1]),
+                                    (uint32_t)au->n_gone, NULL),
+                          CA_ERR_NOMEM);
             au->n_gone++;
             au->pass += c->verdict == CA_VERDICT_PASS;
             au->fail += c->verdict == CA_VERDICT_FAIL;
             au->inconclusive += c->verdict == CA_VERDICT_INCONCLUSIVE;
         }
-        ca_dtls_session_free(c->dtls);
+        ca_call_release(c);
     }
     au->n = kept;
     return CA_OK;
@@ -459,6 +536,15 @@ ca_err_t ca_auditor_settle(ca_auditor_t *au, const ca_audit_opts_t *opts, int64_
                            ca_call_sink_fn sink, void *user)
 {
     /* Late media of an ICE session joins its call, even one already audited. */
+    free(au->alive_ufrags.slots);
+    memset(&au->alive_ufrags, 0, sizeof au->alive_ufrags);
+    for (size_t i = 0; i < au->n; i++) {
+        const ca_call_t *d = &au->calls[i];
+        if (has_handshake(d) && !d->merged && d->ice_ufrags[0][0] && d->ice_ufrags[1][0])
+            CA_ENSURE(index_put(&au->alive_ufrags, ufrag_tag(d->ice_ufrags[0], d->ice_ufrags[1]),
+                                (uint32_t)i, NULL),
+                      CA_ERR_NOMEM);
+    }
     for (size_t i = 0; i < au->n; i++) {
         ca_call_t *m = &au->calls[i];
         if (m->reported || m->merged || m->ended_us >= ended_before_us)
@@ -563,7 +649,7 @@ ca_err_t ca_auditor_finish(ca_auditor_t *au, ca_flow_table_t *flows, const ca_au
     size_t kept = 0;
     for (size_t i = 0; i < au->n; i++) {
         if (au->calls[i].merged) {
-            ca_dtls_session_free(au->calls[i].dtls);
+            ca_call_release(&au->calls[i]);
             continue;
         }
         au->calls[kept++] = au->calls[i];

@@ -41,6 +41,7 @@ static void flow_free(ca_flow_t *f)
     free(f->tcp[0]);
     free(f->tcp[1]);
     ca_srtp_check_free(f->srtp);
+    free(f->streams);
     free(f);
 }
 
@@ -240,7 +241,16 @@ ca_stream_t *ca_flow_stream(ca_flow_t *f, uint32_t ssrc, uint8_t from, bool rtcp
         if (s->ssrc == ssrc && s->from == from && s->rtcp == rtcp)
             return s;
     }
-    if (f->n_streams == CA_FLOW_MAX_STREAMS)
+    if (f->n_streams == f->streams_cap && f->streams_cap < CA_FLOW_MAX_STREAMS) {
+        /* once per stream of a flow, never per packet */
+        size_t cap = f->streams_cap ? f->streams_cap * 2 : 2;
+        ca_stream_t *grown = realloc(f->streams, cap * sizeof *grown);
+        if (grown) {
+            f->streams = grown;
+            f->streams_cap = cap;
+        }
+    }
+    if (f->n_streams == f->streams_cap)
         return NULL;
     ca_stream_t *s = &f->streams[f->n_streams++];
     memset(s, 0, sizeof *s);

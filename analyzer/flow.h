@@ -56,8 +56,8 @@ typedef struct {
     uint64_t stun, dtls, rtp, rtcp, other;
     ca_dtls_session_t *sessions[CA_FLOW_MAX_SESSIONS]; /* owned */
     size_t n_sessions, sessions_dropped;
-    ca_stream_t streams[CA_FLOW_MAX_STREAMS];
-    size_t n_streams;
+    ca_stream_t *streams; /* owned, grown up to CA_FLOW_MAX_STREAMS (most flows have none) */
+    size_t n_streams, streams_cap;
     uint64_t streams_dropped;   /* packets of SSRCs beyond CA_FLOW_MAX_STREAMS */
     char ice_username[2][65];   /* last STUN USERNAME per sender */
     uint64_t truncated;         /* packets cut by the snaplen */

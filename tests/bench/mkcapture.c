@@ -32,7 +32,7 @@ static uint16_t csum(const uint8_t *p, size_t n)
 
 /* Give template frame F the addresses of call ID: the template's two
  * endpoints (told apart by port: on loopback they share the address) map to
- * 10.A.B.1 and 10.A.B.2, A.B from ID. */
+ * 10.A.B.C and 11.A.B.C, A.B.C from ID (16 million calls). */
 static void rewrite(uint8_t *f, uint32_t len, uint32_t id, uint32_t first_sport)
 {
     if (len < 14 + 20 + 8 || f[12] != 0x08 || f[13] != 0x00)
@@ -44,8 +44,8 @@ static void rewrite(uint8_t *f, uint32_t len, uint32_t id, uint32_t first_sport)
     const uint8_t *udp = ip + ihl;
     uint32_t sport = (uint32_t)(udp[0] << 8 | udp[1]);
     uint8_t side = sport == first_sport ? 1 : 2;
-    uint8_t a = (uint8_t)(id >> 8), b = (uint8_t)id;
-    uint8_t s4[4] = {10, a, b, side}, d4[4] = {10, a, b, (uint8_t)(3 - side)};
+    uint8_t a = (uint8_t)(id >> 16), b = (uint8_t)(id >> 8), lo = (uint8_t)id;
+    uint8_t s4[4] = {(uint8_t)(9 + side), a, b, lo}, d4[4] = {(uint8_t)(12 - side), a, b, lo};
     memcpy(ip + 12, s4, 4);
     memcpy(ip + 16, d4, 4);
     ip[10] = ip[11] = 0;
@@ -117,7 +117,7 @@ int main(int argc, char **argv)
             hd.ts.tv_sec = (time_t)(now_us / 1000000);
             hd.ts.tv_usec = (suseconds_t)(now_us % 1000000);
             memcpy(buf, f->data, hd.caplen);
-            rewrite(buf, hd.caplen, slot_call[s] % 65000, first_sport);
+            rewrite(buf, hd.caplen, slot_call[s] & 0xffffff, first_sport);
             pcap_dump((u_char *)out, &hd, buf);
             written += hd.caplen + 16;
             frames++;
