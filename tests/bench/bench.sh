@@ -22,7 +22,7 @@ run() {
     local name=$1
     shift
     /usr/bin/time -f "%e %U %S %M" -o "$DIR/$name.time" "$@" >"$DIR/$name.out" 2>"$DIR/$name.err" || true
-    read -r WALL USR SYS RSS <"$DIR/$name.time"
+    read -r WALL USR SYS RSS < <(tail -n 1 "$DIR/$name.time") # after any "exited with" line
     CPU=$(awk -v a="$USR" -v b="$SYS" 'BEGIN { printf "%.2f", a + b }')
 }
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }'; }
