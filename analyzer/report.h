@@ -1,6 +1,7 @@
 /* report.h - the audit as text (people), JSON (DESIGN.md's stable keys) and
- * JUnit XML (CI systems). Output is deterministic: calls in order of their
- * first frame, no run timestamps. */
+ * JUnit XML (CI systems). Output is deterministic, with no run timestamps:
+ * calls in order of their first frame, except in a long capture, whose calls
+ * are written in batches as they end (so memory does not grow with it). */
 #ifndef CA_REPORT_H
 #define CA_REPORT_H
 
