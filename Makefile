@@ -20,9 +20,9 @@ FUZZ_QUICK_SECONDS ?= 10
 PKG_MODULES := openssl libsrtp2 nice glib-2.0 jansson libpcap cmocka
 DEB_PACKAGES := build-essential pkg-config libssl-dev libsrtp2-dev libnice-dev libglib2.0-dev \
 	libjansson-dev libpcap-dev libcmocka-dev clang llvm libclang-rt-14-dev clang-format \
-	tcpdump tshark iproute2 openssl jq socat xxd tcpreplay nftables coturn
+	tcpdump tshark iproute2 openssl jq socat xxd tcpreplay nftables coturn valgrind
 DEB_TOOLS := pkg-config clang clang-format tcpdump tshark ip ss openssl jq socat xxd tcprewrite \
-	turnserver nft
+	turnserver nft valgrind
 
 # V=1 shows the full commands
 Q := $(if $(V),,@)

@@ -92,6 +92,14 @@ static void rule_handshake(ca_call_t *call)
     else if (s->encrypted_alert_before_complete)
         FIND(call, "HANDSHAKE_ALERT", CA_SEV_FAIL, s->last_frame,
              "an encrypted alert before the handshake completed (unreadable without keys)");
+    /* RFC 6347 4.2.3: fragments of one message are pieces of the same bytes.
+     * Overlaps that disagree let two readers see two different messages. */
+    uint64_t conflicts = s->reasm[CA_C2S].conflicting + s->reasm[CA_S2C].conflicting;
+    if (conflicts)
+        FIND(call, "FRAGMENT_CONFLICT", CA_SEV_FAIL, s->first_frame,
+             "%llu handshake fragments overlap earlier ones of the same message with different "
+             "bytes: which message a receiver reads depends on its reassembly",
+             (unsigned long long)conflicts);
     /* RFC 6347 4.2.4: messages of a flight, and flights, in the order of 4.2.4. */
     for (size_t i = 0; i < s->n_violations; i++)
         FIND(call, "HANDSHAKE_ORDER", CA_SEV_FAIL, s->violations[i].frame, "%s",
@@ -199,6 +207,11 @@ static void rule_certificates(ca_call_t *call)
             if (s->complete && !s->resumed && !ca_dtls_session_gap(s))
                 FIND(call, "CERT_MISSING", CA_SEV_FAIL, s->complete_frame,
                      "the %s sent no certificate: no code can be computed", side_name(d));
+        } else if (c->chain_len == 0 && c->malformed) {
+            FIND(call, "CERT_MISSING", CA_SEV_FAIL, c->frame,
+                 "the %s's Certificate message is malformed: a certificate's length runs past "
+                 "the message",
+                 side_name(d));
         } else if (c->chain_len == 0) {
             FIND(call, "CERT_MISSING", CA_SEV_FAIL, c->frame,
                  "the %s sent an empty Certificate message", side_name(d));

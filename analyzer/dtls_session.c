@@ -322,6 +322,7 @@ static void take_certificate(ca_dtls_session_t *s, ca_dir_t dir, const ca_dtls_m
     while (ca_cursor_left(&list) > 0) {
         if (ca_dtls_certificate_next(&list, &der) != CA_OK) {
             s->malformed_messages++;
+            c->malformed = true;
             break;
         }
         if (c->chain_len++ == 0)

@@ -42,6 +42,7 @@ typedef struct {
 typedef struct {
     bool present;     /* a Certificate message arrived */
     size_t chain_len; /* certificates in it (0: an empty Certificate) */
+    bool malformed;   /* its list could not be read (a length past the message) */
     uint64_t frame;
     uint8_t *der; /* owned: the leaf certificate */
     size_t der_len;

@@ -36,6 +36,7 @@ void ca_dtls13_take_certificate(ca_dtls_session_t *s, ca_dir_t dir, const ca_dtl
             ca_cursor_u16(&list, &ext_len) != CA_OK ||
             ca_cursor_sub(&list, ext_len, &ext) != CA_OK) {
             s->malformed_messages++;
+            c->malformed = true;
             break;
         }
         if (c->chain_len++ == 0)
