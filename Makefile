@@ -122,13 +122,15 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(BUILD)/config.mk
 FUZZ_BINS := $(FUZZERS:%=$(BUILD)/fuzz/%)
 
 # Run each fuzzer on its seed corpus for SECONDS; new inputs go to a scratch
-# directory so the committed corpus only changes on purpose.
+# directory so the committed corpus only changes on purpose. The capture
+# fuzzer also starts from every stored capture of pcaps/.
 define run_fuzzers
 	@for f in $(FUZZERS); do \
 	    mkdir -p $(BUILD)/fuzz/work-$$f; \
 	    echo "fuzz: $$f for $(1) s"; \
 	    $(BUILD)/fuzz/$$f -max_total_time=$(1) -print_final_stats=0 \
 	        -artifact_prefix=$(BUILD)/fuzz/ $(BUILD)/fuzz/work-$$f tests/fuzz/corpus/$$f \
+	        $$([ $$f = fuzz_pcap ] && echo pcaps) \
 	        >$(BUILD)/fuzz/$$f.log 2>&1 || { tail -n 40 $(BUILD)/fuzz/$$f.log; exit 1; }; \
 	    grep -h -m1 -E '^#[0-9]+.*(DONE|pulse)' $(BUILD)/fuzz/$$f.log | tail -n 1; \
 	done
