@@ -5,6 +5,7 @@
 #   make demo       a real call between two callstack endpoints, audited live, both codes shown
 #   make fixtures   regenerate pcaps/ from callstack calls (root) and check their expectations
 #   make bench      callaudit against tshark and a raw libpcap loop (BENCH_MB="100 1024")
+#   make install    the programs and man pages under PREFIX (/usr/local), DESTDIR honoured
 #   make fuzz       run each fuzzer longer (FUZZ_SECONDS, default 300)
 #   make format     clang-format the sources; make check-format checks them
 #
@@ -49,7 +50,7 @@ UNIT_EXTRA_SRC := callstack/media.c
 INTEGRATION_TESTS := $(filter-out tests/integration/lib.sh,$(wildcard tests/integration/*.sh))
 FUZZERS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 
-.PHONY: all deps test demo fixtures bench fuzz clean format check-format unit integration
+.PHONY: all deps test demo fixtures bench install fuzz clean format check-format unit integration
 all: $(BUILD)/callaudit $(BUILD)/callstack
 
 # --- dependencies ---------------------------------------------------------------
@@ -165,6 +166,13 @@ test: all $(FUZZ_BINS)
 
 demo: all
 	@tests/demo.sh $(BUILD)
+
+# make install PREFIX=/usr/local [DESTDIR=...]: the two programs and their man pages.
+PREFIX ?= /usr/local
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BUILD)/callaudit $(BUILD)/callstack $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 man/callaudit.1 man/callstack.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 
 # Benchmark against tshark and the raw libpcap loop (not part of make test).
 bench: all

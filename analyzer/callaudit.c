@@ -25,6 +25,10 @@
 #include <openssl/x509.h>
 
 #include "seccode.h"
+#include "version.h"
+
+#include <openssl/crypto.h>
+#include <pcap/pcap.h>
 
 /* A long capture does not wait for its end: once this many calls are held,
  * those whose flows ended SETTLE_US ago (capture time) are audited, written
@@ -107,6 +111,7 @@ static int run_analyze(const ca_cli_opts_t *o, char **files, int n_files)
         goto out;
     }
     ca_auditor_set_retire(a.au, true);
+    ca_report_text_set_color(o->format == CA_FORMAT_TEXT && ca_cli_color());
     ca_pipeline_set_flow_end(a.p, (int64_t)(o->idle_timeout_s * 1e6), on_flow_end, a.au);
     ca_pipeline_set_keylog(a.p, o->keylog);
     if (o->decrypt_out) {
@@ -290,6 +295,11 @@ int main(int argc, char **argv)
     if (argc < 2) {
         fputs(ca_cli_usage, stderr);
         return 2;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("callaudit %s (%s, %s)\n", CA_VERSION, OpenSSL_version(OPENSSL_VERSION),
+               pcap_lib_version());
+        return 0;
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         fputs(ca_cli_usage, stdout);

@@ -287,6 +287,7 @@ int ca_cmd_live(int argc, char **argv)
     ca_pipeline_set_flow_end(l.p, (int64_t)(o.idle_timeout_s * 1e6), on_flow_end, &l);
     ca_pipeline_set_handshake_fn(l.p, on_handshake, &l);
     ca_pipeline_set_keylog(l.p, o.keylog);
+    ca_report_text_set_color(o.format == CA_FORMAT_TEXT && ca_cli_color());
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal; /* no SA_RESTART: the wait for packets returns */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char ca_cli_usage[] =
     "usage: callaudit analyze [options] CAPTURE...   audit pcap/pcapng files; '-' reads stdin\n"
@@ -43,6 +44,12 @@ int ca_cli_fail(const char *fmt, ...)
     va_end(ap);
     fputc('\n', stderr);
     return 2;
+}
+
+bool ca_cli_color(void)
+{
+    const char *no = getenv("NO_COLOR"), *term = getenv("TERM");
+    return isatty(STDOUT_FILENO) && !(no && no[0]) && !(term && strcmp(term, "dumb") == 0);
 }
 
 void ca_cli_init(ca_cli_opts_t *o)

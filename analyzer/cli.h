@@ -73,6 +73,9 @@ __attribute__((format(printf, 1, 2))) int ca_cli_fail(const char *fmt, ...);
 void ca_cli_audit_opts(const ca_cli_opts_t *o, const ca_pipeline_t *p, ca_audit_opts_t *aopts,
                        char (*names)[48]);
 
+/* Colours for text on a terminal, unless NO_COLOR is set (no-color.org) or TERM is dumb. */
+bool ca_cli_color(void);
+
 /* The subcommands. */
 int ca_cmd_live(int argc, char **argv);
 

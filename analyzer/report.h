@@ -25,6 +25,8 @@ typedef struct {
 } ca_report_input_t;
 
 void ca_report_text(FILE *out, const ca_report_input_t *in);
+/* Colours in the text report (the verdicts, the code): for a terminal only. */
+void ca_report_text_set_color(bool on);
 /* Returns 0, or -1 if the JSON library failed. */
 int ca_report_json(FILE *out, const ca_report_input_t *in);
 void ca_report_junit(FILE *out, const ca_report_input_t *in);

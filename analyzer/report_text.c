@@ -20,19 +20,35 @@ static void print_endpoint(FILE *out, const char *role, const ca_call_t *call, c
             c->subject[0] ? c->subject : "(no subject)", c->key[0] ? c->key : "?", hex);
 }
 
+static bool color;
+
+void ca_report_text_set_color(bool on)
+{
+    color = on;
+}
+
+/* ANSI SGR: bold green, bold red, bold yellow, bold; "" without colours. */
+static const char *sgr(const char *code)
+{
+    return color ? code : "";
+}
+
 static void print_call(FILE *out, const ca_call_t *call, bool update)
 {
     const ca_dtls_session_t *s = call->dtls;
     const char *verdict = call->verdict == CA_VERDICT_PASS   ? "PASS"
                           : call->verdict == CA_VERDICT_FAIL ? "FAIL"
                                                              : "INCONCLUSIVE";
-    fprintf(out, "call %u%s: %s (%s%s)\n", call->id, update ? " (updated)" : "", verdict,
-            call->flow.transport == 6 ? "TCP, RFC 4571 framing" : "UDP",
+    const char *hue = call->verdict == CA_VERDICT_PASS   ? "\033[1;32m"
+                      : call->verdict == CA_VERDICT_FAIL ? "\033[1;31m"
+                                                         : "\033[1;33m";
+    fprintf(out, "call %u%s: %s%s%s (%s%s)\n", call->id, update ? " (updated)" : "", sgr(hue),
+            verdict, sgr("\033[0m"), call->flow.transport == 6 ? "TCP, RFC 4571 framing" : "UDP",
             call->flow.relayed ? ", relayed by TURN" : "");
     print_endpoint(out, "client", call, CA_C2S);
     print_endpoint(out, "server", call, CA_S2C);
     if (call->have_code)
-        fprintf(out, "  security code:  %s%s\n", call->code,
+        fprintf(out, "  security code:  %s%s%s%s\n", sgr("\033[1m"), call->code, sgr("\033[0m"),
                 call->code_from_sdp ? "  (from the SDP fingerprints: signalled, not verified)"
                                     : "");
     else

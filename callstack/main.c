@@ -6,6 +6,10 @@
 #include <string.h>
 
 #include "options.h"
+#include "version.h"
+
+#include <openssl/crypto.h>
+#include <srtp2/srtp.h>
 
 static const char usage_text[] =
     "usage: callstack answer --listen ADDR:PORT [options]   wait for one call, answer it\n"
@@ -239,6 +243,11 @@ int main(int argc, char **argv)
 {
     cs_options_t opt = {
         .duration = 3, .timeout_s = 10, .wait_s = 60, .tone_hz = 440, .setup = CA_SDP_SETUP_ACTIVE};
+    if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+        printf("callstack %s (%s, %s, libnice)\n", CA_VERSION, OpenSSL_version(OPENSSL_VERSION),
+               srtp_get_version_string());
+        return 0;
+    }
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         fputs(usage_text, argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;

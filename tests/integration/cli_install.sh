@@ -1,0 +1,40 @@
+# --version, `make install PREFIX=...` with both man pages (rendered by
+# man(1) without warnings from groff), and colours in the text report only
+# on a terminal and never with NO_COLOR set.
+. "$(dirname "$0")/lib.sh"
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
+"$CALLAUDIT" --version | grep -Eq '^callaudit [0-9]+\.[0-9]+\.[0-9]+ \(OpenSSL 3' ||
+    fail "callaudit --version: $("$CALLAUDIT" --version)"
+"$CALLSTACK" --version | grep -Eq '^callstack [0-9]+\.[0-9]+\.[0-9]+ \(OpenSSL 3.*libsrtp2' ||
+    fail "callstack --version: $("$CALLSTACK" --version)"
+[ "$("$CALLAUDIT" --version | cut -d' ' -f2)" = "$("$CALLSTACK" --version | cut -d' ' -f2)" ] ||
+    fail "the two programs disagree on the version"
+
+env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$REPO" install PREFIX="$T/prefix" >"$T/install.log" 2>&1 ||
+    fail "make install: $(tail -5 "$T/install.log")"
+for p in callaudit callstack; do
+    [ -x "$T/prefix/bin/$p" ] || fail "$p not installed"
+    "$T/prefix/bin/$p" --version >/dev/null || fail "installed $p does not run"
+    page=$T/prefix/share/man/man1/$p.1
+    [ -f "$page" ] || fail "$p.1 not installed"
+    if command -v groff >/dev/null; then
+        groff -man -Tutf8 -ww -P-cbou "$page" 2>"$T/groff.err" >"$T/$p.txt"
+        [ ! -s "$T/groff.err" ] || fail "$p.1: $(cat "$T/groff.err")"
+        grep -q "^NAME" "$T/$p.txt" && grep -q "EXIT STATUS" "$T/$p.txt" || fail "$p.1 renders without its sections"
+    fi
+done
+note "installed both programs and man pages under a PREFIX; --version: $("$CALLAUDIT" --version)"
+
+PCAP=$REPO/pcaps/mitm.pcap
+esc=$(printf '\033')
+"$CALLAUDIT" analyze "$PCAP" >"$T/piped.txt"
+grep -q "$esc" "$T/piped.txt" && fail "colours in a pipe"
+if command -v script >/dev/null; then
+    TERM=xterm script -qec "$CALLAUDIT analyze $PCAP" /dev/null >"$T/tty.txt"
+    grep -q "${esc}\[1;31mFAIL" "$T/tty.txt" || fail "no red FAIL on a terminal: $(head -2 "$T/tty.txt" | cat -v)"
+    NO_COLOR=1 TERM=xterm script -qec "$CALLAUDIT analyze $PCAP" /dev/null >"$T/nocolor.txt"
+    grep -q "$esc" "$T/nocolor.txt" && fail "colours despite NO_COLOR"
+    TERM=xterm script -qec "$CALLAUDIT analyze --format json $PCAP" /dev/null >"$T/json.txt"
+    grep -q "$esc" "$T/json.txt" && fail "colours in JSON"
+    note "colours: on a terminal only, never with NO_COLOR or in JSON"
+fi
