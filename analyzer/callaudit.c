@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "audit.h"
 #include "cli.h"
@@ -47,13 +49,46 @@ typedef struct {
     FILE *junit_cases;
     ca_expect_facts_t *facts;
     bool failed;
+    const char *file;    /* being read, for the progress line */
+    bool progress_shown; /* a progress line is on stderr (a terminal) */
+    int64_t progress_us;
 } analyze_t;
+
+/* On a terminal: where the reading is, now and then (long captures). */
+static void on_progress(void *user, uint64_t pos, uint64_t size, uint64_t frames)
+{
+    analyze_t *a = user;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    int64_t us = (int64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000;
+    if (a->progress_shown && us - a->progress_us < 250000)
+        return;
+    a->progress_us = us;
+    a->progress_shown = true;
+    if (size)
+        fprintf(stderr,
+                "\rcallaudit: %s %3.0f%% of %.1f MB, %llu frames, %zu flows live, %zu calls "
+                "ended\033[K",
+                a->file, 100.0 * (double)pos / (double)size, (double)size / 1048576.0,
+                (unsigned long long)frames, ca_flow_count(ca_pipeline_flows(a->p)),
+                a->written + ca_auditor_pending(a->au));
+    else
+        fprintf(stderr,
+                "\rcallaudit: %s %.1f MB, %llu frames, %zu flows live, %zu calls ended\033[K",
+                a->file, (double)pos / 1048576.0, (unsigned long long)frames,
+                ca_flow_count(ca_pipeline_flows(a->p)), a->written + ca_auditor_pending(a->au));
+    fflush(stderr);
+}
 
 /* Each call, once audited: written out at once, in the order calls end. */
 static void on_call(void *user, const ca_call_t *call, bool update)
 {
     analyze_t *a = user;
-    (void)update; /* calls are let go of once written: never updated */
+    (void)update;            /* calls are let go of once written: never updated */
+    if (a->progress_shown) { /* the report, not the progress line, owns the terminal */
+        fputs("\r\033[K", stderr);
+        a->progress_shown = false;
+    }
     if (a->facts)
         ca_expect_facts_add(a->facts, call);
     if (a->o->format == CA_FORMAT_JSON) {
@@ -125,10 +160,15 @@ static int run_analyze(const ca_cli_opts_t *o, char **files, int n_files)
         }
         ca_pipeline_set_decrypted_fn(a.p, ca_decrypt_out_packet, &dec);
     }
+    bool tty = isatty(STDERR_FILENO);
     for (int i = 0; i < n_files; i++) {
         ca_capture_result_t res;
-        if (ca_capture_read_file(files[i], o->filter, &next_frame, on_frame, &a, &res, err,
-                                 sizeof err) != 0) {
+        a.file = files[i];
+        if (ca_capture_read_file_progress(files[i], o->filter, &next_frame, on_frame, &a,
+                                          tty ? on_progress : NULL, &a, &res, err,
+                                          sizeof err) != 0) {
+            if (a.progress_shown)
+                fputs("\r\033[K", stderr);
             ca_cli_fail("%s", err);
             goto out;
         }
@@ -138,6 +178,8 @@ static int run_analyze(const ca_cli_opts_t *o, char **files, int n_files)
             snprintf(truncated_why, sizeof truncated_why, "%s: %s", files[i], res.truncated_why);
         }
     }
+    if (a.progress_shown)
+        fputs("\r\033[K", stderr); /* the progress line goes before the report */
     a.aopts.capture_truncated_why = truncated_why;
     ca_cli_audit_opts(o, a.p, &a.aopts, a.seen_names);
     if (ca_auditor_finish(a.au, ca_pipeline_flows(a.p), &a.aopts, on_call, &a, &audit) != CA_OK) {
@@ -216,7 +258,7 @@ static int cmd_analyze(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
         if (c == 'h' || c == CA_OPT_HELP) {
-            fputs(ca_cli_usage, stdout);
+            fputs(ca_cli_usage_analyze, stdout);
             status = 0;
             goto out;
         }

@@ -215,7 +215,7 @@ int ca_cmd_live(int argc, char **argv)
         switch (c) {
         case 'h':
         case CA_OPT_HELP:
-            fputs(ca_cli_usage, stdout);
+            fputs(ca_cli_usage_live, stdout);
             status = 0;
             goto out;
         case 'i':

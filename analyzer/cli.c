@@ -9,31 +9,45 @@
 #include <unistd.h>
 
 const char ca_cli_usage[] =
-    "usage: callaudit analyze [options] CAPTURE...   audit pcap/pcapng files; '-' reads stdin\n"
-    "       callaudit live -i IFACE [options]        capture and audit live, a verdict per call\n"
-    "       callaudit code CERT_A CERT_B             the security code of two certificates\n"
+    "usage: callaudit analyze [options] CAPTURE...   audit pcap/pcapng files\n"
+    "       callaudit live -i IFACE [options]        capture and audit live\n"
+    "       callaudit code CERT_A CERT_B             the code of two certificates\n"
+    "       callaudit --version\n"
     "\n"
-    "  --format text|json|junit   output (text by default; live: text or json, one object a line)\n"
+    "analyze --help, live --help: their options; man callaudit: everything.\n"
+    "exit status: 0 all pass; 1 a call fails; 3 inconclusive; 2 usage error\n";
+
+const char ca_cli_usage_analyze[] =
+    "usage: callaudit analyze [options] CAPTURE...   ('-' reads stdin)\n"
+    "\n"
+    "  --format text|json|junit   the report (text by default)\n"
     "  -f EXPR                    BPF filter (tcpdump syntax)\n"
-    "  --sdp FILE                 an SDP offer or answer (repeatable): check a=fingerprint\n"
-    "                             and a=setup against the wire\n"
+    "  --sdp FILE                 an SDP offer or answer (repeatable): check its\n"
+    "                             a=fingerprint and a=setup against the wire\n"
     "  --expect-code CODE         fail unless the recomputed code equals CODE\n"
-    "  --idle-timeout S           a flow silent this long (capture time) has ended: its\n"
-    "                             calls are final and its memory freed (120; 0: never)\n"
-    "  --keylog FILE              NSS key log: verify both Finished, authenticate every\n"
-    "                             SRTP/SRTCP packet under the keys the handshake exported\n"
-    "  --decrypt-out FILE         with --keylog: the decrypted RTP/RTCP as pcapng, marked\n"
-    "  --expect FILE              compare with a stored expectation: exit 0 if every field\n"
-    "                             in it holds (even an expected failure), 1 otherwise\n"
-    "  --write-expect FILE        write the expectation of this capture (after checking it!)\n"
-    "live only:\n"
-    "  -i IFACE                   the interface to capture on\n"
-    "  -w FILE                    also write the captured packets to FILE (pcap)\n"
-    "  --write-calls              with -w, only the packets of calls (STUN, DTLS, RTP, SDP)\n"
-    "  --duration S, --calls N    stop after S seconds, or after N calls were reported\n"
-    "  --buffer-size KIB          the kernel capture buffer (32768)\n"
+    "  --keylog FILE              NSS key log: verify both Finished, open DTLS 1.3,\n"
+    "                             authenticate every SRTP/SRTCP packet\n"
+    "  --decrypt-out FILE         with --keylog: the decrypted RTP/RTCP as pcapng\n"
+    "  --expect FILE              compare with a stored expectation: exit 0 if every\n"
+    "                             field in it holds (even an expected failure)\n"
+    "  --write-expect FILE        write the expectation of this capture\n"
+    "  --idle-timeout S           a flow silent this long has ended (120 s)\n"
     "\n"
-    "exit status: 0 every call passes; 1 some call fails; 3 inconclusive; 2 usage error\n";
+    "exit status: 0 all pass; 1 a call fails; 3 inconclusive; 2 usage error\n";
+
+const char ca_cli_usage_live[] =
+    "usage: callaudit live -i IFACE [options]\n"
+    "\n"
+    "  -f EXPR                    BPF filter (tcpdump syntax)\n"
+    "  -w FILE                    also write the captured packets to FILE (pcap)\n"
+    "  --write-calls              with -w: only the packets of calls\n"
+    "  --format text|json         a block per call, or one JSON object per line\n"
+    "  --duration S, --calls N    stop after S seconds, or after N calls\n"
+    "  --buffer-size KIB          the kernel capture buffer (32768)\n"
+    "  --sdp, --expect-code, --keylog, --idle-timeout   as for analyze\n"
+    "\n"
+    "SIGINT/SIGTERM stop it: calls in progress are inconclusive, then the summary.\n"
+    "exit status: 0 all pass; 1 a call fails; 3 inconclusive; 2 usage error\n";
 
 int ca_cli_fail(const char *fmt, ...)
 {

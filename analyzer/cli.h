@@ -56,7 +56,9 @@ enum {
     {"help", no_argument, NULL, CA_OPT_HELP}
 /* clang-format on */
 
-extern const char ca_cli_usage[];
+extern const char ca_cli_usage[];         /* the overview */
+extern const char ca_cli_usage_analyze[]; /* analyze --help: one screen */
+extern const char ca_cli_usage_live[];    /* live --help: one screen */
 
 void ca_cli_init(ca_cli_opts_t *o);
 void ca_cli_free(ca_cli_opts_t *o);

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <pcap/pcap.h>
 
@@ -16,11 +17,20 @@ int64_t ca_capture_time_us(long sec, long usec)
 }
 
 static int read_all(pcap_t *pc, const char *path, const char *filter, uint64_t *next_frame,
-                    ca_frame_fn fn, void *user, ca_capture_result_t *res, char *err,
-                    size_t err_size);
+                    ca_frame_fn fn, void *user, ca_progress_fn progress, void *progress_user,
+                    ca_capture_result_t *res, char *err, size_t err_size);
 
 int ca_capture_read_file(const char *path, const char *filter, uint64_t *next_frame, ca_frame_fn fn,
                          void *user, ca_capture_result_t *res, char *err, size_t err_size)
+{
+    return ca_capture_read_file_progress(path, filter, next_frame, fn, user, NULL, NULL, res, err,
+                                         err_size);
+}
+
+int ca_capture_read_file_progress(const char *path, const char *filter, uint64_t *next_frame,
+                                  ca_frame_fn fn, void *user, ca_progress_fn progress,
+                                  void *progress_user, ca_capture_result_t *res, char *err,
+                                  size_t err_size)
 {
     char errbuf[PCAP_ERRBUF_SIZE] = "";
     memset(res, 0, sizeof *res);
@@ -34,7 +44,8 @@ int ca_capture_read_file(const char *path, const char *filter, uint64_t *next_fr
             snprintf(err, err_size, "%s: %s", name, errbuf);
         return -1;
     }
-    return read_all(pc, path, filter, next_frame, fn, user, res, err, err_size);
+    return read_all(pc, path, filter, next_frame, fn, user, progress, progress_user, res, err,
+                    err_size);
 }
 
 int ca_capture_read_stream(FILE *fp, const char *name, const char *filter, uint64_t *next_frame,
@@ -49,14 +60,18 @@ int ca_capture_read_stream(FILE *fp, const char *name, const char *filter, uint6
         fclose(fp); /* libpcap leaves it open on failure; the contract is that FP is consumed */
         return -1;
     }
-    return read_all(pc, name, filter, next_frame, fn, user, res, err, err_size);
+    return read_all(pc, name, filter, next_frame, fn, user, NULL, NULL, res, err, err_size);
 }
 
 /* Read every frame of PC, then close it (and the stream under it). */
 static int read_all(pcap_t *pc, const char *path, const char *filter, uint64_t *next_frame,
-                    ca_frame_fn fn, void *user, ca_capture_result_t *res, char *err,
-                    size_t err_size)
+                    ca_frame_fn fn, void *user, ca_progress_fn progress, void *progress_user,
+                    ca_capture_result_t *res, char *err, size_t err_size)
 {
+    FILE *fp = pcap_file(pc);
+    struct stat st;
+    uint64_t size =
+        fp && fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
     struct bpf_program prog;
     bool have_prog = false;
     int rc = -1;
@@ -99,6 +114,10 @@ static int read_all(pcap_t *pc, const char *path, const char *filter, uint64_t *
         }
         int64_t ts_us = ca_capture_time_us(hdr->ts.tv_sec, hdr->ts.tv_usec);
         fn(user, dlt, frame, ts_us, data, hdr->caplen, hdr->len);
+        if (progress && (res->frames & 0xffff) == 0) {
+            long pos = fp ? ftell(fp) : -1;
+            progress(progress_user, pos > 0 ? (uint64_t)pos : 0, size, res->frames);
+        }
     }
     rc = 0;
 out:

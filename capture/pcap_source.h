@@ -32,6 +32,16 @@ typedef struct {
 int ca_capture_read_file(const char *path, const char *filter, uint64_t *next_frame, ca_frame_fn fn,
                          void *user, ca_capture_result_t *res, char *err, size_t err_size);
 
+/* Told now and then how far the reading of a file has come: bytes read of
+ * SIZE (0: unknown, e.g. stdin) and frames so far. */
+typedef void (*ca_progress_fn)(void *user, uint64_t pos, uint64_t size, uint64_t frames);
+
+/* ca_capture_read_file, calling PROGRESS (may be NULL) every 65536 frames. */
+int ca_capture_read_file_progress(const char *path, const char *filter, uint64_t *next_frame,
+                                  ca_frame_fn fn, void *user, ca_progress_fn progress,
+                                  void *progress_user, ca_capture_result_t *res, char *err,
+                                  size_t err_size);
+
 /* The same over an open stream (e.g. fmemopen in the fuzzer), which is closed in
  * every case; NAME is for messages. */
 int ca_capture_read_stream(FILE *fp, const char *name, const char *filter, uint64_t *next_frame,

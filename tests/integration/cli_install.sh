@@ -38,3 +38,25 @@ if command -v script >/dev/null; then
     grep -q "$esc" "$T/json.txt" && fail "colours in JSON"
     note "colours: on a terminal only, never with NO_COLOR or in JSON"
 fi
+
+# --help: one screen per subcommand (24 lines of 80 columns at most)
+for sub in "" analyze live; do
+    "$CALLAUDIT" $sub --help >"$T/help.txt" || fail "callaudit $sub --help: exit $?"
+    [ "$(wc -l <"$T/help.txt")" -le 24 ] || fail "callaudit $sub --help: $(wc -l <"$T/help.txt") lines"
+    [ "$(awk 'length($0) > 80' "$T/help.txt" | wc -l)" = 0 ] || fail "callaudit $sub --help: over 80 columns"
+done
+"$CALLSTACK" --help >"$T/help.txt" || fail "callstack --help"
+note "callaudit --help, analyze --help, live --help: each fits 24 lines of 80 columns"
+
+# Progress on a long capture: a line on stderr when it is a terminal, nothing otherwise.
+cc -O1 -o "$T/mkcapture" "$REPO/tests/bench/mkcapture.c" -lpcap || fail "mkcapture"
+"$T/mkcapture" "$REPO/pcaps/call-plain.pcap" "$T/long.pcap" 40 200 >/dev/null
+"$CALLAUDIT" analyze "$T/long.pcap" >/dev/null 2>"$T/progress.err"
+[ ! -s "$T/progress.err" ] || fail "progress written to a non-terminal: $(head -c 200 "$T/progress.err")"
+if command -v script >/dev/null; then
+    TERM=xterm script -qec "$CALLAUDIT analyze $T/long.pcap" /dev/null | tr '\r' '\n' >"$T/tty.txt"
+    grep -Eq '^callaudit: .*long.pcap +[0-9]+% of 40.0 MB, [0-9]+ frames' "$T/tty.txt" ||
+        fail "no progress line on a terminal: $(head -3 "$T/tty.txt")"
+    grep -q '^summary: ' "$T/tty.txt" || fail "the report after the progress line"
+    note "progress: $(grep -c '% of' "$T/tty.txt") updates on a terminal, none in a pipe"
+fi
