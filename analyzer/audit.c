@@ -53,17 +53,22 @@ static void reserve_finding(ca_call_t *call)
     call->findings_cap = cap;
 }
 
-#define FIND(call, fid, sev, fr, ...)                                                              \
-    do {                                                                                           \
-        ca_finding_t tmpl_ = {.id = (fid), .severity = (sev), .frame = (fr)};                      \
-        reserve_finding(call);                                                                     \
-        if ((call)->n_findings == (call)->findings_cap)                                            \
-            (call)->findings_dropped++;                                                            \
-        add_finding((call)->findings, &(call)->n_findings, (call)->findings_cap, &tmpl_,           \
-                    __VA_ARGS__);                                                                  \
-    } while (0)
+void ca_call_find(ca_call_t *call, const char *id, ca_severity_t sev, uint64_t frame,
+                  const char *fmt, ...)
+{
+    ca_finding_t tmpl = {.id = id, .severity = sev, .frame = frame};
+    char message[sizeof tmpl.message];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    reserve_finding(call);
+    if (call->n_findings == call->findings_cap)
+        call->findings_dropped++;
+    add_finding(call->findings, &call->n_findings, call->findings_cap, &tmpl, "%s", message);
+}
 
-static const char *side_name(int dir)
+const char *ca_side_name(int dir)
 {
     return dir == CA_C2S ? "client" : "server";
 }
@@ -86,53 +91,57 @@ static void rule_handshake(ca_call_t *call)
     const ca_dtls_session_t *s = call->dtls;
     /* RFC 6347 4.1.2 / RFC 5246 7.2.2: a fatal alert ends the connection. */
     if (s->fatal_alert)
-        FIND(call, "HANDSHAKE_ALERT", CA_SEV_FAIL, s->fatal_alert_frame,
-             "fatal alert %s (%u) from the %s", ca_dtls_alert_name(s->fatal_alert_description),
-             s->fatal_alert_description, side_name((int)s->fatal_alert_dir));
+        ca_call_find(call, "HANDSHAKE_ALERT", CA_SEV_FAIL, s->fatal_alert_frame,
+                     "fatal alert %s (%u) from the %s",
+                     ca_dtls_alert_name(s->fatal_alert_description), s->fatal_alert_description,
+                     ca_side_name((int)s->fatal_alert_dir));
     else if (s->encrypted_alert_before_complete)
-        FIND(call, "HANDSHAKE_ALERT", CA_SEV_FAIL, s->last_frame,
-             "an encrypted alert before the handshake completed (unreadable without keys)");
+        ca_call_find(call, "HANDSHAKE_ALERT", CA_SEV_FAIL, s->last_frame,
+                     "an encrypted alert before the handshake completed (unreadable without keys)");
     /* RFC 6347 4.2.3: fragments of one message are pieces of the same bytes.
      * Overlaps that disagree let two readers see two different messages. */
     uint64_t conflicts = s->reasm[CA_C2S].conflicting + s->reasm[CA_S2C].conflicting;
     if (conflicts)
-        FIND(call, "FRAGMENT_CONFLICT", CA_SEV_FAIL, s->first_frame,
-             "%llu handshake fragments overlap earlier ones of the same message with different "
-             "bytes: which message a receiver reads depends on its reassembly",
-             (unsigned long long)conflicts);
+        ca_call_find(
+            call, "FRAGMENT_CONFLICT", CA_SEV_FAIL, s->first_frame,
+            "%llu handshake fragments overlap earlier ones of the same message with different "
+            "bytes: which message a receiver reads depends on its reassembly",
+            (unsigned long long)conflicts);
     /* RFC 6347 4.2.4: messages of a flight, and flights, in the order of 4.2.4. */
     for (size_t i = 0; i < s->n_violations; i++)
-        FIND(call, "HANDSHAKE_ORDER", CA_SEV_FAIL, s->violations[i].frame, "%s",
-             s->violations[i].what);
+        ca_call_find(call, "HANDSHAKE_ORDER", CA_SEV_FAIL, s->violations[i].frame, "%s",
+                     s->violations[i].what);
     if (s->violations_dropped)
-        FIND(call, "HANDSHAKE_ORDER", CA_SEV_FAIL, 0, "%zu more order violations",
-             s->violations_dropped);
+        ca_call_find(call, "HANDSHAKE_ORDER", CA_SEV_FAIL, 0, "%zu more order violations",
+                     s->violations_dropped);
     if (s->version == CA_DTLS_V13 && opened13(s) && !s->complete)
-        FIND(call, "HANDSHAKE_INCOMPLETE", CA_SEV_FAIL, s->last_frame,
-             "the DTLS 1.3 handshake, opened with the key log, never completes: %s Finished",
-             s->finished[CA_C2S]   ? "no server"
-             : s->finished[CA_S2C] ? "no client"
-                                   : "no");
+        ca_call_find(
+            call, "HANDSHAKE_INCOMPLETE", CA_SEV_FAIL, s->last_frame,
+            "the DTLS 1.3 handshake, opened with the key log, never completes: %s Finished",
+            s->finished[CA_C2S]   ? "no server"
+            : s->finished[CA_S2C] ? "no client"
+                                  : "no");
     if (s->version == CA_DTLS_V13)
         return; /* the rest of a 1.3 handshake is encrypted, or was judged just above */
     /* What the capture did not show cannot be judged either way. */
     if (ca_dtls_session_gap(s)) {
         uint64_t missed = s->messages_missed[CA_C2S] + s->messages_missed[CA_S2C];
-        FIND(call, "HANDSHAKE_NOT_SEEN", CA_SEV_INCONCLUSIVE, s->first_frame,
-             "the capture misses part of the handshake (%s%llu message%s never seen): it "
-             "starts late or dropped packets",
-             s->have_client_hello ? "" : "no client_hello; ", (unsigned long long)missed,
-             missed == 1 ? "" : "s");
+        ca_call_find(call, "HANDSHAKE_NOT_SEEN", CA_SEV_INCONCLUSIVE, s->first_frame,
+                     "the capture misses part of the handshake (%s%llu message%s never seen): it "
+                     "starts late or dropped packets",
+                     s->have_client_hello ? "" : "no client_hello; ", (unsigned long long)missed,
+                     missed == 1 ? "" : "s");
         if (!s->complete)
             return;
     }
     if (!s->complete) {
         const char *last = s->n_steps ? ca_dtls_step_name(&s->steps[s->n_steps - 1]) : "nothing";
-        FIND(call, "HANDSHAKE_INCOMPLETE", CA_SEV_FAIL, s->last_frame,
-             "the handshake never completes in the capture: last seen %s; %s Finished", last,
-             s->finished[CA_C2S]   ? "no server"
-             : s->finished[CA_S2C] ? "no client"
-                                   : "no");
+        ca_call_find(call, "HANDSHAKE_INCOMPLETE", CA_SEV_FAIL, s->last_frame,
+                     "the handshake never completes in the capture: last seen %s; %s Finished",
+                     last,
+                     s->finished[CA_C2S]   ? "no server"
+                     : s->finished[CA_S2C] ? "no client"
+                                           : "no");
     }
 }
 
@@ -150,29 +159,31 @@ static void rule_use_srtp(ca_call_t *call)
         /* RFC 9147: the server's use_srtp is in EncryptedExtensions; only a
          * client that did not even offer it can be judged without keys. */
         if (s->have_client_hello && !s->srtp_offered)
-            FIND(call, "NO_USE_SRTP", CA_SEV_FAIL, s->first_frame,
-                 "the ClientHello offers no use_srtp: SRTP keys cannot come from this handshake");
+            ca_call_find(
+                call, "NO_USE_SRTP", CA_SEV_FAIL, s->first_frame,
+                "the ClientHello offers no use_srtp: SRTP keys cannot come from this handshake");
         return;
     }
     if (!s->srtp_chosen) {
-        FIND(call, "NO_USE_SRTP", CA_SEV_FAIL, sh_frame,
-             "the ServerHello has no use_srtp extension (%s): SRTP keys are not exported "
-             "from this handshake",
-             s->srtp_offered ? "the client offered it" : "the client did not offer it either");
+        ca_call_find(call, "NO_USE_SRTP", CA_SEV_FAIL, sh_frame,
+                     "the ServerHello has no use_srtp extension (%s): SRTP keys are not exported "
+                     "from this handshake",
+                     s->srtp_offered ? "the client offered it"
+                                     : "the client did not offer it either");
         return;
     }
     /* RFC 5764 4.1.2: the NULL profiles authenticate but do not encrypt. */
     if (s->srtp_profile == 0x0005 || s->srtp_profile == 0x0006)
-        FIND(call, "MEDIA_PLAINTEXT", CA_SEV_FAIL, sh_frame,
-             "negotiated SRTP profile %s encrypts nothing",
-             ca_dtls_srtp_profile_name(s->srtp_profile));
+        ca_call_find(call, "MEDIA_PLAINTEXT", CA_SEV_FAIL, sh_frame,
+                     "negotiated SRTP profile %s encrypts nothing",
+                     ca_dtls_srtp_profile_name(s->srtp_profile));
     else if (s->srtp_profile == 0x0002)
-        FIND(call, "WEAK_CIPHER", CA_SEV_WARN, sh_frame,
-             "SRTP profile %s has a 32-bit authentication tag",
-             ca_dtls_srtp_profile_name(s->srtp_profile));
+        ca_call_find(call, "WEAK_CIPHER", CA_SEV_WARN, sh_frame,
+                     "SRTP profile %s has a 32-bit authentication tag",
+                     ca_dtls_srtp_profile_name(s->srtp_profile));
     else if (strcmp(ca_dtls_srtp_profile_name(s->srtp_profile), "unknown") == 0)
-        FIND(call, "WEAK_CIPHER", CA_SEV_WARN, sh_frame, "unknown SRTP profile 0x%04x",
-             s->srtp_profile);
+        ca_call_find(call, "WEAK_CIPHER", CA_SEV_WARN, sh_frame, "unknown SRTP profile 0x%04x",
+                     s->srtp_profile);
 }
 
 /* RFC 8827 6.5 / RFC 9325 4.2: forward secrecy (ECDHE/DHE) and an AEAD or HMAC. */
@@ -183,15 +194,15 @@ static void rule_cipher(ca_call_t *call)
         return;
     const char *name = ca_dtls_cipher_suite_name(s->cipher_suite);
     if (strcmp(name, "unknown") == 0) {
-        FIND(call, "WEAK_CIPHER", CA_SEV_WARN, s->first_frame, "unrecognised cipher suite 0x%04x",
-             s->cipher_suite);
+        ca_call_find(call, "WEAK_CIPHER", CA_SEV_WARN, s->first_frame,
+                     "unrecognised cipher suite 0x%04x", s->cipher_suite);
         return;
     }
     bool pfs = strncmp(name, "TLS_ECDHE_", 10) == 0 || strncmp(name, "TLS_DHE_", 8) == 0;
     bool null_cipher = strstr(name, "_NULL_") != NULL;
     if (!pfs || null_cipher)
-        FIND(call, "WEAK_CIPHER", CA_SEV_FAIL, s->first_frame, "cipher suite %s: %s", name,
-             null_cipher ? "no encryption" : "no forward secrecy (static key exchange)");
+        ca_call_find(call, "WEAK_CIPHER", CA_SEV_FAIL, s->first_frame, "cipher suite %s: %s", name,
+                     null_cipher ? "no encryption" : "no forward secrecy (static key exchange)");
 }
 
 static void rule_certificates(ca_call_t *call)
@@ -205,20 +216,22 @@ static void rule_certificates(ca_call_t *call)
          * MUST request one). Without both there is no code to compare. */
         if (!c->present) {
             if (s->complete && !s->resumed && !ca_dtls_session_gap(s))
-                FIND(call, "CERT_MISSING", CA_SEV_FAIL, s->complete_frame,
-                     "the %s sent no certificate: no code can be computed", side_name(d));
+                ca_call_find(call, "CERT_MISSING", CA_SEV_FAIL, s->complete_frame,
+                             "the %s sent no certificate: no code can be computed",
+                             ca_side_name(d));
         } else if (c->chain_len == 0 && c->malformed) {
-            FIND(call, "CERT_MISSING", CA_SEV_FAIL, c->frame,
-                 "the %s's Certificate message is malformed: a certificate's length runs past "
-                 "the message",
-                 side_name(d));
+            ca_call_find(
+                call, "CERT_MISSING", CA_SEV_FAIL, c->frame,
+                "the %s's Certificate message is malformed: a certificate's length runs past "
+                "the message",
+                ca_side_name(d));
         } else if (c->chain_len == 0) {
-            FIND(call, "CERT_MISSING", CA_SEV_FAIL, c->frame,
-                 "the %s sent an empty Certificate message", side_name(d));
+            ca_call_find(call, "CERT_MISSING", CA_SEV_FAIL, c->frame,
+                         "the %s sent an empty Certificate message", ca_side_name(d));
         } else if (!c->parsed) {
-            FIND(call, "CERT_MISSING", CA_SEV_FAIL, c->frame,
-                 "the %s's certificate does not parse as X.509 DER of its declared length",
-                 side_name(d));
+            ca_call_find(call, "CERT_MISSING", CA_SEV_FAIL, c->frame,
+                         "the %s's certificate does not parse as X.509 DER of its declared length",
+                         ca_side_name(d));
         }
     }
     const ca_dtls_cert_t *cc = &s->cert[CA_C2S], *sc = &s->cert[CA_S2C];
@@ -228,8 +241,8 @@ static void rule_certificates(ca_call_t *call)
     call->have_code = true;
     /* security-code.md: an endpoint answering with the caller's own certificate is a reflection. */
     if (memcmp(cc->thumbprint, sc->thumbprint, CA_SHA256_LEN) == 0)
-        FIND(call, "SELF_REFLECTION", CA_SEV_FAIL, sc->frame,
-             "both sides present the same certificate");
+        ca_call_find(call, "SELF_REFLECTION", CA_SEV_FAIL, sc->frame,
+                     "both sides present the same certificate");
 }
 
 /* RFC 8422 5.4 / RFC 5246 7.4.8: each endpoint proves it holds the private
@@ -256,13 +269,14 @@ static void rule_signatures(ca_call_t *call)
     for (size_t i = 0; i < 2; i++) {
         const ca_sig_result_t *r = sigs[i].r;
         if (r->status == CA_SIG_INVALID)
-            FIND(call, "SIGNATURE_INVALID", CA_SEV_FAIL, r->frame, "%s signature (%s): %s",
-                 sigs[i].what, ca_dtls_sig_alg_name(r->scheme), r->why);
+            ca_call_find(call, "SIGNATURE_INVALID", CA_SEV_FAIL, r->frame, "%s signature (%s): %s",
+                         sigs[i].what, ca_dtls_sig_alg_name(r->scheme), r->why);
         else if (r->status == CA_SIG_UNCHECKED ||
                  (r->status == CA_SIG_NOT_SEEN && sigs[i].expected && !ca_dtls_session_gap(s)))
-            FIND(call, "SIGNATURE_UNCHECKED", CA_SEV_INCONCLUSIVE, r->frame,
-                 "%s signature could not be checked: %s", sigs[i].what,
-                 r->status == CA_SIG_NOT_SEEN ? "the message is not in the capture" : r->why);
+            ca_call_find(call, "SIGNATURE_UNCHECKED", CA_SEV_INCONCLUSIVE, r->frame,
+                         "%s signature could not be checked: %s", sigs[i].what,
+                         r->status == CA_SIG_NOT_SEEN ? "the message is not in the capture"
+                                                      : r->why);
     }
 }
 
@@ -303,60 +317,64 @@ static void rule_opacity(ca_call_t *call)
         const char *dir = ca_call_stream_dir(call, i);
         if (st->rtcp) {
             if (o->index_regressions)
-                FIND(call, "SRTP_FRAMING", CA_SEV_FAIL, o->index_frame,
-                     "SRTCP of SSRC 0x%08x (%s): the SRTCP index went back beyond the replay "
-                     "window %llu times "
-                     "(RFC 3711 3.4)",
-                     st->ssrc, dir, (unsigned long long)o->index_regressions);
+                ca_call_find(
+                    call, "SRTP_FRAMING", CA_SEV_FAIL, o->index_frame,
+                    "SRTCP of SSRC 0x%08x (%s): the SRTCP index went back beyond the replay "
+                    "window %llu times "
+                    "(RFC 3711 3.4)",
+                    st->ssrc, dir, (unsigned long long)o->index_regressions);
             if (o->rtcp_plain + o->rtcp_e_clear > 0)
-                FIND(call, "RTCP_PLAINTEXT", CA_SEV_FAIL, o->rtcp_plain_frame,
-                     "RTCP of SSRC 0x%08x (%s) in clear: %llu plain RTCP packets, %llu SRTCP "
-                     "with the E flag clear",
-                     st->ssrc, dir, (unsigned long long)o->rtcp_plain,
-                     (unsigned long long)o->rtcp_e_clear);
+                ca_call_find(
+                    call, "RTCP_PLAINTEXT", CA_SEV_FAIL, o->rtcp_plain_frame,
+                    "RTCP of SSRC 0x%08x (%s) in clear: %llu plain RTCP packets, %llu SRTCP "
+                    "with the E flag clear",
+                    st->ssrc, dir, (unsigned long long)o->rtcp_plain,
+                    (unsigned long long)o->rtcp_e_clear);
             continue;
         }
         rtp++;
         double stat, p;
         ca_opaque_t v = ca_opacity_verdict(o, &stat, &p);
         if (v == CA_OPAQUE_NO)
-            FIND(call, "MEDIA_PLAINTEXT", CA_SEV_FAIL, st->first_frame,
-                 "payloads of SSRC 0x%08x (%s) are readable media, not ciphertext: their first "
-                 "bytes repeat across packets (chi-square %.0f, p=%.1e over %u packets)",
-                 st->ssrc, dir, stat, p, o->samples);
+            ca_call_find(
+                call, "MEDIA_PLAINTEXT", CA_SEV_FAIL, st->first_frame,
+                "payloads of SSRC 0x%08x (%s) are readable media, not ciphertext: their first "
+                "bytes repeat across packets (chi-square %.0f, p=%.1e over %u packets)",
+                st->ssrc, dir, stat, p, o->samples);
         if (v != CA_OPAQUE_UNKNOWN)
             judged++;
         else if (o->samples > few)
             few = o->samples;
         if (o->keystream_reuse)
-            FIND(call, "SRTP_KEYSTREAM_REUSE", CA_SEV_FAIL, o->reuse_frame,
-                 "SSRC 0x%08x (%s): %llu sequence numbers carried two different payloads", st->ssrc,
-                 dir, (unsigned long long)o->keystream_reuse);
+            ca_call_find(call, "SRTP_KEYSTREAM_REUSE", CA_SEV_FAIL, o->reuse_frame,
+                         "SSRC 0x%08x (%s): %llu sequence numbers carried two different payloads",
+                         st->ssrc, dir, (unsigned long long)o->keystream_reuse);
         /* 0xC0DE / 0xC2DE: RFC 9335 cryptex, the extensions are encrypted */
         if (st->header_extensions && o->ext_profile != 0xC0DE && o->ext_profile != 0xC2DE) {
             char names[200];
             extension_names(call->sdp_media[call->stream_dirs[i] == CA_C2S ? 0 : 1], o->ext_ids,
                             names, sizeof names);
-            FIND(call, "HEADER_EXT_CLEAR", CA_SEV_WARN, st->first_frame,
-                 "SSRC 0x%08x (%s): %llu packets carry RTP header extensions in clear: %s",
-                 st->ssrc, dir, (unsigned long long)st->header_extensions, names);
+            ca_call_find(call, "HEADER_EXT_CLEAR", CA_SEV_WARN, st->first_frame,
+                         "SSRC 0x%08x (%s): %llu packets carry RTP header extensions in clear: %s",
+                         st->ssrc, dir, (unsigned long long)st->header_extensions, names);
         }
         if (o->too_short)
-            FIND(call, "SRTP_FRAMING", CA_SEV_FAIL, st->first_frame,
-                 "SSRC 0x%08x (%s): %llu packets too short for the SRTP profile's tag", st->ssrc,
-                 dir, (unsigned long long)o->too_short);
+            ca_call_find(call, "SRTP_FRAMING", CA_SEV_FAIL, st->first_frame,
+                         "SSRC 0x%08x (%s): %llu packets too short for the SRTP profile's tag",
+                         st->ssrc, dir, (unsigned long long)o->too_short);
         double cv;
         if (ca_opacity_length_leak(o, &cv))
-            FIND(call, "LENGTH_LEAK", CA_SEV_WARN, st->first_frame,
-                 "SSRC 0x%08x (%s): audio packet sizes vary from %u to %u bytes (coefficient of "
-                 "variation %.2f): variable bit rate lets the sizes follow the speech (RFC 6562)",
-                 st->ssrc, dir, o->len_min, o->len_max, cv);
+            ca_call_find(
+                call, "LENGTH_LEAK", CA_SEV_WARN, st->first_frame,
+                "SSRC 0x%08x (%s): audio packet sizes vary from %u to %u bytes (coefficient of "
+                "variation %.2f): variable bit rate lets the sizes follow the speech (RFC 6562)",
+                st->ssrc, dir, o->len_min, o->len_max, cv);
     }
     if (rtp > 0 && judged == 0)
-        FIND(call, "MEDIA_OPACITY_UNKNOWN", CA_SEV_INCONCLUSIVE, 0,
-             "too few RTP packets (at most %llu in a stream, %d needed) or too ambiguous a "
-             "distribution to tell ciphertext from readable media",
-             (unsigned long long)few, CA_OPACITY_MIN_SAMPLES);
+        ca_call_find(call, "MEDIA_OPACITY_UNKNOWN", CA_SEV_INCONCLUSIVE, 0,
+                     "too few RTP packets (at most %llu in a stream, %d needed) or too ambiguous a "
+                     "distribution to tell ciphertext from readable media",
+                     (unsigned long long)few, CA_OPACITY_MIN_SAMPLES);
 }
 
 static void rule_media(ca_call_t *call)
@@ -365,9 +383,9 @@ static void rule_media(ca_call_t *call)
     const ca_dtls_session_t *s = call->dtls;
     if (call->n_streams == 0) {
         if (s)
-            FIND(call, "NO_MEDIA", CA_SEV_INCONCLUSIVE, s->last_frame,
-                 "no RTP or RTCP followed the handshake in the capture: nothing shows the "
-                 "media was keyed by it");
+            ca_call_find(call, "NO_MEDIA", CA_SEV_INCONCLUSIVE, s->last_frame,
+                         "no RTP or RTCP followed the handshake in the capture: nothing shows the "
+                         "media was keyed by it");
         return;
     }
     if (!s && call->continues)
@@ -377,10 +395,10 @@ static void rule_media(ca_call_t *call)
         for (size_t i = 1; i < call->n_streams; i++)
             if (call->streams[i].first_frame < first)
                 first = call->streams[i].first_frame;
-        FIND(call, "NO_DTLS", CA_SEV_FAIL, first,
-             "RTP/RTCP on %s with no DTLS handshake on its transport: keys (if any) came "
-             "another way, e.g. SDES in the signaling",
-             call->flow.transport == 17 ? "UDP" : "TCP");
+        ca_call_find(call, "NO_DTLS", CA_SEV_FAIL, first,
+                     "RTP/RTCP on %s with no DTLS handshake on its transport: keys (if any) came "
+                     "another way, e.g. SDES in the signaling",
+                     call->flow.transport == 17 ? "UDP" : "TCP");
         return;
     }
     if (s->version == CA_DTLS_V13)
@@ -396,18 +414,20 @@ static void rule_media(ca_call_t *call)
         if (call->stream_paired[i]) {
             /* counted on its own 5-tuple, which had no handshake: compare frames */
             if (!s->complete || st->first_frame < s->complete_frame)
-                FIND(call, "MEDIA_BEFORE_HANDSHAKE", CA_SEV_FAIL, st->first_frame,
-                     "RTP of SSRC 0x%08x (on another candidate pair) before the handshake %s",
-                     st->ssrc, s->complete ? "completed" : "(it never completes)");
+                ca_call_find(
+                    call, "MEDIA_BEFORE_HANDSHAKE", CA_SEV_FAIL, st->first_frame,
+                    "RTP of SSRC 0x%08x (on another candidate pair) before the handshake %s",
+                    st->ssrc, s->complete ? "completed" : "(it never completes)");
             continue;
         }
         if (st->before_handshake == 0)
             continue;
-        FIND(call, "MEDIA_BEFORE_HANDSHAKE", CA_SEV_FAIL, st->first_before_frame,
-             "%llu RTP packets of SSRC 0x%08x (%s) before the %s's Finished%s",
-             (unsigned long long)st->before_handshake, st->ssrc, ca_call_stream_dir(call, i),
-             call->stream_dirs[i] == CA_C2S ? "server" : "client",
-             s->complete ? "" : " (the handshake never completes)");
+        ca_call_find(call, "MEDIA_BEFORE_HANDSHAKE", CA_SEV_FAIL, st->first_before_frame,
+                     "%llu RTP packets of SSRC 0x%08x (%s) before the %s's Finished%s",
+                     (unsigned long long)st->before_handshake, st->ssrc,
+                     ca_call_stream_dir(call, i),
+                     call->stream_dirs[i] == CA_C2S ? "server" : "client",
+                     s->complete ? "" : " (the handshake never completes)");
     }
 }
 
@@ -470,10 +490,10 @@ static void rule_sdp(ca_call_t *call, const ca_audit_opts_t *opts, bool *sdp_use
         const ca_sdp_media_t *m = side[d];
         if (!s) {
             if (m->has_crypto)
-                FIND(call, "NO_DTLS", CA_SEV_FAIL, 0,
-                     "the %s's SDP (%s) carries a=crypto: SRTP keyed by SDES through the "
-                     "signaling service, which can read them",
-                     d == 0 ? "first endpoint" : "second endpoint", opts->sdp_names[which]);
+                ca_call_find(call, "NO_DTLS", CA_SEV_FAIL, 0,
+                             "the %s's SDP (%s) carries a=crypto: SRTP keyed by SDES through the "
+                             "signaling service, which can read them",
+                             d == 0 ? "first endpoint" : "second endpoint", opts->sdp_names[which]);
             continue;
         }
         const ca_dtls_cert_t *c = &s->cert[d];
@@ -481,17 +501,17 @@ static void rule_sdp(ca_call_t *call, const ca_audit_opts_t *opts, bool *sdp_use
         if (m->has_fingerprint && c->der) {
             bool known = false;
             if (!fingerprint_matches(c, &m->fingerprint, &known))
-                FIND(call, "FINGERPRINT_MISMATCH", CA_SEV_FAIL, c->frame,
-                     "the %s's certificate does not match a=fingerprint:%s in %s%s", side_name(d),
-                     m->fingerprint.hash, opts->sdp_names[which],
-                     known ? "" : " (unknown hash function)");
+                ca_call_find(call, "FINGERPRINT_MISMATCH", CA_SEV_FAIL, c->frame,
+                             "the %s's certificate does not match a=fingerprint:%s in %s%s",
+                             ca_side_name(d), m->fingerprint.hash, opts->sdp_names[which],
+                             known ? "" : " (unknown hash function)");
         }
         /* RFC 4145 4 / RFC 5763 5: active is the DTLS client, passive the server. */
         if (s->roles_known && ((m->setup == CA_SDP_SETUP_ACTIVE && d != CA_C2S) ||
                                (m->setup == CA_SDP_SETUP_PASSIVE && d != CA_S2C)))
-            FIND(call, "SETUP_ROLE_MISMATCH", CA_SEV_FAIL, s->first_frame,
-                 "%s says a=setup:%s but that endpoint is the DTLS %s on the wire",
-                 opts->sdp_names[which], ca_sdp_setup_name(m->setup), side_name(d));
+            ca_call_find(call, "SETUP_ROLE_MISMATCH", CA_SEV_FAIL, s->first_frame,
+                         "%s says a=setup:%s but that endpoint is the DTLS %s on the wire",
+                         opts->sdp_names[which], ca_sdp_setup_name(m->setup), ca_side_name(d));
     }
     /* DTLS 1.3 hides the certificates: the code can only be shown as signalled. */
     if (s && s->version == CA_DTLS_V13 && !call->have_code && side[0] && side[1] &&
@@ -509,20 +529,21 @@ static void rule_expect_code(ca_call_t *call, const ca_audit_opts_t *opts)
     if (!opts->expect_code)
         return;
     if (!call->have_code || call->code_from_sdp)
-        FIND(call, "CODE_MISMATCH", CA_SEV_FAIL, 0,
-             "expected code %s, but no code could be recomputed from the wire", opts->expect_code);
+        ca_call_find(call, "CODE_MISMATCH", CA_SEV_FAIL, 0,
+                     "expected code %s, but no code could be recomputed from the wire",
+                     opts->expect_code);
     else if (strcmp(call->code, opts->expect_code) != 0)
-        FIND(call, "CODE_MISMATCH", CA_SEV_FAIL, 0, "expected %s, the certificates give %s",
-             opts->expect_code, call->code);
+        ca_call_find(call, "CODE_MISMATCH", CA_SEV_FAIL, 0, "expected %s, the certificates give %s",
+                     opts->expect_code, call->code);
 }
 
 static void rule_dtls13(ca_call_t *call)
 {
     if (!call->dtls || call->dtls->version != CA_DTLS_V13 || opened13(call->dtls))
         return;
-    FIND(call, "DTLS13_OPAQUE", CA_SEV_INCONCLUSIVE, call->dtls->first_frame,
-         "DTLS 1.3 encrypts the certificates: the code cannot be verified from the wire%s",
-         call->code_from_sdp ? " (shown from the SDP fingerprints, as signalled)" : "");
+    ca_call_find(call, "DTLS13_OPAQUE", CA_SEV_INCONCLUSIVE, call->dtls->first_frame,
+                 "DTLS 1.3 encrypts the certificates: the code cannot be verified from the wire%s",
+                 call->code_from_sdp ? " (shown from the SDP fingerprints, as signalled)" : "");
 }
 
 /* --keylog (RFC 5764 4.2): the Finished prove the logged master secret is
@@ -537,51 +558,55 @@ static void rule_keylog(ca_call_t *call, const ca_audit_opts_t *opts)
     const ca_dtls_keys_t *k = &s->keys;
     switch (k->state) {
     case CA_KEYS_NONE:
-        FIND(call, "KEYS_UNCHECKED", CA_SEV_INCONCLUSIVE, 0,
-             "the hellos are not in the capture: the key log cannot be matched to this call");
+        ca_call_find(
+            call, "KEYS_UNCHECKED", CA_SEV_INCONCLUSIVE, 0,
+            "the hellos are not in the capture: the key log cannot be matched to this call");
         return;
     case CA_KEYS_MISSING:
-        FIND(call, "KEYLOG_MISSING", CA_SEV_INCONCLUSIVE, 0, "%s", k->why);
+        ca_call_find(call, "KEYLOG_MISSING", CA_SEV_INCONCLUSIVE, 0, "%s", k->why);
         return;
     case CA_KEYS_UNSUPPORTED:
-        FIND(call, "KEYS_UNCHECKED", CA_SEV_INCONCLUSIVE, 0, "%s", k->why);
+        ca_call_find(call, "KEYS_UNCHECKED", CA_SEV_INCONCLUSIVE, 0, "%s", k->why);
         return;
     case CA_KEYS_DERIVED:
         break;
     }
     if (s->version == CA_DTLS_V13) {
         if (s->k13.failed && !s->k13.opened)
-            FIND(call, "FINISHED_INVALID", CA_SEV_FAIL, s->first_frame,
-                 "no handshake record decrypts under the logged handshake traffic secrets "
-                 "(%llu tried): they are not this handshake's",
-                 (unsigned long long)s->k13.failed);
+            ca_call_find(call, "FINISHED_INVALID", CA_SEV_FAIL, s->first_frame,
+                         "no handshake record decrypts under the logged handshake traffic secrets "
+                         "(%llu tried): they are not this handshake's",
+                         (unsigned long long)s->k13.failed);
         if (s->k13.exporter_missing[0])
-            FIND(call, "KEYLOG_MISSING", CA_SEV_INCONCLUSIVE, 0, "%s", s->k13.exporter_missing);
+            ca_call_find(call, "KEYLOG_MISSING", CA_SEV_INCONCLUSIVE, 0, "%s",
+                         s->k13.exporter_missing);
     }
     for (int d = 0; d < 2; d++) {
         if (k->finished[d] == CA_FIN_INVALID)
-            FIND(call, "FINISHED_INVALID", CA_SEV_FAIL, s->finrec[d].frame, "the %s's Finished: %s",
-                 side_name(d), k->finished_why[d]);
+            ca_call_find(call, "FINISHED_INVALID", CA_SEV_FAIL, s->finrec[d].frame,
+                         "the %s's Finished: %s", ca_side_name(d), k->finished_why[d]);
         else if (k->finished[d] == CA_FIN_UNCHECKED)
-            FIND(call, "KEYS_UNCHECKED", CA_SEV_INCONCLUSIVE, 0,
-                 "the %s's Finished could not be checked: %s", side_name(d),
-                 k->finished_why[d][0] ? k->finished_why[d] : "not in the capture");
+            ca_call_find(call, "KEYS_UNCHECKED", CA_SEV_INCONCLUSIVE, 0,
+                         "the %s's Finished could not be checked: %s", ca_side_name(d),
+                         k->finished_why[d][0] ? k->finished_why[d] : "not in the capture");
     }
     for (size_t i = 0; i < call->n_streams; i++) {
         const ca_stream_t *st = &call->streams[i];
         const char *dir = ca_call_stream_dir(call, i), *kind = ca_call_stream_kind(call, i);
         uint64_t total = st->auth_ok + st->auth_failed + st->auth_replayed + st->auth_unchecked;
         if (st->auth_failed)
-            FIND(call, "SRTP_AUTH_FAIL", CA_SEV_FAIL, st->auth_fail_frame,
-                 "%llu of %llu %s packets of SSRC 0x%08x (%s) do not authenticate under the keys "
-                 "this handshake exported",
-                 (unsigned long long)st->auth_failed, (unsigned long long)total, kind, st->ssrc,
-                 dir);
+            ca_call_find(
+                call, "SRTP_AUTH_FAIL", CA_SEV_FAIL, st->auth_fail_frame,
+                "%llu of %llu %s packets of SSRC 0x%08x (%s) do not authenticate under the keys "
+                "this handshake exported",
+                (unsigned long long)st->auth_failed, (unsigned long long)total, kind, st->ssrc,
+                dir);
         if (st->auth_unchecked)
-            FIND(call, "KEYS_UNCHECKED", CA_SEV_INCONCLUSIVE, 0,
-                 "%llu %s packets of SSRC 0x%08x (%s) could not be checked (before the keys were "
-                 "known, or on another 5-tuple of the ICE session)",
-                 (unsigned long long)st->auth_unchecked, kind, st->ssrc, dir);
+            ca_call_find(
+                call, "KEYS_UNCHECKED", CA_SEV_INCONCLUSIVE, 0,
+                "%llu %s packets of SSRC 0x%08x (%s) could not be checked (before the keys were "
+                "known, or on another 5-tuple of the ICE session)",
+                (unsigned long long)st->auth_unchecked, kind, st->ssrc, dir);
     }
 }
 
@@ -606,101 +631,26 @@ static void rule_capture(ca_call_t *call)
                          " (not a failure: the capture dropped packets, this may be what it lost)");
             }
         }
-        FIND(call, "PACKETS_DROPPED", CA_SEV_INCONCLUSIVE, 0,
-             "the capture lost %llu packets (pcap_stats) while this call was running: some of its "
-             "packets may be missing",
-             (unsigned long long)call->flow.capture_drops);
+        ca_call_find(
+            call, "PACKETS_DROPPED", CA_SEV_INCONCLUSIVE, 0,
+            "the capture lost %llu packets (pcap_stats) while this call was running: some of its "
+            "packets may be missing",
+            (unsigned long long)call->flow.capture_drops);
     }
     if (call->in_progress)
-        FIND(call, "CALL_IN_PROGRESS", CA_SEV_INCONCLUSIVE, 0,
-             "the capture stopped while the call was still running: the rest of it was not seen");
+        ca_call_find(
+            call, "CALL_IN_PROGRESS", CA_SEV_INCONCLUSIVE, 0,
+            "the capture stopped while the call was still running: the rest of it was not seen");
 }
 
 static void rule_truncation(ca_call_t *call, const ca_audit_opts_t *opts)
 {
     if (call->flow.truncated)
-        FIND(call, "CAPTURE_TRUNCATED", CA_SEV_WARN, 0, "%llu packets cut by the snaplen",
-             (unsigned long long)call->flow.truncated);
+        ca_call_find(call, "CAPTURE_TRUNCATED", CA_SEV_WARN, 0, "%llu packets cut by the snaplen",
+                     (unsigned long long)call->flow.truncated);
     if (opts->capture_truncated)
-        FIND(call, "CAPTURE_TRUNCATED", CA_SEV_WARN, 0, "the capture file is cut: %s",
-             opts->capture_truncated_why ? opts->capture_truncated_why : "truncated");
-}
-
-/* --- rules across calls --------------------------------------------------------------- */
-
-void ca_call_key_of(const ca_call_t *c, ca_call_key_t *k)
-{
-    memset(k, 0, sizeof *k);
-    k->id = c->id;
-    memcpy(k->ice_ufrags, c->ice_ufrags, sizeof k->ice_ufrags);
-    k->dtls = c->dtls != NULL;
-    k->have_code = c->have_code;
-    memcpy(k->code, c->code, sizeof k->code);
-    for (int d = 0; c->dtls && d < 2; d++) {
-        k->parsed[d] = c->dtls->cert[d].parsed;
-        memcpy(k->thumbprint[d], c->dtls->cert[d].thumbprint, CA_SHA256_LEN);
-    }
-    for (size_t i = 0; i < c->n_streams && k->n_ssrcs < CA_CALL_MAX_STREAMS; i++) {
-        k->ssrc[k->n_ssrcs] = c->streams[i].ssrc;
-        k->rtcp[k->n_ssrcs++] = c->streams[i].rtcp;
-    }
-}
-
-static bool same_pair(const ca_call_key_t *a, const ca_call_key_t *b);
-
-static bool share_ssrc(const ca_call_key_t *a, const ca_call_key_t *b)
-{
-    for (size_t i = 0; i < a->n_ssrcs; i++)
-        for (size_t j = 0; j < b->n_ssrcs; j++)
-            if (a->ssrc[i] == b->ssrc[j] && a->rtcp[i] == b->rtcp[j])
-                return true;
-    return false;
-}
-
-bool ca_call_key_same_pair(const ca_call_key_t *a, const ca_call_key_t *b)
-{
-    return same_pair(a, b);
-}
-
-static bool same_pair(const ca_call_key_t *a, const ca_call_key_t *b)
-{
-    const uint8_t *a0 = a->thumbprint[0], *a1 = a->thumbprint[1];
-    const uint8_t *b0 = b->thumbprint[0], *b1 = b->thumbprint[1];
-    return (memcmp(a0, b0, CA_SHA256_LEN) == 0 && memcmp(a1, b1, CA_SHA256_LEN) == 0) ||
-           (memcmp(a0, b1, CA_SHA256_LEN) == 0 && memcmp(a1, b0, CA_SHA256_LEN) == 0);
-}
-
-/* Two DTLS sessions carrying the same RTP sources are legs of one call: a
- * relay that forwards media re-encrypts it but keeps the SSRCs. If the legs
- * have different certificate pairs, someone between them holds the keys.
- * Findings go to X; the caller runs each ordered pair. Y is only a key: a
- * call already reported and let go of (a long capture) still counts. */
-void ca_audit_cross_call_rules(ca_call_t *x, const ca_call_key_t *y)
-{
-    ca_call_key_t xk;
-    if (!x->dtls || !y->dtls)
-        return;
-    ca_call_key_of(x, &xk);
-    if (x->have_code && y->have_code && share_ssrc(&xk, y) && !same_pair(&xk, y))
-        FIND(x, "MITM_SUSPECTED", CA_SEV_FAIL, 0,
-             "call %u carries the same RTP sources with other certificates: this leg's "
-             "code is %s, the other's %s",
-             y->id, x->code, y->code);
-    for (int d = 0; d < 2; d++) {
-        const ca_dtls_cert_t *c = &x->dtls->cert[d];
-        if (!c->parsed)
-            continue;
-        for (int e = 0; e < 2; e++) {
-            if (y->parsed[e] && memcmp(c->thumbprint, y->thumbprint[e], CA_SHA256_LEN) == 0 &&
-                !same_pair(&xk, y)) {
-                char hex[CA_THUMBPRINT_TEXT_LEN];
-                ca_hex_colon(c->thumbprint, CA_SHA256_LEN, hex, sizeof hex);
-                FIND(x, "CERT_REUSED", CA_SEV_WARN, c->frame,
-                     "the %s's certificate %s is also used in call %u: not per-call", side_name(d),
-                     hex, y->id);
-            }
-        }
-    }
+        ca_call_find(call, "CAPTURE_TRUNCATED", CA_SEV_WARN, 0, "the capture file is cut: %s",
+                     opts->capture_truncated_why ? opts->capture_truncated_why : "truncated");
 }
 
 void ca_audit_decide(ca_call_t *call)

@@ -138,6 +138,13 @@ CA_MUST_CHECK ca_err_t ca_audit_run(ca_flow_table_t *flows, const ca_audit_opts_
                                     ca_audit_t *out);
 void ca_audit_free(ca_audit_t *a);
 
+/* Add a finding to CALL, once (the same id and message are not repeated). */
+__attribute__((format(printf, 5, 6))) void ca_call_find(ca_call_t *call, const char *id,
+                                                        ca_severity_t sev, uint64_t frame,
+                                                        const char *fmt, ...);
+/* "client" or "server" for a ca_dir_t. */
+const char *ca_side_name(int dir);
+
 /* Rules of audit.c, run by ca_auditor_finish. */
 void ca_audit_call_rules(ca_call_t *call, const ca_audit_opts_t *opts, bool *sdp_used);
 /* What rules across calls need of a call, kept when the call itself has

@@ -40,8 +40,6 @@ ca_err_t ca_hkdf_expand_label(const char *digest, const uint8_t *secret, size_t 
     memcpy(key, secret, secret_len);
     snprintf(md, sizeof md, "%s", digest);
     char mode[] = "EXPAND_ONLY";
-    EVP_KDF *kdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
-    EVP_KDF_CTX *ctx = kdf ? EVP_KDF_CTX_new(kdf) : NULL;
     OSSL_PARAM params[] = {
         OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_MODE, mode, 0),
         OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, md, 0),
@@ -49,20 +47,15 @@ ca_err_t ca_hkdf_expand_label(const char *digest, const uint8_t *secret, size_t 
         OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, info, n),
         OSSL_PARAM_construct_end(),
     };
-    int ok = ctx && EVP_KDF_derive(ctx, out, out_len, params) == 1;
-    EVP_KDF_CTX_free(ctx);
-    EVP_KDF_free(kdf);
+    ca_err_t rc = ca_kdf_derive("HKDF", params, out, out_len);
     OPENSSL_cleanse(key, sizeof key);
-    return ok ? CA_OK : CA_ERR_INTERNAL;
+    return rc;
 }
 
 static bool hash(const char *digest, const uint8_t *data, size_t len, uint8_t *out)
 {
-    EVP_MD *md = EVP_MD_fetch(NULL, digest, NULL);
     unsigned n = 0;
-    bool ok = md && EVP_Digest(data, len, out, &n, md, NULL) == 1;
-    EVP_MD_free(md);
-    return ok;
+    return ca_digest2(digest, data, len, NULL, 0, out, &n);
 }
 
 void ca_dtls13_start(ca_dtls_session_t *s)

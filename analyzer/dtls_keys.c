@@ -58,6 +58,30 @@ bool ca_srtp_profile_lengths(uint16_t profile, size_t *key_len, size_t *salt_len
     }
 }
 
+ca_err_t ca_kdf_derive(const char *kdf_name, const OSSL_PARAM *params, uint8_t *out, size_t out_len)
+{
+    EVP_KDF *kdf = EVP_KDF_fetch(NULL, kdf_name, NULL);
+    EVP_KDF_CTX *ctx = kdf ? EVP_KDF_CTX_new(kdf) : NULL;
+    int ok = ctx && EVP_KDF_derive(ctx, out, out_len, params) == 1;
+    EVP_KDF_CTX_free(ctx);
+    EVP_KDF_free(kdf);
+    return ok ? CA_OK : CA_ERR_INTERNAL;
+}
+
+bool ca_digest2(const char *digest, const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len,
+                uint8_t *out, unsigned *out_len)
+{
+    EVP_MD *md = EVP_MD_fetch(NULL, digest, NULL);
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    bool ok = md && ctx && EVP_DigestInit_ex(ctx, md, NULL) == 1 &&
+              (a_len == 0 || EVP_DigestUpdate(ctx, a, a_len) == 1) &&
+              (b_len == 0 || EVP_DigestUpdate(ctx, b, b_len) == 1) &&
+              EVP_DigestFinal_ex(ctx, out, out_len) == 1;
+    EVP_MD_CTX_free(ctx);
+    EVP_MD_free(md);
+    return ok;
+}
+
 ca_err_t ca_tls12_prf(const char *digest, const uint8_t *secret, size_t secret_len,
                       const char *label, const uint8_t *seed, size_t seed_len, const uint8_t *seed2,
                       size_t seed2_len, uint8_t *out, size_t out_len)
@@ -76,8 +100,6 @@ ca_err_t ca_tls12_prf(const char *digest, const uint8_t *secret, size_t secret_l
     if (seed2_len)
         memcpy(full_seed + label_len + seed_len, seed2, seed2_len);
     snprintf(md, sizeof md, "%s", digest);
-    EVP_KDF *kdf = EVP_KDF_fetch(NULL, "TLS1-PRF", NULL);
-    EVP_KDF_CTX *ctx = kdf ? EVP_KDF_CTX_new(kdf) : NULL;
     OSSL_PARAM params[] = {
         OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, md, 0),
         OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SECRET, key, secret_len),
@@ -85,11 +107,9 @@ ca_err_t ca_tls12_prf(const char *digest, const uint8_t *secret, size_t secret_l
                                           label_len + seed_len + seed2_len),
         OSSL_PARAM_construct_end(),
     };
-    int ok = ctx && EVP_KDF_derive(ctx, out, out_len, params) == 1;
-    EVP_KDF_CTX_free(ctx);
-    EVP_KDF_free(kdf);
+    ca_err_t rc = ca_kdf_derive("TLS1-PRF", params, out, out_len);
     OPENSSL_cleanse(key, sizeof key);
-    return ok ? CA_OK : CA_ERR_INTERNAL;
+    return rc;
 }
 
 void ca_dtls_keys_derive(ca_dtls_session_t *s, const ca_keylog_t *kl)
@@ -188,20 +208,6 @@ static int open_record(const suite_t *su, const uint8_t *key, const uint8_t *iv,
     return ok ? (int)plain_len : -1;
 }
 
-static bool transcript_hash(const char *digest, const uint8_t *a, size_t a_len, const uint8_t *b,
-                            size_t b_len, uint8_t *out, unsigned *out_len)
-{
-    EVP_MD *md = EVP_MD_fetch(NULL, digest, NULL);
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    bool ok = md && ctx && EVP_DigestInit_ex(ctx, md, NULL) == 1 &&
-              EVP_DigestUpdate(ctx, a, a_len) == 1 &&
-              (b_len == 0 || EVP_DigestUpdate(ctx, b, b_len) == 1) &&
-              EVP_DigestFinal_ex(ctx, out, out_len) == 1;
-    EVP_MD_CTX_free(ctx);
-    EVP_MD_free(md);
-    return ok;
-}
-
 /* Decrypt DIR's Finished and compare its verify_data with the PRF over the
  * handshake hash; PRIOR is the other side's Finished message when it came
  * first (it is part of the hash). Returns the plaintext length, or -1. */
@@ -230,8 +236,8 @@ static int check_one(ca_dtls_session_t *s, const suite_t *su, const uint8_t *key
     }
     uint8_t hash[64], expect[12];
     unsigned hash_len = 0;
-    if (!transcript_hash(su->digest, s->transcript, s->transcript_len, prior, prior_len, hash,
-                         &hash_len) ||
+    if (!ca_digest2(su->digest, s->transcript, s->transcript_len, prior, prior_len, hash,
+                    &hash_len) ||
         ca_tls12_prf(su->digest, k->master, 48,
                      dir == CA_C2S ? "client finished" : "server finished", hash, hash_len, NULL, 0,
                      expect, sizeof expect) != CA_OK) {

@@ -8,6 +8,8 @@
 #ifndef CA_DTLS_KEYS_H
 #define CA_DTLS_KEYS_H
 
+#include <openssl/core.h>
+
 #include "dtls_session.h"
 #include "keylog.h"
 
@@ -25,6 +27,14 @@ CA_MUST_CHECK ca_err_t ca_tls12_prf(const char *digest, const uint8_t *secret, s
                                     const char *label, const uint8_t *seed, size_t seed_len,
                                     const uint8_t *seed2, size_t seed2_len, uint8_t *out,
                                     size_t out_len);
+
+/* OpenSSL's KDF KDF_NAME ("TLS1-PRF", "HKDF") with PARAMS into OUT. */
+CA_MUST_CHECK ca_err_t ca_kdf_derive(const char *kdf_name, const OSSL_PARAM *params, uint8_t *out,
+                                     size_t out_len);
+
+/* DIGEST ("SHA256", ...) of A then B (either may be empty) into OUT. */
+bool ca_digest2(const char *digest, const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len,
+                uint8_t *out, unsigned *out_len);
 
 /* SRTP master key and salt lengths of a use_srtp profile; false if unknown. */
 bool ca_srtp_profile_lengths(uint16_t profile, size_t *key_len, size_t *salt_len);

@@ -639,6 +639,26 @@ static void handshake_record(ca_dtls_session_t *s, const ca_endpoint_t *src,
     }
 }
 
+void ca_dtls_note_alert(ca_dtls_session_t *s, uint64_t frame, ca_dir_t dir,
+                        const ca_dtls_alert_t *alert)
+{
+    ca_dtls_step_t *st = ca_dtls_add_step(s, frame, dir, CA_STEP_ALERT, 0);
+    if (st) {
+        st->alert_level = alert->level; /* 0: encrypted, unreadable without keys */
+        st->alert_description = alert->description;
+    }
+    if (alert->level == 2 && !s->fatal_alert) {
+        s->fatal_alert = true;
+        s->fatal_alert_frame = frame;
+        s->fatal_alert_dir = dir;
+        s->fatal_alert_description = alert->description;
+    } else if (alert->level == 0 && !s->complete) {
+        s->encrypted_alert_before_complete = true;
+    }
+    if (s->complete)
+        s->alert_after_complete[dir] = true;
+}
+
 static void other_record(ca_dtls_session_t *s, const ca_endpoint_t *src, uint64_t frame,
                          const ca_dtls_record_t *rec)
 {
@@ -667,21 +687,7 @@ static void other_record(ca_dtls_session_t *s, const ca_endpoint_t *src, uint64_
             s->malformed_records++;
             return;
         }
-        ca_dtls_step_t *st = ca_dtls_add_step(s, frame, dir, CA_STEP_ALERT, 0);
-        if (st) {
-            st->alert_level = alert.level; /* 0: encrypted, unreadable without keys */
-            st->alert_description = alert.description;
-        }
-        if (alert.level == 2 && !s->fatal_alert) {
-            s->fatal_alert = true;
-            s->fatal_alert_frame = frame;
-            s->fatal_alert_dir = dir;
-            s->fatal_alert_description = alert.description;
-        } else if (alert.level == 0 && !s->complete) {
-            s->encrypted_alert_before_complete = true;
-        }
-        if (s->complete)
-            s->alert_after_complete[dir] = true;
+        ca_dtls_note_alert(s, frame, dir, &alert);
         return;
     }
     case CA_DTLS_CT_APP_DATA:

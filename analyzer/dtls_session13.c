@@ -155,19 +155,8 @@ bool ca_dtls13_open_record(ca_dtls_session_t *s, const ca_endpoint_t *src, uint6
     ca_cursor_t c = ca_cursor_make(plain, (size_t)n);
     if (type == CA_DTLS_CT_ALERT) {
         ca_dtls_alert_t alert = {0, 0};
-        if (ca_dtls_alert_decode(&c, &alert) == CA_OK) {
-            ca_dtls_step_t *st = ca_dtls_add_step(s, frame, dir, CA_STEP_ALERT, 0);
-            if (st) {
-                st->alert_level = alert.level;
-                st->alert_description = alert.description;
-            }
-            if (alert.level == 2 && !s->fatal_alert) {
-                s->fatal_alert = true;
-                s->fatal_alert_frame = frame;
-                s->fatal_alert_dir = dir;
-                s->fatal_alert_description = alert.description;
-            }
-        }
+        if (ca_dtls_alert_decode(&c, &alert) == CA_OK)
+            ca_dtls_note_alert(s, frame, dir, &alert);
         return true;
     }
     if (type != CA_DTLS_CT_HANDSHAKE)

@@ -13,6 +13,9 @@ ca_dtls_step_t *ca_dtls_add_step(ca_dtls_session_t *s, uint64_t frame, ca_dir_t 
                                  ca_step_kind_t kind, uint8_t hs_type);
 /* Keep a copy of a leaf certificate, its thumbprint and what OpenSSL reads in it. */
 void ca_dtls_store_leaf(ca_dtls_cert_t *c, ca_cursor_t der);
+/* An alert from DIR: a step in the ladder, a fatal one remembered, a goodbye noted. */
+void ca_dtls_note_alert(ca_dtls_session_t *s, uint64_t frame, ca_dir_t dir,
+                        const ca_dtls_alert_t *alert);
 /* One whole handshake message of sender DIR, in order. */
 void ca_dtls_process_message(ca_dtls_session_t *s, ca_dir_t dir, const ca_dtls_message_t *msg);
 
