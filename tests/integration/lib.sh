@@ -277,36 +277,35 @@ ns_wait_listen() {
     done
 }
 
-# impair NS PEER4 PEER6: on NS's outgoing UDP (media, DTLS, STUN; not the
-# signaling), 10% loss, 5% duplication and 5% reordering. tc netem is not in
-# every kernel, so: nftables drops and duplicates (numgen random, dup to the
-# peer), and sends a random 5% through a slow HTB class (8 kbit/s) that
-# later packets overtake.
+# impair NS DEV PEER4 [PEER6]: on NS's outgoing UDP through DEV (media,
+# DTLS, STUN; not the signaling): 1 in $IMPAIR_LOSS (10) packets lost, 1 in
+# 20 duplicated, and 1 in $IMPAIR_SLOW (20) sent through a slow HTB class
+# (8 kbit/s) that later packets overtake: delays of up to hundreds of ms,
+# reordering. tc netem is not in every kernel, so: nftables drops and
+# duplicates (numgen random, dup to the peer) and marks for the HTB class.
 impair() {
-    local ns=$1 peer4=$2 peer6=$3
+    local ns=$1 dev=$2 peer4=$3 peer6=${4:-} loss=${IMPAIR_LOSS:-10} slow=${IMPAIR_SLOW:-20}
     command -v nft >/dev/null || skip "nft (nftables) missing"
-    ip netns exec "$ns" tc qdisc add dev eth0 root handle 1: htb default 10 2>/dev/null &&
-        ip netns exec "$ns" tc class add dev eth0 parent 1: classid 1:10 htb rate 1gbit 2>/dev/null &&
-        ip netns exec "$ns" tc class add dev eth0 parent 1: classid 1:20 htb rate 8kbit ceil 8kbit \
+    ip netns exec "$ns" tc qdisc add dev "$dev" root handle 1: htb default 10 2>/dev/null &&
+        ip netns exec "$ns" tc class add dev "$dev" parent 1: classid 1:10 htb rate 1gbit 2>/dev/null &&
+        ip netns exec "$ns" tc class add dev "$dev" parent 1: classid 1:20 htb rate 8kbit ceil 8kbit \
             burst 100 cburst 100 2>/dev/null || skip "no HTB queueing discipline here"
-    ip netns exec "$ns" nft -f - <<NFT || skip "nftables cannot drop, duplicate or mark here"
-table ip impair {
+    local family peer
+    for family in ip ip6; do
+        peer=$peer4
+        [ $family = ip6 ] && peer=$peer6
+        [ -n "$peer" ] || continue
+        ip netns exec "$ns" nft -f - <<NFT || skip "nftables cannot drop, duplicate or mark here"
+table $family impair {
     chain out {
         type filter hook output priority 0;
-        meta l4proto udp numgen random mod 10 0 drop
-        meta l4proto udp numgen random mod 20 0 dup to $peer4 device "eth0"
-        meta l4proto udp numgen random mod 20 0 meta priority set 1:20
-    }
-}
-table ip6 impair {
-    chain out {
-        type filter hook output priority 0;
-        meta l4proto udp numgen random mod 10 0 drop
-        meta l4proto udp numgen random mod 20 0 dup to $peer6 device "eth0"
-        meta l4proto udp numgen random mod 20 0 meta priority set 1:20
+        meta l4proto udp numgen random mod $loss 0 drop
+        meta l4proto udp numgen random mod 20 0 dup to $peer device "$dev"
+        meta l4proto udp numgen random mod $slow 0 meta priority set 1:20
     }
 }
 NFT
+    done
 }
 
 # lan_call TAG CONNECT [caller options]: `callstack answer` in $H2 on port

@@ -65,8 +65,8 @@ codes=$(live_calls mitm | jq -r .code | sort | tr '\n' ' ')
 note "MITM: both legs fail MITM_SUSPECTED; caller reads $caller, callee $callee"
 
 # --- loss, duplication, reordering (last: the impairment stays on the hosts) -------------------
-impair $H1 198.51.100.12 2001:db8::12
-impair $H2 198.51.100.11 2001:db8::11
+impair $H1 eth0 198.51.100.12 2001:db8::12
+impair $H2 eth0 198.51.100.11 2001:db8::11
 # Under 10% loss libnice sometimes gives ICE up when its first checks are
 # lost (about 1 run in 20): one more try, said out loud.
 attempt() {

@@ -7,25 +7,8 @@
 # second pass) LeakSanitizer checks that nothing leaks on either path.
 . "$(dirname "$0")/lib.sh"
 two_hosts
-command -v nft >/dev/null || skip "nft (nftables) missing"
-for pair in "$A $VA 198.51.100.2" "$B $VB 198.51.100.1"; do
-    set -- $pair
-    ns=$1 dev=$2 peer=$3
-    ip netns exec $ns tc qdisc add dev $dev root handle 1: htb default 10 2>/dev/null &&
-        ip netns exec $ns tc class add dev $dev parent 1: classid 1:10 htb rate 1gbit 2>/dev/null &&
-        ip netns exec $ns tc class add dev $dev parent 1: classid 1:20 htb rate 8kbit ceil 8kbit \
-            burst 100 cburst 100 2>/dev/null || skip "no HTB queueing discipline here"
-    ip netns exec $ns nft -f - <<NFT || skip "nftables cannot drop, duplicate or mark here"
-table ip faults {
-    chain out {
-        type filter hook output priority 0;
-        meta l4proto udp numgen random mod 5 0 drop
-        meta l4proto udp numgen random mod 20 0 dup to $peer device "$dev"
-        meta l4proto udp numgen random mod 5 0 meta priority set 1:20
-    }
-}
-NFT
-done
+IMPAIR_LOSS=5 IMPAIR_SLOW=5 impair $A $VA 198.51.100.2
+IMPAIR_LOSS=5 IMPAIR_SLOW=5 impair $B $VB 198.51.100.1
 ok=0 failed=0
 for i in 1 2 3 4 5 6; do
     port=$((5000 + i))
