@@ -21,9 +21,10 @@ FUZZ_QUICK_SECONDS ?= 10
 PKG_MODULES := openssl libsrtp2 nice glib-2.0 jansson libpcap cmocka
 DEB_PACKAGES := build-essential pkg-config libssl-dev libsrtp2-dev libnice-dev libglib2.0-dev \
 	libjansson-dev libpcap-dev libcmocka-dev clang llvm libclang-rt-14-dev clang-format \
-	tcpdump tshark iproute2 openssl jq socat xxd tcpreplay nftables coturn valgrind
+	tcpdump tshark iproute2 openssl jq socat xxd tcpreplay nftables coturn valgrind \
+	chromium python3
 DEB_TOOLS := pkg-config clang clang-format tcpdump tshark ip ss openssl jq socat xxd tcprewrite \
-	turnserver nft valgrind
+	turnserver nft valgrind chromium python3
 
 # V=1 shows the full commands
 Q := $(if $(V),,@)
@@ -38,9 +39,9 @@ CPPFLAGS += -D_DEFAULT_SOURCE -Ianalyzer -Icapture -Icallstack
 LIB_SRC := analyzer/ca_error.c analyzer/cursor.c analyzer/seccode.c analyzer/sdp.c \
 	analyzer/addr.c analyzer/link.c analyzer/ip.c analyzer/ipfrag.c analyzer/stun.c analyzer/rtp.c \
 	analyzer/dtls.c analyzer/dtls_names.c analyzer/dtls_reasm.c analyzer/dtls_session.c analyzer/dtls_session13.c analyzer/dtls_sig.c analyzer/dtls_keys.c analyzer/dtls13_keys.c analyzer/keylog.c analyzer/srtp_check.c \
-	analyzer/tcp.c analyzer/opacity.c analyzer/flow.c analyzer/pipeline.c analyzer/audit.c analyzer/audit_cross.c analyzer/audit_calls.c analyzer/report_json.c \
-	analyzer/report_text.c analyzer/report_junit.c analyzer/expect.c capture/pcap_source.c capture/pcap_live.c capture/pcapng_writer.c
-CALLAUDIT_SRC := analyzer/callaudit.c analyzer/callaudit_live.c analyzer/cli.c analyzer/decrypt_out.c
+	analyzer/tcp.c analyzer/opacity.c analyzer/timeline.c analyzer/flow.c analyzer/pipeline.c analyzer/audit.c analyzer/audit_cross.c analyzer/audit_calls.c analyzer/findings.c analyzer/report_json.c \
+	analyzer/report_text.c analyzer/report_junit.c analyzer/report_html.c analyzer/report_html_svg.c analyzer/expect.c capture/pcap_source.c capture/pcap_live.c capture/pcapng_writer.c
+CALLAUDIT_SRC := analyzer/callaudit.c analyzer/callaudit_live.c analyzer/cli.c analyzer/decrypt_out.c analyzer/annotate.c
 CALLSTACK_SRC := callstack/cert.c callstack/endpoint.c callstack/leg.c callstack/leg_dtls.c \
 	callstack/main.c callstack/media.c callstack/offer.c callstack/relay.c callstack/report.c \
 	callstack/signaling.c

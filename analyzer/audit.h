@@ -64,6 +64,8 @@ typedef struct {
     size_t findings_cap;
     size_t n_findings, findings_dropped;
     ca_verdict_t verdict;
+    unsigned other_leg; /* MITM_SUSPECTED: the other leg of the relayed call, and its code */
+    char other_code[CA_SECCODE_TEXT_LEN];
     /* the auditor's bookkeeping */
     int64_t ended_us;   /* capture time of the flow's last packet */
     bool in_progress;   /* a live capture stopped while the call was still running */
@@ -172,6 +174,10 @@ bool ca_call_key_same_pair(const ca_call_key_t *a, const ca_call_key_t *b);
 void ca_audit_cross_call_rules(ca_call_t *x, const ca_call_key_t *y);
 void ca_audit_decide(ca_call_t *call);
 void ca_audit_run_findings(ca_audit_t *a, const ca_audit_opts_t *opts, const bool *sdp_used);
+
+/* The requirement a finding enforces, with its source (RFC section or
+ * DESIGN.md), for reports; a generic line for an unknown id. */
+const char *ca_finding_requirement(const char *id);
 
 const char *ca_severity_name(ca_severity_t s);
 const char *ca_verdict_name(ca_verdict_t v);

@@ -58,11 +58,14 @@ void ca_audit_cross_call_rules(ca_call_t *x, const ca_call_key_t *y)
     if (!x->dtls || !y->dtls)
         return;
     ca_call_key_of(x, &xk);
-    if (x->have_code && y->have_code && share_ssrc(&xk, y) && !same_pair(&xk, y))
+    if (x->have_code && y->have_code && share_ssrc(&xk, y) && !same_pair(&xk, y)) {
+        x->other_leg = y->id;
+        memcpy(x->other_code, y->code, sizeof x->other_code);
         ca_call_find(x, "MITM_SUSPECTED", CA_SEV_FAIL, 0,
                      "call %u carries the same RTP sources with other certificates: this leg's "
                      "code is %s, the other's %s",
                      y->id, x->code, y->code);
+    }
     for (int d = 0; d < 2; d++) {
         const ca_dtls_cert_t *c = &x->dtls->cert[d];
         if (!c->parsed)

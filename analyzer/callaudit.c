@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "annotate.h"
 #include "audit.h"
 #include "cli.h"
 #include "decrypt_out.h"
@@ -40,6 +41,10 @@
 
 typedef struct {
     const ca_cli_opts_t *o;
+    FILE *out; /* the report: stdout or -o FILE */
+    char *const *files;
+    int n_files;
+    ca_annotations_t *notes; /* --annotate */
     ca_pipeline_t *p;
     ca_auditor_t *au;
     ca_audit_opts_t aopts;
@@ -91,14 +96,20 @@ static void on_call(void *user, const ca_call_t *call, bool update)
     }
     if (a->facts)
         ca_expect_facts_add(a->facts, call);
+    if (a->notes)
+        a->failed |= ca_annotations_add_call(a->notes, call) != 0;
     if (a->o->format == CA_FORMAT_JSON) {
         if (a->written == 0)
-            ca_report_json_begin(stdout);
-        a->failed |= ca_report_json_call(stdout, call, a->written == 0) != 0;
+            ca_report_json_begin(a->out);
+        a->failed |= ca_report_json_call(a->out, call, a->written == 0) != 0;
     } else if (a->o->format == CA_FORMAT_JUNIT) {
         ca_report_junit_call(a->junit_cases, call);
+    } else if (a->o->format == CA_FORMAT_HTML) {
+        if (a->written == 0)
+            ca_report_html_begin(a->out, (const char *const *)a->files, (size_t)a->n_files);
+        ca_report_html_call(a->out, call);
     } else {
-        ca_report_text_call(stdout, call, false);
+        ca_report_text_call(a->out, call, false);
     }
     a->written++;
 }
@@ -128,9 +139,15 @@ static void on_flow_end(void *user, ca_flow_t *f)
     }
 }
 
-static int run_analyze(const ca_cli_opts_t *o, char **files, int n_files)
+/* Options of analyze alone. */
+typedef struct {
+    const char *output;   /* -o FILE */
+    const char *annotate; /* --annotate FILE */
+} analyze_opts_t;
+
+static int run_analyze(const ca_cli_opts_t *o, const analyze_opts_t *ao, char **files, int n_files)
 {
-    analyze_t a = {.o = o};
+    analyze_t a = {.o = o, .out = stdout, .files = files, .n_files = n_files};
     ca_audit_t audit;
     char err[512], truncated_why[300] = "";
     uint64_t next_frame = 1, filtered = 0;
@@ -140,7 +157,21 @@ static int run_analyze(const ca_cli_opts_t *o, char **files, int n_files)
     a.junit_cases = o->format == CA_FORMAT_JUNIT ? tmpfile() : NULL;
     a.facts = o->expect || o->write_expect ? ca_expect_facts_new() : NULL;
     ca_decrypt_out_t dec = {0};
-    if (!a.p || !a.au || (o->format == CA_FORMAT_JUNIT && !a.junit_cases) ||
+    if (ao->annotate) {
+        for (int i = 0; i < n_files; i++)
+            if (strcmp(files[i], "-") == 0) {
+                status = ca_cli_fail("--annotate reads the captures twice: files, not stdin");
+                goto out;
+            }
+        a.notes = ca_annotations_new();
+    }
+    if (ao->output && !(a.out = fopen(ao->output, "w"))) {
+        a.out = stdout;
+        status = ca_cli_fail("cannot write %s", ao->output);
+        goto out;
+    }
+    if (!a.p || !a.au || (ao->annotate && !a.notes) ||
+        (o->format == CA_FORMAT_JUNIT && !a.junit_cases) ||
         ((o->expect || o->write_expect) && !a.facts)) {
         status = ca_cli_fail("out of memory");
         goto out;
@@ -215,23 +246,36 @@ static int run_analyze(const ca_cli_opts_t *o, char **files, int n_files)
         goto out;
     }
     if (o->format == CA_FORMAT_JUNIT && o->expect) {
-        ca_report_junit_expect(stdout, &in);
+        ca_report_junit_expect(a.out, &in);
     } else if (o->format == CA_FORMAT_JUNIT) {
-        ca_report_junit_wrap(stdout, &in, a.junit_cases);
+        ca_report_junit_wrap(a.out, &in, a.junit_cases);
     } else if (o->format == CA_FORMAT_JSON) {
         if (a.written == 0)
-            ca_report_json_begin(stdout);
-        if (a.failed || ca_report_json_end(stdout, &in, a.written > 0) != 0) {
+            ca_report_json_begin(a.out);
+        if (a.failed || ca_report_json_end(a.out, &in, a.written > 0) != 0) {
             ca_cli_fail("cannot write the JSON report");
             ca_audit_free(&audit);
             goto out;
         }
+    } else if (o->format == CA_FORMAT_HTML) {
+        if (a.written == 0)
+            ca_report_html_begin(a.out, (const char *const *)files, (size_t)n_files);
+        ca_report_html_end(a.out, &in);
     } else {
-        ca_report_text(stdout, &in); /* the calls not yet written (none), the summary */
+        ca_report_text(a.out, &in); /* the calls not yet written (none), the summary */
+    }
+    if (a.notes && (a.failed || ca_annotations_write(a.notes, ao->annotate, files, n_files, err,
+                                                     sizeof err) != 0)) {
+        ca_cli_fail("%s", a.failed ? "out of memory" : err);
+        (void)remove(ao->annotate);
+        ca_audit_free(&audit);
+        goto out;
     }
     /* With --expect, the verdicts are what was expected or not: a stored
      * attack capture that is still caught is a success. */
-    status = fflush(stdout) != 0 ? 2 : o->expect ? expect_rc : verdict_status;
+    status = fflush(a.out) != 0 || ferror(a.out) ? ca_cli_fail("cannot write the report")
+             : o->expect                         ? expect_rc
+                                                 : verdict_status;
     ca_audit_free(&audit);
     if (o->decrypt_out && ca_decrypt_out_close(&dec) != 0)
         status = ca_cli_fail("cannot write %s", o->decrypt_out);
@@ -239,6 +283,11 @@ static int run_analyze(const ca_cli_opts_t *o, char **files, int n_files)
         fprintf(stderr, "callaudit: %llu decrypted packets written to %s\n",
                 (unsigned long long)dec.written, o->decrypt_out);
 out:
+    if (a.out != stdout && fclose(a.out) != 0 && status != 2)
+        status = ca_cli_fail("cannot write %s", ao->output);
+    if (a.out != stdout && status == 2)
+        (void)remove(ao->output); /* no half report left behind */
+    ca_annotations_free(a.notes);
     if (dec.w)
         (void)ca_decrypt_out_close(&dec);
     if (a.junit_cases)
@@ -251,16 +300,25 @@ out:
 
 static int cmd_analyze(int argc, char **argv)
 {
-    static const struct option opts[] = {CA_CLI_LONG_OPTIONS, {NULL, 0, NULL, 0}};
+    enum { OPT_ANNOTATE = CA_OPT_LAST };
+    static const struct option opts[] = {CA_CLI_LONG_OPTIONS,
+                                         {"output", required_argument, NULL, 'o'},
+                                         {"annotate", required_argument, NULL, OPT_ANNOTATE},
+                                         {NULL, 0, NULL, 0}};
     ca_cli_opts_t o;
+    analyze_opts_t ao = {0};
     int c, status = 2;
     ca_cli_init(&o);
     optind = 1;
-    while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "f:ho:", opts, NULL)) != -1) {
         if (c == 'h' || c == CA_OPT_HELP) {
             fputs(ca_cli_usage_analyze, stdout);
             status = 0;
             goto out;
+        }
+        if (c == 'o' || c == OPT_ANNOTATE) {
+            *(c == 'o' ? &ao.output : &ao.annotate) = optarg;
+            continue;
         }
         int rc = ca_cli_option(&o, c, optarg);
         if (rc == 1)
@@ -272,7 +330,7 @@ static int cmd_analyze(int argc, char **argv)
         status = ca_cli_fail("analyze needs at least one capture file ('-' for stdin)");
         goto out;
     }
-    status = run_analyze(&o, argv + optind, argc - optind);
+    status = run_analyze(&o, &ao, argv + optind, argc - optind);
 out:
     ca_cli_free(&o);
     return status;

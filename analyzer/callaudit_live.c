@@ -253,8 +253,9 @@ int ca_cmd_live(int argc, char **argv)
         status = ca_cli_fail("live needs an interface: -i IFACE");
         goto out;
     }
-    if (o.format == CA_FORMAT_JUNIT) {
-        status = ca_cli_fail("live reports as text or json (JSON Lines), not junit");
+    if (o.format == CA_FORMAT_JUNIT || o.format == CA_FORMAT_HTML) {
+        status = ca_cli_fail("live reports as text or json (JSON Lines), not %s",
+                             o.format == CA_FORMAT_JUNIT ? "junit" : "html");
         goto out;
     }
     if (o.decrypt_out) {

@@ -20,7 +20,11 @@ const char ca_cli_usage[] =
 const char ca_cli_usage_analyze[] =
     "usage: callaudit analyze [options] CAPTURE...   ('-' reads stdin)\n"
     "\n"
-    "  --format text|json|junit   the report (text by default)\n"
+    "  --format text|json|junit|html  the report (text by default; html: one page\n"
+    "                             with the handshake ladder and media plots)\n"
+    "  -o FILE                    write the report to FILE, not stdout\n"
+    "  --annotate FILE            the capture again as pcapng, with a comment on\n"
+    "                             each frame a handshake step or finding names\n"
     "  -f EXPR                    BPF filter (tcpdump syntax)\n"
     "  --sdp FILE                 an SDP offer or answer (repeatable): check its\n"
     "                             a=fingerprint and a=setup against the wire\n"
@@ -131,8 +135,10 @@ int ca_cli_option(ca_cli_opts_t *o, int c, const char *arg)
             o->format = CA_FORMAT_JSON;
         else if (strcmp(arg, "junit") == 0)
             o->format = CA_FORMAT_JUNIT;
+        else if (strcmp(arg, "html") == 0)
+            o->format = CA_FORMAT_HTML;
         else
-            return ca_cli_fail("--format '%s' is not text, json or junit", arg);
+            return ca_cli_fail("--format '%s' is not text, json, junit or html", arg);
         return 0;
     case 'f':
         o->filter = arg;

@@ -12,7 +12,7 @@
 #include "pipeline.h"
 #include "seccode.h"
 
-typedef enum { CA_FORMAT_TEXT, CA_FORMAT_JSON, CA_FORMAT_JUNIT } ca_format_t;
+typedef enum { CA_FORMAT_TEXT, CA_FORMAT_JSON, CA_FORMAT_JUNIT, CA_FORMAT_HTML } ca_format_t;
 
 typedef struct {
     ca_format_t format;

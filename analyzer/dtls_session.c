@@ -578,8 +578,10 @@ static void handshake_record(ca_dtls_session_t *s, const ca_endpoint_t *src,
     ca_cursor_t c = rec->fragment;
     if (rec->epoch > 0) {
         ca_dir_t dir = ca_dtls_session_dir(s, src);
-        if (!s->roles_known || s->finished[dir])
+        if (!s->roles_known || s->finished[dir]) {
+            s->resent_records++;
             return; /* a retransmitted Finished, or a renegotiation we cannot read */
+        }
         flush_direction(s, dir);
         s->finished[dir] = true;
         s->finished_frame[dir] = frame;
@@ -671,8 +673,10 @@ static void other_record(ca_dtls_session_t *s, const ca_endpoint_t *src, uint64_
             s->malformed_records++;
             return;
         }
-        if (s->ccs[dir])
+        if (s->ccs[dir]) {
+            s->resent_records++;
             return; /* retransmitted with its flight */
+        }
         flush_direction(s, dir);
         s->ccs[dir] = true;
         ca_dtls_step_t *st = ca_dtls_add_step(s, frame, dir, CA_STEP_CCS, 0);
@@ -711,14 +715,65 @@ static bool starts_new_session(const ca_dtls_session_t *s, ca_cursor_t dgram)
            hs.message_seq == 0;
 }
 
+/* Handshake and (DTLS 1.3, encrypted) early records, for the ladder:
+ * records of other types (application data) are not part of it. */
+static uint8_t record_kind(const ca_dtls_record_t *rec)
+{
+    if (rec->unified)
+        return CA_DG_ENCRYPTED;
+    switch (rec->content_type) {
+    case CA_DTLS_CT_HANDSHAKE:
+        return CA_DG_HANDSHAKE;
+    case CA_DTLS_CT_CCS:
+        return CA_DG_CCS;
+    case CA_DTLS_CT_ALERT:
+        return CA_DG_ALERT;
+    default:
+        return 0;
+    }
+}
+
+static uint64_t copies_seen(const ca_dtls_session_t *s)
+{
+    return s->reasm[0].retransmitted + s->reasm[1].retransmitted + s->resent_records;
+}
+
+/* Log the datagram for the ladder. DTLS 1.3 records after the handshake
+ * look the same as its encrypted flights: only the first few are kept. */
+static void log_datagram(ca_dtls_session_t *s, const ca_endpoint_t *src, uint64_t frame,
+                         int64_t ts_us, size_t len, uint8_t kinds, bool resent)
+{
+    if (kinds == 0)
+        return;
+    if (kinds == CA_DG_ENCRYPTED && s->complete)
+        return;
+    if (s->n_datagrams == CA_DTLS_MAX_DATAGRAMS) {
+        s->datagrams_dropped++;
+        return;
+    }
+    ca_dtls_datagram_t *d = &s->datagrams[s->n_datagrams++];
+    d->frame = frame;
+    d->ts_us = ts_us;
+    d->len = len > UINT16_MAX ? UINT16_MAX : (uint16_t)len;
+    d->dir = (uint8_t)(s->roles_known ? ca_dtls_session_dir(s, src) : CA_C2S);
+    d->kinds = kinds;
+    d->resent = resent;
+}
+
 ca_dtls_feed_t ca_dtls_session_feed(ca_dtls_session_t *s, const ca_endpoint_t *src,
-                                    const ca_endpoint_t *dst, uint64_t frame, ca_cursor_t dgram)
+                                    const ca_endpoint_t *dst, uint64_t frame, int64_t ts_us,
+                                    ca_cursor_t dgram)
 {
     if (starts_new_session(s, dgram))
         return CA_DTLS_NEW_SESSION;
-    if (s->first_frame == 0)
+    if (s->first_frame == 0) {
         s->first_frame = frame;
+        s->first_us = ts_us;
+    }
     s->last_frame = frame;
+    size_t len = ca_cursor_left(&dgram), steps = s->n_steps;
+    uint64_t copies = copies_seen(s);
+    uint8_t kinds = 0;
     while (ca_cursor_left(&dgram) > 0) {
         ca_dtls_record_t rec;
         const uint8_t *start = dgram.p;
@@ -732,6 +787,7 @@ ca_dtls_feed_t ca_dtls_session_feed(ca_dtls_session_t *s, const ca_endpoint_t *s
             break; /* the next record cannot be found */
         }
         s->records++;
+        kinds |= record_kind(&rec);
         if (rec.unified && s->roles_known &&
             ca_dtls13_open_record(s, src, frame, start, (size_t)(rec.fragment.p - start), &rec))
             continue;
@@ -752,5 +808,6 @@ ca_dtls_feed_t ca_dtls_session_feed(ca_dtls_session_t *s, const ca_endpoint_t *s
         else
             s->unsupported_records++;
     }
+    log_datagram(s, src, frame, ts_us, len, kinds, s->n_steps == steps && copies_seen(s) != copies);
     return CA_DTLS_FED;
 }

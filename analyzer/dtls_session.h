@@ -58,6 +58,25 @@ typedef struct {
     char what[120];
 } ca_dtls_violation_t;
 
+/* A datagram of the handshake as it went over the wire (the ladder of the
+ * HTML report): the steps above list each message once, this lists every
+ * copy, so retransmissions and fragmentation show. */
+#define CA_DTLS_MAX_DATAGRAMS 48
+enum {
+    CA_DG_HANDSHAKE = 1, /* a handshake record (plaintext or the encrypted Finished) */
+    CA_DG_CCS = 2,
+    CA_DG_ALERT = 4,
+    CA_DG_ENCRYPTED = 8, /* DTLS 1.3 unified header */
+};
+typedef struct {
+    uint64_t frame;
+    int64_t ts_us;
+    uint16_t len;
+    uint8_t dir;   /* ca_dir_t; 0 before the roles are known */
+    uint8_t kinds; /* CA_DG_* */
+    bool resent;   /* only copies of what was seen before: a retransmission */
+} ca_dtls_datagram_t;
+
 /* The first encrypted handshake record of a side (its Finished, DTLS 1.2),
  * kept so that a key log can decrypt it later. */
 #define CA_DTLS_FINREC_MAX 256
@@ -146,7 +165,12 @@ typedef struct {
     ca_dtls_violation_t violations[CA_DTLS_MAX_VIOLATIONS];
     size_t n_violations, violations_dropped;
 
+    ca_dtls_datagram_t datagrams[CA_DTLS_MAX_DATAGRAMS];
+    size_t n_datagrams, datagrams_dropped;
+    uint64_t resent_records; /* CCS and Finished records seen again */
+
     uint64_t first_frame, last_frame;
+    int64_t first_us;
     uint64_t records, malformed_records, unsupported_records, malformed_messages;
     uint64_t encrypted_records; /* DTLS 1.3 unified-header records */
     uint64_t app_data_records;
@@ -173,9 +197,11 @@ typedef enum {
 ca_dtls_session_t *ca_dtls_session_new(void);
 void ca_dtls_session_free(ca_dtls_session_t *s);
 
-/* Feed one datagram that starts with a DTLS record, sent from SRC to DST. */
+/* Feed one datagram that starts with a DTLS record, sent from SRC to DST at
+ * capture time TS_US. */
 ca_dtls_feed_t ca_dtls_session_feed(ca_dtls_session_t *s, const ca_endpoint_t *src,
-                                    const ca_endpoint_t *dst, uint64_t frame, ca_cursor_t dgram);
+                                    const ca_endpoint_t *dst, uint64_t frame, int64_t ts_us,
+                                    ca_cursor_t dgram);
 
 /* The capture is over: release handshake messages still waiting for earlier
  * ones the capture missed, and count what was missed. */

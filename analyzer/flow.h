@@ -16,6 +16,7 @@
 #include "addr.h"
 #include "dtls_session.h"
 #include "opacity.h"
+#include "timeline.h"
 #include "tcp.h"
 
 #define CA_FLOW_MAX_SESSIONS 4
@@ -34,6 +35,7 @@ typedef struct {
     uint64_t first_before_frame;
     uint64_t header_extensions; /* packets with the X bit */
     ca_opacity_t opacity;
+    ca_timeline_t timeline; /* packets, bytes and opacity over time (HTML report) */
     /* with a key log: libsrtp2's judgement of each packet */
     uint64_t auth_ok, auth_failed, auth_replayed, auth_unchecked;
     uint64_t auth_fail_frame;

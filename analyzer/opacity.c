@@ -4,11 +4,8 @@
 #include <math.h>
 #include <string.h>
 
-/* p below this: the payloads are structured, i.e. readable media */
-#define READABLE_P 1e-6
-/* p above this: consistent with ciphertext (a ciphertext stream falls below
- * it by chance with probability 2e-4: undecided, never readable) */
-#define OPAQUE_P 1e-4
+#define READABLE_P CA_OPACITY_READABLE_P
+#define OPAQUE_P   CA_OPACITY_OPAQUE_P
 
 /* A fingerprint of a payload: its length and first 32 bytes. Two different
  * ciphertexts under one keystream differ almost everywhere, so the head is

@@ -22,6 +22,11 @@
 #define CA_OPACITY_MIN_SAMPLES 64
 #define CA_OPACITY_MAX_SAMPLES 4096 /* enough: more only slows the hot path */
 #define CA_REUSE_SLOTS         64
+/* p below this: the payloads are structured, i.e. readable media */
+#define CA_OPACITY_READABLE_P 1e-6
+/* p above this: consistent with ciphertext (a ciphertext stream falls below
+ * it by chance with probability 2e-4: undecided, never readable) */
+#define CA_OPACITY_OPAQUE_P 1e-4
 
 typedef enum { CA_OPAQUE_UNKNOWN = 0, CA_OPAQUE_YES, CA_OPAQUE_NO } ca_opaque_t;
 

@@ -226,7 +226,7 @@ static void on_dtls(ca_pipeline_t *p, ca_flow_t *f, const ca_endpoint_t *src,
         }
         uint64_t malformed = s->malformed_records;
         bool was_complete = s->complete;
-        if (ca_dtls_session_feed(s, src, dst, frame, c) == CA_DTLS_FED) {
+        if (ca_dtls_session_feed(s, src, dst, frame, ts_us, c) == CA_DTLS_FED) {
             if (s->malformed_records != malformed)
                 skip(p, CA_SKIP_DTLS_MALFORMED);
             if (p->keylog) {
@@ -281,6 +281,7 @@ static ca_stream_t *media_stream(ca_flow_t *f, uint32_t ssrc, uint8_t from, bool
     }
     s->packets++;
     s->bytes += len;
+    ca_timeline_add(&s->timeline, ts_us, (uint32_t)len, rtcp ? NULL : &s->opacity);
     s->last_frame = frame;
     s->last_us = ts_us;
     if (!sender_has_keys(current_session(f), from == 0 ? &f->a : &f->b)) {

@@ -1,7 +1,7 @@
-/* report.h - the audit as text (people), JSON (DESIGN.md's stable keys) and
- * JUnit XML (CI systems). Output is deterministic, with no run timestamps:
- * calls in order of their first frame, except in a long capture, whose calls
- * are written in batches as they end (so memory does not grow with it). */
+/* report.h - the audit as text (people), JSON (DESIGN.md's stable keys),
+ * JUnit XML (CI systems) and one self-contained HTML page (reviewers). Output is deterministic,
+ * with no run timestamps: calls in order of their first frame, except in a long capture, whose
+ * calls are written in batches as they end (so memory does not grow with it). */
 #ifndef CA_REPORT_H
 #define CA_REPORT_H
 
@@ -30,6 +30,11 @@ void ca_report_text_set_color(bool on);
 /* Returns 0, or -1 if the JSON library failed. */
 int ca_report_json(FILE *out, const ca_report_input_t *in);
 void ca_report_junit(FILE *out, const ca_report_input_t *in);
+/* HTML (report_html.c): the page head naming FILES, one section per call,
+ * the summary and the end of the page. */
+void ca_report_html_begin(FILE *out, const char *const *files, size_t n_files);
+void ca_report_html_call(FILE *out, const ca_call_t *call);
+void ca_report_html_end(FILE *out, const ca_report_input_t *in);
 
 /* The same in pieces, for calls reported as they are settled (a long
  * capture): JSON begin / one call / end, JUnit one test case into a

@@ -15,11 +15,12 @@
 #define OPT_COMMENT      1
 #define OPT_SHB_USERAPPL 4
 #define OPT_IF_NAME      2
-#define MAX_PACKET       65535u
+#define MAX_PACKET       262144u /* libpcap's largest snaplen */
 
 struct ca_pcapng_writer {
     FILE *f;
     bool failed;
+    uint32_t n_interfaces;
     uint8_t block[MAX_PACKET + 1024]; /* one block being built: no allocation per packet */
     size_t used;
 };
@@ -102,6 +103,16 @@ ca_pcapng_writer_t *ca_pcapng_open(const char *path, uint16_t linktype, const ch
     put_u16(w, OPT_END);
     put_u16(w, 0);
     finish(w);
+    if (ca_pcapng_add_interface(w, linktype, if_name) < 0) {
+        snprintf(err, err_size, "cannot write %s", path);
+        ca_pcapng_close(w);
+        return NULL;
+    }
+    return w;
+}
+
+int ca_pcapng_add_interface(ca_pcapng_writer_t *w, uint16_t linktype, const char *if_name)
+{
     begin(w, BT_IDB);
     put_u16(w, linktype);
     put_u16(w, 0);
@@ -110,33 +121,38 @@ ca_pcapng_writer_t *ca_pcapng_open(const char *path, uint16_t linktype, const ch
     put_u16(w, OPT_END);
     put_u16(w, 0);
     finish(w);
-    if (w->failed) {
-        snprintf(err, err_size, "cannot write %s", path);
-        ca_pcapng_close(w);
-        return NULL;
-    }
-    return w;
+    return w->failed ? -1 : (int)w->n_interfaces++;
+}
+
+int ca_pcapng_write_packet(ca_pcapng_writer_t *w, uint32_t iface, int64_t ts_us,
+                           const uint8_t *data, size_t caplen, size_t len,
+                           const char *const *comments, size_t n_comments)
+{
+    if (caplen > MAX_PACKET)
+        caplen = MAX_PACKET;
+    if (len < caplen)
+        len = caplen;
+    begin(w, BT_EPB);
+    put_u32(w, iface); /* microsecond timestamps: the default if_tsresol */
+    put_u32(w, (uint32_t)((uint64_t)ts_us >> 32));
+    put_u32(w, (uint32_t)ts_us);
+    put_u32(w, (uint32_t)caplen);
+    put_u32(w, len > UINT32_MAX ? UINT32_MAX : (uint32_t)len);
+    put(w, data, caplen);
+    pad4(w);
+    for (size_t i = 0; i < n_comments; i++)
+        put_option(w, OPT_COMMENT, comments[i]);
+    put_u16(w, OPT_END);
+    put_u16(w, 0);
+    finish(w);
+    return w->failed ? -1 : 0;
 }
 
 int ca_pcapng_write(ca_pcapng_writer_t *w, int64_t ts_us, const uint8_t *data, size_t len,
                     const char *comment)
 {
-    if (len > MAX_PACKET)
-        len = MAX_PACKET;
-    begin(w, BT_EPB);
-    put_u32(w, 0); /* interface 0, microsecond timestamps (the default if_tsresol) */
-    put_u32(w, (uint32_t)((uint64_t)ts_us >> 32));
-    put_u32(w, (uint32_t)ts_us);
-    put_u32(w, (uint32_t)len);
-    put_u32(w, (uint32_t)len);
-    put(w, data, len);
-    pad4(w);
-    if (comment)
-        put_option(w, OPT_COMMENT, comment);
-    put_u16(w, OPT_END);
-    put_u16(w, 0);
-    finish(w);
-    return w->failed ? -1 : 0;
+    return ca_pcapng_write_packet(w, 0, ts_us, data, len, len, comment ? &comment : NULL,
+                                  comment ? 1 : 0);
 }
 
 int ca_pcapng_close(ca_pcapng_writer_t *w)

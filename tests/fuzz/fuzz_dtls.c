@@ -29,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (ca_cursor_sub(&c, n, &dgram) != CA_OK)
             break;
         bool from_a = (hdr & 0x8000) == 0;
-        if (ca_dtls_session_feed(s, from_a ? &a : &b, from_a ? &b : &a, ++frame, dgram) ==
+        if (ca_dtls_session_feed(s, from_a ? &a : &b, from_a ? &b : &a, ++frame, 0, dgram) ==
             CA_DTLS_NEW_SESSION) {
             ca_dtls_session_free(s);
             s = ca_dtls_session_new();

@@ -1,5 +1,5 @@
 /* fuzz_pcap.c - libFuzzer target for the whole analyzer on a capture file:
- * libpcap reading (capture/), the pipeline, the audit and all three reports. */
+ * libpcap reading (capture/), the pipeline, the audit and all four reports. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -86,6 +86,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 ca_report_text(null, &in);
                 (void)ca_report_json(null, &in);
                 ca_report_junit(null, &in);
+                const char *name = "fuzz";
+                ca_report_html_begin(null, &name, 1);
+                for (size_t i = 0; i < audit.n_calls; i++)
+                    ca_report_html_call(null, &audit.calls[i]);
+                ca_report_html_end(null, &in);
                 fclose(null);
             }
             ca_audit_free(&audit);

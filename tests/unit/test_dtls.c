@@ -26,8 +26,9 @@ static void send_msg(feed_t *f, bool from_client, uint8_t type, uint16_t seq, co
     tb_t frag = {.len = 0}, dgram = {.len = 0};
     hs_fragment(&frag, type, seq, body->data, body->len, 0, body->len);
     record(&dgram, CA_DTLS_CT_HANDSHAKE, 0, seq, &frag);
+    f->frame++;
     ca_dtls_session_feed(f->s, from_client ? &client_ep : &server_ep,
-                         from_client ? &server_ep : &client_ep, ++f->frame,
+                         from_client ? &server_ep : &client_ep, f->frame, (int64_t)f->frame * 1000,
                          ca_cursor_make(dgram.data, dgram.len));
 }
 
@@ -38,8 +39,9 @@ static void send_ccs_finished(feed_t *f, bool from_client)
     tb_fill(&enc, 0x5a, 40);
     record(&dgram, CA_DTLS_CT_CCS, 0, 9, &one);
     record(&dgram, CA_DTLS_CT_HANDSHAKE, 1, 0, &enc);
+    f->frame++;
     ca_dtls_session_feed(f->s, from_client ? &client_ep : &server_ep,
-                         from_client ? &server_ep : &client_ep, ++f->frame,
+                         from_client ? &server_ep : &client_ep, f->frame, (int64_t)f->frame * 1000,
                          ca_cursor_make(dgram.data, dgram.len));
 }
 
@@ -165,7 +167,7 @@ static void alerts_and_no_use_srtp(void **state)
     tb_u8(&alert, 2);
     tb_u8(&alert, 42);
     record(&dgram, CA_DTLS_CT_ALERT, 0, 3, &alert);
-    ca_dtls_session_feed(f.s, &client_ep, &server_ep, 3, ca_cursor_make(dgram.data, dgram.len));
+    ca_dtls_session_feed(f.s, &client_ep, &server_ep, 3, 0, ca_cursor_make(dgram.data, dgram.len));
     assert_true(f.s->fatal_alert);
     assert_int_equal(f.s->fatal_alert_description, 42);
     assert_int_equal(f.s->fatal_alert_dir, CA_C2S);
@@ -196,7 +198,7 @@ static void hello_verify_and_new_session(void **state)
     tb_t frag = {.len = 0}, dgram = {.len = 0};
     hs_fragment(&frag, CA_HS_CLIENT_HELLO, 0, body.data, body.len, 0, body.len);
     record(&dgram, CA_DTLS_CT_HANDSHAKE, 0, 0, &frag);
-    assert_int_equal(ca_dtls_session_feed(g.s, &client_ep, &server_ep, 99,
+    assert_int_equal(ca_dtls_session_feed(g.s, &client_ep, &server_ep, 99, 0,
                                           ca_cursor_make(dgram.data, dgram.len)),
                      CA_DTLS_NEW_SESSION);
     ca_dtls_session_free(g.s);
@@ -437,11 +439,21 @@ static void lost_change_cipher_spec(void **state)
     send_msg(&g, true, CA_HS_CLIENT_KEY_EXCHANGE, 2, &empty);
     send_msg(&g, true, CA_HS_CERTIFICATE_VERIFY, 3, &empty);
     send_ccs_finished(&g, true);
-    ca_dtls_session_feed(g.s, &server_ep, &client_ep, ++g.frame, ca_cursor_make(fin.data, fin.len));
+    ca_dtls_session_feed(g.s, &server_ep, &client_ep, ++g.frame, 0,
+                         ca_cursor_make(fin.data, fin.len));
     send_ccs_finished(&g, false); /* the retransmitted flight */
     assert_true(g.s->complete);
     assert_true(g.s->ccs_lost[CA_S2C]);
     assert_int_equal(g.s->n_violations, 0);
+    /* the ladder lists every datagram and marks a flight sent again */
+    assert_int_equal(g.s->n_datagrams, 10);
+    assert_false(g.s->datagrams[9].resent); /* its CCS is new */
+    send_ccs_finished(&g, false);
+    assert_int_equal(g.s->n_datagrams, 11);
+    assert_true(g.s->datagrams[10].resent);
+    assert_int_equal(g.s->datagrams[10].dir, CA_S2C);
+    assert_int_equal(g.s->datagrams[10].kinds, CA_DG_CCS | CA_DG_HANDSHAKE);
+    assert_true(g.s->datagrams[10].ts_us > g.s->datagrams[0].ts_us);
     ca_dtls_session_free(g.s);
 }
 
@@ -452,7 +464,7 @@ static void empty_records_and_hello_retry(void **state)
     feed_t f = {ca_dtls_session_new(), 0};
     tb_t empty = {.len = 0}, dgram = {.len = 0};
     record(&dgram, CA_DTLS_CT_HANDSHAKE, 0, 0, &empty);
-    ca_dtls_session_feed(f.s, &client_ep, &server_ep, 1, ca_cursor_make(dgram.data, dgram.len));
+    ca_dtls_session_feed(f.s, &client_ep, &server_ep, 1, 0, ca_cursor_make(dgram.data, dgram.len));
     assert_int_equal(f.s->records, 1);
     assert_int_equal(f.s->n_steps, 0);
     assert_int_equal(f.s->malformed_records, 0);

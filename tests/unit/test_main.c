@@ -72,5 +72,7 @@ int main(void)
     failed += ca_test_dtls();
     failed += ca_test_audit();
     failed += ca_test_keys();
+    failed += ca_test_timeline();
+    failed += ca_test_report();
     return failed == 0 ? 0 : 1;
 }

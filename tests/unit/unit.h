@@ -17,6 +17,8 @@ int ca_test_decoders(void);
 int ca_test_dtls(void);
 int ca_test_audit(void);
 int ca_test_keys(void);
+int ca_test_timeline(void);
+int ca_test_report(void);
 
 /* Read FIXTURES/NAME (CALLAUDIT_FIXTURES, default "fixtures") into a malloc'ed buffer. */
 uint8_t *ca_test_read_fixture(const char *name, size_t *len);
