@@ -1,10 +1,48 @@
 /* report_text.c - the human report: one block per call, the security code
- * prominent, the handshake ladder with frame numbers, then the findings. */
+ * prominent, the handshake ladder with frame numbers, then the findings.
+ * Every line fits 80 columns: long ones (findings, subjects) are wrapped at
+ * spaces with a hanging indent, thumbprints split in two halves. */
+#include <stdarg.h>
 #include <string.h>
 
 #include "report.h"
 
 #include "expect.h"
+
+#define COLUMNS 80
+
+/* Print the formatted text from column FIRST on (the caller has written that
+ * much of the line), wrapped at spaces to COLUMNS; continuation lines are
+ * indented by INDENT. A word longer than a line is cut. Ends the line. */
+__attribute__((format(printf, 4, 5))) static void wrapped(FILE *out, size_t first, size_t indent,
+                                                          const char *fmt, ...)
+{
+    char text[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    const char *p = text;
+    size_t col = first;
+    while (*p) {
+        size_t room = COLUMNS > col ? COLUMNS - col : 1, n = strlen(p);
+        if (n <= room) {
+            fputs(p, out);
+            break;
+        }
+        size_t cut = room;
+        while (cut > 0 && p[cut] != ' ')
+            cut--;
+        if (cut == 0) /* one word wider than the line: cut it */
+            cut = room;
+        fprintf(out, "%.*s\n%*s", (int)cut, p, (int)indent, "");
+        p += cut;
+        while (*p == ' ')
+            p++;
+        col = indent;
+    }
+    fputc('\n', out);
+}
 
 static void print_endpoint(FILE *out, const char *role, const ca_call_t *call, ca_dir_t d)
 {
@@ -16,8 +54,11 @@ static void print_endpoint(FILE *out, const char *role, const ca_call_t *call, c
         return;
     }
     ca_hex_colon(c->thumbprint, CA_SHA256_LEN, hex, sizeof hex);
-    fprintf(out, "  %-7s %s  %s, %s\n          sha-256 %s\n", role, addr,
-            c->subject[0] ? c->subject : "(no subject)", c->key[0] ? c->key : "?", hex);
+    int n = fprintf(out, "  %-7s %s  ", role, addr);
+    wrapped(out, n > 0 ? (size_t)n : 0, 10, "%s, %s", c->subject[0] ? c->subject : "(no subject)",
+            c->key[0] ? c->key : "?");
+    /* 32 bytes as two lines of 16, so that it fits and reads in halves */
+    fprintf(out, "          sha-256 %.47s\n                  %s\n", hex, hex + 48);
 }
 
 static bool color;
@@ -54,7 +95,8 @@ static void print_call(FILE *out, const ca_call_t *call, bool update)
     else
         fprintf(out, "  security code:  (none: not computable from this capture)\n");
     if (s) {
-        fprintf(out, "  dtls %s, %s, %s%s\n", s->version ? ca_dtls_version_name(s->version) : "?",
+        wrapped(out, 0, 7, "  dtls %s, %s, %s%s",
+                s->version ? ca_dtls_version_name(s->version) : "?",
                 s->have_server_hello ? ca_dtls_cipher_suite_name(s->cipher_suite) : "no suite",
                 s->srtp_chosen              ? ca_dtls_srtp_profile_name(s->srtp_profile)
                 : s->version == CA_DTLS_V13 ? "SRTP profile unknown (encrypted)"
@@ -82,9 +124,9 @@ static void print_call(FILE *out, const ca_call_t *call, bool update)
             all += st->auth_ok + st->auth_failed + st->auth_replayed + st->auth_unchecked;
         }
         if (k->state == CA_KEYS_DERIVED)
-            fprintf(out,
+            wrapped(out, 0, 11,
                     "  key log: Finished client %s, server %s; %llu of %llu SRTP/SRTCP packets "
-                    "authenticate\n",
+                    "authenticate",
                     k->finished[CA_C2S] == CA_FIN_VALID     ? "verifies"
                     : k->finished[CA_C2S] == CA_FIN_INVALID ? "INVALID"
                                                             : "unchecked",
@@ -93,7 +135,7 @@ static void print_call(FILE *out, const ca_call_t *call, bool update)
                                                             : "unchecked",
                     (unsigned long long)ok, (unsigned long long)all);
         else
-            fprintf(out, "  key log: not used for this call (%s)\n",
+            wrapped(out, 0, 11, "  key log: not used for this call (%s)",
                     k->why[0] ? k->why : "its hellos are not in the capture");
     }
     if (call->n_streams)
@@ -111,7 +153,8 @@ static void print_call(FILE *out, const ca_call_t *call, bool update)
         fprintf(out, "    %-12s %s", ca_severity_name(f->severity), f->id);
         if (f->frame)
             fprintf(out, " (frame %llu)", (unsigned long long)f->frame);
-        fprintf(out, ": %s\n", f->message);
+        fputs(":\n      ", out);
+        wrapped(out, 6, 6, "%s", f->message);
     }
     fputc('\n', out);
 }
@@ -158,29 +201,38 @@ void ca_report_text_summary(FILE *out, const ca_report_input_t *in)
 {
     const ca_audit_t *a = in->audit;
     for (size_t i = 0; i < a->n_findings; i++)
-        fprintf(out, "%s %s: %s\n", ca_severity_name(a->findings[i].severity), a->findings[i].id,
-                a->findings[i].message);
-    fprintf(out, "summary: %zu call%s: %zu pass, %zu fail, %zu inconclusive; %llu frames",
-            a->calls_total, a->calls_total == 1 ? "" : "s", a->pass, a->fail, a->inconclusive,
-            (unsigned long long)in->stats->frames);
+        wrapped(out, 0, 2, "%s %s: %s", ca_severity_name(a->findings[i].severity),
+                a->findings[i].id, a->findings[i].message);
+    char line[1024];
+    size_t used = 0;
+#define ADD(...)                                                                                   \
+    do {                                                                                           \
+        int n_ = snprintf(line + used, sizeof line - used, __VA_ARGS__);                           \
+        if (n_ > 0)                                                                                \
+            used = used + (size_t)n_ < sizeof line ? used + (size_t)n_ : sizeof line - 1;          \
+    } while (0)
+    ADD("summary: %zu call%s: %zu pass, %zu fail, %zu inconclusive; %llu frames", a->calls_total,
+        a->calls_total == 1 ? "" : "s", a->pass, a->fail, a->inconclusive,
+        (unsigned long long)in->stats->frames);
     bool any = false;
     for (int r = 0; r < CA_SKIP_COUNT; r++) {
         if (!in->stats->skipped[r])
             continue;
-        fprintf(out, "%s %s %llu", any ? "," : "; undecoded:", ca_skip_name((ca_skip_t)r),
-                (unsigned long long)in->stats->skipped[r]);
+        ADD("%s %s %llu", any ? "," : "; undecoded:", ca_skip_name((ca_skip_t)r),
+            (unsigned long long)in->stats->skipped[r]);
         any = true;
     }
     if (in->stats->sessions_dropped || in->stats->stream_packets_dropped)
-        fprintf(out, "; over the per-flow caps: %llu DTLS sessions, %llu RTP/RTCP packets",
-                (unsigned long long)in->stats->sessions_dropped,
-                (unsigned long long)in->stats->stream_packets_dropped);
+        ADD("; over the per-flow caps: %llu DTLS sessions, %llu RTP/RTCP packets",
+            (unsigned long long)in->stats->sessions_dropped,
+            (unsigned long long)in->stats->stream_packets_dropped);
     if (in->stray_dtls_flows)
-        fprintf(out, "; %llu flows of DTLS records without handshake or media",
-                (unsigned long long)in->stray_dtls_flows);
+        ADD("; %llu flows of DTLS records without handshake or media",
+            (unsigned long long)in->stray_dtls_flows);
     if (in->live)
-        fprintf(out, "; captured %llu, dropped by the kernel %llu, by the interface %llu",
-                (unsigned long long)in->received, (unsigned long long)in->dropped,
-                (unsigned long long)in->if_dropped);
-    fputc('\n', out);
+        ADD("; captured %llu, dropped by the kernel %llu, by the interface %llu",
+            (unsigned long long)in->received, (unsigned long long)in->dropped,
+            (unsigned long long)in->if_dropped);
+#undef ADD
+    wrapped(out, 0, 2, "%s", line);
 }

@@ -62,11 +62,13 @@ wait_line() {
     return 1
 }
 
-call() { # LABEL CALLS_EXPECTED [relay]
-    local label=$1 calls=$2 via=${3:-} target=$CALLEE_ADDR:$PORT
+REPORTS=$BIN/demo
+mkdir -p "$REPORTS"
+call() { # LABEL NAME CALLS_EXPECTED [relay]
+    local label=$1 name=$2 calls=$3 via=${4:-} target=$CALLEE_ADDR:$PORT
     if [ $LIVE = yes ]; then
         $AUDITOR "$BIN/callaudit" live -i $IFACE ${FILTER:+-f "$FILTER"} --calls "$calls" \
-            --duration 60 >"$T/audit.txt" 2>"$T/audit.err" &
+            --duration 60 -w "$REPORTS/$name.pcap" >"$T/audit.txt" 2>"$T/audit.err" &
         local auditor=$!
         wait_line "$T/audit.err" "listening on" || { cat "$T/audit.err"; exit 1; }
     fi
@@ -111,9 +113,15 @@ call() { # LABEL CALLS_EXPECTED [relay]
     else
         echo "    -> the codes DIFFER: a man in the middle holds the keys"
     fi
+    if [ $LIVE = yes ]; then
+        "$BIN/callaudit" analyze --format html -o "$REPORTS/$name.html" \
+            --annotate "$REPORTS/$name.pcapng" "$REPORTS/$name.pcap" 2>/dev/null || true
+        echo "    the capture, its HTML report (ladder, plots) and the capture with the"
+        echo "    findings as packet comments (Wireshark): $REPORTS/$name.{pcap,html,pcapng}"
+    fi
     echo
     PORT=$((PORT + 10))
 }
 
-call "a direct call (ICE + DTLS 1.2 + SRTP, fresh certificates)" 1
-call "the same call through 'callstack relay --mitm'" 2 relay
+call "a direct call (ICE + DTLS 1.2 + SRTP, fresh certificates)" direct 1
+call "the same call through 'callstack relay --mitm'" mitm 2 relay

@@ -60,3 +60,11 @@ if command -v script >/dev/null; then
     grep -q '^summary: ' "$T/tty.txt" || fail "the report after the progress line"
     note "progress: $(grep -c '% of' "$T/tty.txt") updates on a terminal, none in a pipe"
 fi
+
+# Text reports read at 80 columns: every stored capture's, every line
+for f in "$REPO"/pcaps/*.pcap "$REPO"/pcaps/*.pcapng; do
+    "$CALLAUDIT" analyze "$f" 2>/dev/null
+done >"$T/all.txt"
+wide=$(awk 'length($0) > 80' "$T/all.txt" | wc -l)
+[ "$wide" = 0 ] || fail "$wide text report lines over 80 columns: $(awk 'length($0) > 80' "$T/all.txt" | head -2)"
+note "text reports of $(ls "$REPO"/pcaps/*.pcap* | wc -l) stored captures: $(wc -l <"$T/all.txt") lines, none over 80 columns"
