@@ -14,8 +14,16 @@ typedef struct {
     uint16_t channel;
 } flow_key_t;
 
+/* A slot keeps its flow's hash: probing compares hashes and touches a flow
+ * only on a match, and growth and deletion never touch flows at all, which
+ * matters once 100,000 flows no longer fit in the caches. */
+typedef struct {
+    uint64_t hash;
+    ca_flow_t *flow; /* NULL: empty */
+} slot_t;
+
 struct ca_flow_table {
-    ca_flow_t **slots;
+    slot_t *slots;
     size_t capacity; /* a power of two */
     size_t count;
 };
@@ -50,8 +58,8 @@ void ca_flow_table_free(ca_flow_table_t *t)
     if (!t)
         return;
     for (size_t i = 0; i < t->capacity; i++)
-        if (t->slots[i])
-            flow_free(t->slots[i]);
+        if (t->slots[i].flow)
+            flow_free(t->slots[i].flow);
     free(t->slots);
     free(t);
 }
@@ -65,11 +73,6 @@ static void make_key(const ca_endpoint_t *x, const ca_endpoint_t *y, uint8_t tra
     k->hi = swap ? *x : *y;
     k->transport = transport;
     k->channel = channel;
-}
-
-static void flow_key(const ca_flow_t *f, flow_key_t *k)
-{
-    make_key(&f->a, &f->b, f->transport, f->channel, k);
 }
 
 /* One multiply-xorshift round per 64-bit word of the key's fields (not its
@@ -107,19 +110,16 @@ static bool key_equal(const flow_key_t *a, const flow_key_t *b)
 static int grow(ca_flow_table_t *t)
 {
     size_t cap = t->capacity * 2;
-    ca_flow_t **slots = calloc(cap, sizeof *slots);
+    slot_t *slots = calloc(cap, sizeof *slots);
     if (!slots)
         return -1;
     for (size_t i = 0; i < t->capacity; i++) {
-        ca_flow_t *f = t->slots[i];
-        if (!f)
+        if (!t->slots[i].flow)
             continue;
-        flow_key_t k;
-        flow_key(f, &k);
-        size_t j = (size_t)key_hash(&k) & (cap - 1);
-        while (slots[j])
+        size_t j = (size_t)t->slots[i].hash & (cap - 1);
+        while (slots[j].flow)
             j = (j + 1) & (cap - 1);
-        slots[j] = f;
+        slots[j] = t->slots[i];
     }
     free(t->slots);
     t->slots = slots;
@@ -132,10 +132,13 @@ ca_flow_t *ca_flow_lookup(ca_flow_table_t *t, const ca_endpoint_t *src, const ca
 {
     flow_key_t k, fk;
     make_key(src, dst, transport, channel, &k);
-    size_t i = (size_t)key_hash(&k) & (t->capacity - 1);
-    for (; t->slots[i]; i = (i + 1) & (t->capacity - 1)) {
-        ca_flow_t *f = t->slots[i];
-        flow_key(f, &fk);
+    uint64_t hash = key_hash(&k);
+    size_t i = (size_t)hash & (t->capacity - 1);
+    for (; t->slots[i].flow; i = (i + 1) & (t->capacity - 1)) {
+        if (t->slots[i].hash != hash)
+            continue;
+        ca_flow_t *f = t->slots[i].flow;
+        make_key(&f->a, &f->b, f->transport, f->channel, &fk);
         if (key_equal(&k, &fk)) {
             *from = ca_endpoint_equal(src, &f->a) ? 0 : 1;
             return f;
@@ -153,7 +156,7 @@ ca_flow_t *ca_flow_lookup(ca_flow_table_t *t, const ca_endpoint_t *src, const ca
     f->b = *dst;
     f->transport = transport;
     f->channel = channel;
-    t->slots[i] = f;
+    t->slots[i] = (slot_t){hash, f};
     t->count++;
     *from = 0;
     return f;
@@ -164,21 +167,18 @@ ca_flow_t *ca_flow_lookup(ca_flow_table_t *t, const ca_endpoint_t *src, const ca
 static void remove_slot(ca_flow_table_t *t, size_t i)
 {
     size_t mask = t->capacity - 1, j = i;
-    t->slots[i] = NULL;
+    t->slots[i].flow = NULL;
     for (;;) {
         j = (j + 1) & mask;
-        ca_flow_t *f = t->slots[j];
-        if (!f)
+        if (!t->slots[j].flow)
             break;
-        flow_key_t k;
-        flow_key(f, &k);
-        size_t home = (size_t)key_hash(&k) & mask;
-        /* F may move into the hole at I unless its home lies cyclically in (I, J]. */
+        size_t home = (size_t)t->slots[j].hash & mask;
+        /* J's flow may move into the hole at I unless its home lies cyclically in (I, J]. */
         bool stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
         if (stays)
             continue;
-        t->slots[i] = f;
-        t->slots[j] = NULL;
+        t->slots[i] = t->slots[j];
+        t->slots[j].flow = NULL;
         i = j;
     }
     t->count--;
@@ -189,7 +189,7 @@ size_t ca_flow_expire(ca_flow_table_t *t, int64_t cutoff_us, int64_t closed_cuto
 {
     size_t expired = 0;
     for (size_t i = 0; i < t->capacity;) {
-        ca_flow_t *f = t->slots[i];
+        ca_flow_t *f = t->slots[i].flow;
         if (!f || (f->last_us >= cutoff_us && !(f->closed && f->last_us < closed_cutoff_us))) {
             i++;
             continue;
@@ -206,8 +206,8 @@ size_t ca_flow_expire(ca_flow_table_t *t, int64_t cutoff_us, int64_t closed_cuto
 void ca_flow_each(ca_flow_table_t *t, void (*fn)(void *, ca_flow_t *), void *user)
 {
     for (size_t i = 0; i < t->capacity; i++)
-        if (t->slots[i])
-            fn(user, t->slots[i]);
+        if (t->slots[i].flow)
+            fn(user, t->slots[i].flow);
 }
 
 size_t ca_flow_count(const ca_flow_table_t *t)
@@ -228,8 +228,8 @@ ca_flow_t **ca_flow_sorted(const ca_flow_table_t *t, size_t *n)
     if (!out)
         return NULL;
     for (size_t i = 0; i < t->capacity; i++)
-        if (t->slots[i])
-            out[(*n)++] = t->slots[i];
+        if (t->slots[i].flow)
+            out[(*n)++] = t->slots[i].flow;
     qsort(out, *n, sizeof *out, by_first_frame);
     return out;
 }

@@ -63,3 +63,10 @@ for mb in $SIZES; do
         "(target 50x); callaudit/raw loop: $(awk -v a="$raw_wall" -v b="$ca_s" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')" \
         "(target 0.5); per packet: $(awk -v s="$ca_s" -v n="$frames" 'BEGIN { printf "%.0f ns", s * 1e9 / n }')"
 done
+
+# The session table alone: a lookup with 1,000 to 1,000,000 flows live.
+cc -O2 -std=c11 -D_DEFAULT_SOURCE -Ianalyzer -Icapture -o "$DIR/flowbench" tests/bench/flowbench.c \
+    "$BUILD/libcallaudit.a" $(pkg-config --libs openssl libpcap jansson libsrtp2) -lm
+echo
+echo "== session table (tests/bench/flowbench.c)"
+"$DIR/flowbench"

@@ -74,5 +74,6 @@ int main(void)
     failed += ca_test_keys();
     failed += ca_test_timeline();
     failed += ca_test_report();
+    failed += ca_test_flow();
     return failed == 0 ? 0 : 1;
 }
