@@ -22,7 +22,9 @@ PKG_MODULES := openssl libsrtp2 nice glib-2.0 jansson libpcap cmocka
 DEB_PACKAGES := build-essential pkg-config libssl-dev libsrtp2-dev libnice-dev libglib2.0-dev \
 	libjansson-dev libpcap-dev libcmocka-dev clang llvm libclang-rt-14-dev clang-format \
 	tcpdump tshark iproute2 openssl jq socat xxd tcpreplay nftables coturn valgrind \
-	chromium python3
+	chromium python3 libwireshark-dev libwiretap-dev libwsutil-dev
+# The second engine (engine/wireshark/) needs libwireshark at least this version.
+WIRESHARK_MIN := 4.0
 DEB_TOOLS := pkg-config clang clang-format tcpdump tshark ip ss openssl jq socat xxd tcprewrite \
 	turnserver nft valgrind chromium python3
 
@@ -39,7 +41,7 @@ CPPFLAGS += -D_DEFAULT_SOURCE -Ianalyzer -Icapture -Icallstack
 LIB_SRC := analyzer/ca_error.c analyzer/cursor.c analyzer/seccode.c analyzer/sdp.c \
 	analyzer/addr.c analyzer/link.c analyzer/ip.c analyzer/ipfrag.c analyzer/stun.c analyzer/rtp.c \
 	analyzer/dtls.c analyzer/dtls_names.c analyzer/dtls_reasm.c analyzer/dtls_session.c analyzer/dtls_session13.c analyzer/dtls_sig.c analyzer/dtls_keys.c analyzer/dtls13_keys.c analyzer/keylog.c analyzer/srtp_check.c \
-	analyzer/tcp.c analyzer/opacity.c analyzer/timeline.c analyzer/flow.c analyzer/pipeline.c analyzer/audit.c analyzer/audit_cross.c analyzer/audit_calls.c analyzer/findings.c analyzer/report_json.c \
+	analyzer/tcp.c analyzer/opacity.c analyzer/timeline.c analyzer/flow.c analyzer/pipeline.c analyzer/audit.c analyzer/audit_cross.c analyzer/audit_calls.c analyzer/findings.c analyzer/engine_ws.c analyzer/engine_diff.c analyzer/report_json.c \
 	analyzer/report_text.c analyzer/report_junit.c analyzer/report_html.c analyzer/report_html_svg.c analyzer/expect.c capture/pcap_source.c capture/pcap_live.c capture/pcapng_writer.c
 CALLAUDIT_SRC := analyzer/callaudit.c analyzer/callaudit_live.c analyzer/cli.c analyzer/decrypt_out.c analyzer/annotate.c
 CALLSTACK_SRC := callstack/cert.c callstack/endpoint.c callstack/leg.c callstack/leg_dtls.c \
@@ -60,6 +62,7 @@ deps:
 	@missing=""; \
 	for t in $(DEB_TOOLS); do command -v $$t >/dev/null 2>&1 || missing="$$missing $$t"; done; \
 	pkg-config --exists $(PKG_MODULES) 2>/dev/null || missing="$$missing libraries"; \
+	pkg-config --exists wireshark 2>/dev/null || missing="$$missing libwireshark"; \
 	if [ -z "$$missing" ]; then echo "deps: all present"; exit 0; fi; \
 	echo "deps: missing$$missing; installing Debian packages (log: /tmp/callaudit-apt.log)"; \
 	{ $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update && \
@@ -76,7 +79,15 @@ $(BUILD)/config.mk: | deps
 	   echo "LIBS_CRYPTO := $$(pkg-config --libs openssl)"; \
 	   echo "LIBS_CALLAUDIT := $$(pkg-config --libs openssl libpcap jansson libsrtp2) -lm"; \
 	   echo "LIBS_CALLSTACK := $$(pkg-config --libs openssl libsrtp2 nice glib-2.0 jansson) -lm"; \
-	   echo "LIBS_CMOCKA := $$(pkg-config --libs cmocka)"; } > $@
+	   echo "LIBS_CMOCKA := $$(pkg-config --libs cmocka)"; \
+	   if pkg-config --atleast-version=$(WIRESHARK_MIN) wireshark; then \
+	     echo "HAVE_WIRESHARK := yes"; \
+	     echo "WS_CFLAGS := $$(pkg-config --cflags wireshark | sed 's/-I/-isystem /g')"; \
+	     echo "WS_LIBS := $$(pkg-config --libs wireshark) -lwiretap"; \
+	   else \
+	     echo "HAVE_WIRESHARK := no"; \
+	     echo "note: libwireshark $(WIRESHARK_MIN) or later not found ($$(pkg-config --modversion wireshark 2>/dev/null || echo missing)): callaudit-wireshark, the second engine, is not built" >&2; \
+	   fi; } > $@
 
 ifeq ($(filter clean deps format check-format,$(MAKECMDGOALS)),)
 include $(BUILD)/config.mk
@@ -113,6 +124,20 @@ endef
 
 $(eval $(call variant,$(BUILD),$(HARDENING)))
 $(eval $(call variant,$(BUILD)/asan,$(SANITIZE)))
+
+# --- the second engine: its own program, the only one that links libwireshark
+# (GPL); built without sanitizers (libwireshark is not instrumented) and put
+# next to each variant's callaudit, which looks for it there.
+ifeq ($(HAVE_WIRESHARK),yes)
+WS_BINS := $(BUILD)/callaudit-wireshark $(BUILD)/asan/callaudit-wireshark
+all: $(BUILD)/callaudit-wireshark
+$(BUILD)/callaudit-wireshark: engine/wireshark/callaudit-wireshark.c $(BUILD)/config.mk
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CPPFLAGS) $(WARNINGS) -Wno-cast-qual $(WS_CFLAGS) $(HARDENING) -o $@ $< $(WS_LIBS)
+$(BUILD)/asan/callaudit-wireshark: $(BUILD)/callaudit-wireshark
+	@mkdir -p $(@D)
+	cp $< $@
+endif
 
 # --- fuzzers (clang libFuzzer, with ASan+UBSan) ----------------------------------
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(BUILD)/config.mk
@@ -152,7 +177,7 @@ unit: $(BUILD)/unit_tests $(BUILD)/asan/unit_tests
 	@echo "== unit tests (ASan+UBSan build)"
 	CALLAUDIT_FIXTURES=fixtures $(SAN_ENV) $(BUILD)/asan/unit_tests
 
-integration: all $(BUILD)/asan/callaudit $(BUILD)/asan/callstack $(BUILD)/integration_driver
+integration: all $(BUILD)/asan/callaudit $(BUILD)/asan/callstack $(BUILD)/integration_driver $(WS_BINS)
 	@echo "== integration tests (release build)"
 	BIN=$(CURDIR)/$(BUILD) $(BUILD)/integration_driver $(INTEGRATION_TESTS)
 	@echo "== integration tests (ASan+UBSan build)"
@@ -172,7 +197,7 @@ demo: all
 PREFIX ?= /usr/local
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 755 $(BUILD)/callaudit $(BUILD)/callstack $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(BUILD)/callaudit $(BUILD)/callstack $(WS_BINS:$(BUILD)/asan/%=) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 man/callaudit.1 man/callstack.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 
 # Benchmark against tshark and the raw libpcap loop (not part of make test).

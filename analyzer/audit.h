@@ -39,6 +39,7 @@ typedef struct {
     uint64_t first_frame, last_frame;
     uint64_t truncated;
     uint64_t capture_drops; /* packets the capture lost while the flow was live */
+    uint64_t other;         /* datagrams that were not STUN, DTLS, RTP or RTCP */
     char ice_username[2][65];
 } ca_flow_info_t;
 

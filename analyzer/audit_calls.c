@@ -214,6 +214,7 @@ static ca_call_t *new_call(ca_auditor_t *au, const ca_flow_t *f)
     call->flow.last_frame = f->last_frame;
     call->flow.truncated = f->truncated;
     call->flow.capture_drops = f->capture_drops;
+    call->flow.other = f->other;
     call->ended_us = f->last_us;
     call->in_progress = au->taking_in_progress && !f->closed;
     memcpy(call->flow.ice_username, f->ice_username, sizeof call->flow.ice_username);

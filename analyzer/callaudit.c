@@ -19,6 +19,8 @@
 #include "audit.h"
 #include "cli.h"
 #include "decrypt_out.h"
+#include "engine_diff.h"
+#include "engine_ws.h"
 #include "expect.h"
 #include "pcap_source.h"
 #include "pipeline.h"
@@ -57,6 +59,8 @@ typedef struct {
     const char *file;    /* being read, for the progress line */
     bool progress_shown; /* a progress line is on stderr (a terminal) */
     int64_t progress_us;
+    bool retire; /* calls are written and let go of as they settle */
+    char engine_version[32];
 } analyze_t;
 
 /* On a terminal: where the reading is, now and then (long captures). */
@@ -114,12 +118,10 @@ static void on_call(void *user, const ca_call_t *call, bool update)
     a->written++;
 }
 
-static void on_frame(void *user, int dlt, uint64_t frame, int64_t ts_us, const uint8_t *data,
-                     uint32_t caplen, uint32_t len)
+/* Every 4096 frames: settle and write the calls that ended a while ago. */
+static void maybe_settle(analyze_t *a)
 {
-    analyze_t *a = user;
-    ca_pipeline_frame(a->p, dlt, frame, ts_us, data, caplen, len);
-    if ((++a->frames & 4095) == 0 && ca_auditor_pending(a->au) > HOLD_CALLS) {
+    if ((++a->frames & 4095) == 0 && a->retire && ca_auditor_pending(a->au) > HOLD_CALLS) {
         ca_cli_audit_opts(a->o, a->p, &a->aopts, a->seen_names);
         if (ca_auditor_settle(a->au, &a->aopts, ca_pipeline_stats(a->p)->last_us - SETTLE_US,
                               on_call, a) != CA_OK) {
@@ -127,6 +129,20 @@ static void on_frame(void *user, int dlt, uint64_t frame, int64_t ts_us, const u
             exit(2);
         }
     }
+}
+
+static void on_frame(void *user, int dlt, uint64_t frame, int64_t ts_us, const uint8_t *data,
+                     uint32_t caplen, uint32_t len)
+{
+    analyze_t *a = user;
+    ca_pipeline_frame(a->p, dlt, frame, ts_us, data, caplen, len);
+    maybe_settle(a);
+}
+
+static void on_ws_frame(void *user, uint64_t frame)
+{
+    (void)frame;
+    maybe_settle(user);
 }
 
 /* A flow went idle: its calls are final, the flow is freed. A failure here
@@ -139,18 +155,102 @@ static void on_flow_end(void *user, ca_flow_t *f)
     }
 }
 
+typedef enum { ENGINE_NATIVE, ENGINE_WIRESHARK, ENGINE_BOTH } engine_t;
+
 /* Options of analyze alone. */
 typedef struct {
     const char *output;   /* -o FILE */
     const char *annotate; /* --annotate FILE */
+    engine_t engine;      /* --engine */
 } analyze_opts_t;
+
+/* Read FILES into A's pipeline with ENGINE; 0, or -1 (reported). */
+static int read_captures(analyze_t *a, engine_t engine, char **files, int n_files,
+                         uint64_t *filtered, char *truncated_why, size_t why_size)
+{
+    char err[512];
+    if (engine == ENGINE_WIRESHARK) {
+        ca_engine_ws_result_t res;
+        if (ca_engine_ws_run(a->p, files, n_files, on_ws_frame, a, &res, err, sizeof err) != 0) {
+            ca_cli_fail("%s", err);
+            return -1;
+        }
+        snprintf(a->engine_version, sizeof a->engine_version, "%s", res.version);
+        if (res.lines_malformed)
+            fprintf(stderr, "callaudit: %llu lines from the Wireshark engine did not parse\n",
+                    res.lines_malformed);
+        if (res.truncated) {
+            a->aopts.capture_truncated = true;
+            snprintf(truncated_why, why_size, "%s", res.truncated_why);
+        }
+        return 0;
+    }
+    uint64_t next_frame = 1;
+    bool tty = isatty(STDERR_FILENO);
+    for (int i = 0; i < n_files; i++) {
+        ca_capture_result_t res;
+        a->file = files[i];
+        if (ca_capture_read_file_progress(files[i], a->o->filter, &next_frame, on_frame, a,
+                                          tty ? on_progress : NULL, a, &res, err,
+                                          sizeof err) != 0) {
+            if (a->progress_shown)
+                fputs("\r\033[K", stderr);
+            ca_cli_fail("%s", err);
+            return -1;
+        }
+        *filtered += res.filtered_out;
+        if (res.truncated) {
+            a->aopts.capture_truncated = true;
+            snprintf(truncated_why, why_size, "%s: %s", files[i], res.truncated_why);
+        }
+    }
+    if (a->progress_shown)
+        fputs("\r\033[K", stderr); /* the progress line goes before the report */
+    return 0;
+}
+
+/* --engine both: the same captures through Wireshark's dissectors, audited
+ * apart, and every difference added to NATIVE's calls. */
+static int second_opinion(analyze_t *a, char **files, int n_files, ca_audit_t *native)
+{
+    analyze_t b = {.o = a->o};
+    ca_audit_t ws;
+    char why[300] = "";
+    uint64_t filtered = 0;
+    int rc = -1;
+    b.p = ca_pipeline_new();
+    b.au = ca_auditor_new();
+    if (!b.p || !b.au) {
+        ca_cli_fail("out of memory");
+        goto out;
+    }
+    ca_pipeline_set_flow_end(b.p, (int64_t)(a->o->idle_timeout_s * 1e6), on_flow_end, b.au);
+    ca_pipeline_set_keylog(b.p, a->o->keylog);
+    if (read_captures(&b, ENGINE_WIRESHARK, files, n_files, &filtered, why, sizeof why) != 0)
+        goto out;
+    b.aopts.capture_truncated_why = why;
+    ca_cli_audit_opts(a->o, b.p, &b.aopts, b.seen_names);
+    if (ca_auditor_finish(b.au, ca_pipeline_flows(b.p), &b.aopts, NULL, NULL, &ws) != CA_OK) {
+        ca_cli_fail("out of memory");
+        goto out;
+    }
+    size_t n = ca_engine_diff(native, &ws, b.engine_version);
+    fprintf(stderr, "callaudit: native engine and Wireshark %s: %zu disagreement%s\n",
+            b.engine_version, n, n == 1 ? "" : "s");
+    ca_audit_free(&ws);
+    rc = 0;
+out:
+    ca_pipeline_free(b.p);
+    ca_auditor_free(b.au);
+    return rc;
+}
 
 static int run_analyze(const ca_cli_opts_t *o, const analyze_opts_t *ao, char **files, int n_files)
 {
     analyze_t a = {.o = o, .out = stdout, .files = files, .n_files = n_files};
     ca_audit_t audit;
     char err[512], truncated_why[300] = "";
-    uint64_t next_frame = 1, filtered = 0;
+    uint64_t filtered = 0;
     int status = 2;
     a.p = ca_pipeline_new();
     a.au = ca_auditor_new();
@@ -176,7 +276,21 @@ static int run_analyze(const ca_cli_opts_t *o, const analyze_opts_t *ao, char **
         status = ca_cli_fail("out of memory");
         goto out;
     }
-    ca_auditor_set_retire(a.au, true);
+    if (ao->engine != ENGINE_NATIVE) {
+        for (int i = 0; i < n_files; i++)
+            if (strcmp(files[i], "-") == 0) {
+                status = ca_cli_fail("the Wireshark engine reads files, not stdin");
+                goto out;
+            }
+        if (o->filter) {
+            status = ca_cli_fail("-f is not for --engine wireshark or both: Wireshark reads "
+                                 "every frame");
+            goto out;
+        }
+    }
+    /* both: every call is held until the two engines are compared */
+    a.retire = ao->engine != ENGINE_BOTH;
+    ca_auditor_set_retire(a.au, a.retire);
     ca_report_text_set_color(o->format == CA_FORMAT_TEXT && ca_cli_color());
     ca_pipeline_set_flow_end(a.p, (int64_t)(o->idle_timeout_s * 1e6), on_flow_end, a.au);
     ca_pipeline_set_keylog(a.p, o->keylog);
@@ -191,31 +305,26 @@ static int run_analyze(const ca_cli_opts_t *o, const analyze_opts_t *ao, char **
         }
         ca_pipeline_set_decrypted_fn(a.p, ca_decrypt_out_packet, &dec);
     }
-    bool tty = isatty(STDERR_FILENO);
-    for (int i = 0; i < n_files; i++) {
-        ca_capture_result_t res;
-        a.file = files[i];
-        if (ca_capture_read_file_progress(files[i], o->filter, &next_frame, on_frame, &a,
-                                          tty ? on_progress : NULL, &a, &res, err,
-                                          sizeof err) != 0) {
-            if (a.progress_shown)
-                fputs("\r\033[K", stderr);
-            ca_cli_fail("%s", err);
-            goto out;
-        }
-        filtered += res.filtered_out;
-        if (res.truncated) {
-            a.aopts.capture_truncated = true;
-            snprintf(truncated_why, sizeof truncated_why, "%s: %s", files[i], res.truncated_why);
-        }
-    }
-    if (a.progress_shown)
-        fputs("\r\033[K", stderr); /* the progress line goes before the report */
+    if (read_captures(&a, ao->engine == ENGINE_WIRESHARK ? ENGINE_WIRESHARK : ENGINE_NATIVE, files,
+                      n_files, &filtered, truncated_why, sizeof truncated_why) != 0)
+        goto out;
     a.aopts.capture_truncated_why = truncated_why;
     ca_cli_audit_opts(o, a.p, &a.aopts, a.seen_names);
-    if (ca_auditor_finish(a.au, ca_pipeline_flows(a.p), &a.aopts, on_call, &a, &audit) != CA_OK) {
+    if (ca_auditor_finish(a.au, ca_pipeline_flows(a.p), &a.aopts, a.retire ? on_call : NULL, &a,
+                          &audit) != CA_OK) {
         ca_cli_fail("out of memory");
         goto out;
+    }
+    size_t held = 0; /* --engine both: the calls, written once compared */
+    if (!a.retire) {
+        if (second_opinion(&a, files, n_files, &audit) != 0) {
+            ca_audit_free(&audit);
+            goto out;
+        }
+        for (size_t i = 0; i < audit.n_calls; i++)
+            on_call(&a, &audit.calls[i], false);
+        held = audit.n_calls;
+        audit.n_calls = 0; /* written: the summary follows */
     }
     const ca_sdp_t *const *seen;
     const uint64_t *seen_frames;
@@ -233,6 +342,7 @@ static int run_analyze(const ca_cli_opts_t *o, const analyze_opts_t *ao, char **
             ca_expect_check(o->expect, a.facts, &in, verdict_status, &diff, err, sizeof err);
         if (expect_rc < 0) {
             ca_cli_fail("%s", err);
+            audit.n_calls += held;
             ca_audit_free(&audit);
             goto out;
         }
@@ -242,6 +352,7 @@ static int run_analyze(const ca_cli_opts_t *o, const analyze_opts_t *ao, char **
     if (o->write_expect &&
         ca_expect_write(o->write_expect, a.facts, &in, verdict_status, err, sizeof err) != 0) {
         ca_cli_fail("%s", err);
+        audit.n_calls += held;
         ca_audit_free(&audit);
         goto out;
     }
@@ -254,6 +365,7 @@ static int run_analyze(const ca_cli_opts_t *o, const analyze_opts_t *ao, char **
             ca_report_json_begin(a.out);
         if (a.failed || ca_report_json_end(a.out, &in, a.written > 0) != 0) {
             ca_cli_fail("cannot write the JSON report");
+            audit.n_calls += held;
             ca_audit_free(&audit);
             goto out;
         }
@@ -268,6 +380,7 @@ static int run_analyze(const ca_cli_opts_t *o, const analyze_opts_t *ao, char **
                                                      sizeof err) != 0)) {
         ca_cli_fail("%s", a.failed ? "out of memory" : err);
         (void)remove(ao->annotate);
+        audit.n_calls += held;
         ca_audit_free(&audit);
         goto out;
     }
@@ -276,6 +389,7 @@ static int run_analyze(const ca_cli_opts_t *o, const analyze_opts_t *ao, char **
     status = fflush(a.out) != 0 || ferror(a.out) ? ca_cli_fail("cannot write the report")
              : o->expect                         ? expect_rc
                                                  : verdict_status;
+    audit.n_calls += held;
     ca_audit_free(&audit);
     if (o->decrypt_out && ca_decrypt_out_close(&dec) != 0)
         status = ca_cli_fail("cannot write %s", o->decrypt_out);
@@ -300,10 +414,11 @@ out:
 
 static int cmd_analyze(int argc, char **argv)
 {
-    enum { OPT_ANNOTATE = CA_OPT_LAST };
+    enum { OPT_ANNOTATE = CA_OPT_LAST, OPT_ENGINE };
     static const struct option opts[] = {CA_CLI_LONG_OPTIONS,
                                          {"output", required_argument, NULL, 'o'},
                                          {"annotate", required_argument, NULL, OPT_ANNOTATE},
+                                         {"engine", required_argument, NULL, OPT_ENGINE},
                                          {NULL, 0, NULL, 0}};
     ca_cli_opts_t o;
     analyze_opts_t ao = {0};
@@ -315,6 +430,19 @@ static int cmd_analyze(int argc, char **argv)
             fputs(ca_cli_usage_analyze, stdout);
             status = 0;
             goto out;
+        }
+        if (c == OPT_ENGINE) {
+            if (strcmp(optarg, "native") == 0)
+                ao.engine = ENGINE_NATIVE;
+            else if (strcmp(optarg, "wireshark") == 0)
+                ao.engine = ENGINE_WIRESHARK;
+            else if (strcmp(optarg, "both") == 0)
+                ao.engine = ENGINE_BOTH;
+            else {
+                status = ca_cli_fail("--engine '%s' is not native, wireshark or both", optarg);
+                goto out;
+            }
+            continue;
         }
         if (c == 'o' || c == OPT_ANNOTATE) {
             *(c == 'o' ? &ao.output : &ao.annotate) = optarg;

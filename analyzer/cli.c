@@ -26,6 +26,8 @@ const char ca_cli_usage_analyze[] =
     "  --annotate FILE            the capture again as pcapng, with a comment on\n"
     "                             each frame a handshake step or finding names\n"
     "  -f EXPR                    BPF filter (tcpdump syntax)\n"
+    "  --engine native|wireshark|both  whose dissectors read the packets; both:\n"
+    "                             compare, ENGINE_DISAGREEMENT on any difference\n"
     "  --sdp FILE                 an SDP offer or answer (repeatable): check its\n"
     "                             a=fingerprint and a=setup against the wire\n"
     "  --expect-code CODE         fail unless the recomputed code equals CODE\n"

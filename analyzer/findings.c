@@ -67,6 +67,11 @@ static const struct {
     {"KEYLOG_MISSING", "--keylog: every session is opened with its secrets."},
     {"KEYS_UNCHECKED", "--keylog: every Finished and packet is checked before a pass."},
     {"KEYLOG_MALFORMED", "NSS key log format: one label, client random and secret per line."},
+    {"ENGINE_DISAGREEMENT", "--engine both: the native parsers and Wireshark's dissectors read "
+                            "the same packets the same way; where they differ, one of them is "
+                            "wrong, and an attack may hide in the difference."},
+    {"ENGINE_LIMITATION", "--engine both: a known blind spot of this Wireshark version; the "
+                          "verdict rests on the native engine alone there."},
 };
 
 const char *ca_finding_requirement(const char *id)

@@ -333,11 +333,11 @@ static void authenticate(ca_pipeline_t *p, ca_flow_t *f, uint8_t from, ca_stream
 }
 
 static void on_media(ca_pipeline_t *p, ca_flow_t *f, uint8_t from, uint64_t frame, int64_t ts_us,
-                     ca_cursor_t c)
+                     ca_cursor_t c, bool rtcp)
 {
     size_t len = ca_cursor_left(&c);
     ca_cursor_t whole = c;
-    if (ca_rtp_is_rtcp(&c)) {
+    if (rtcp) {
         ca_rtcp_t h;
         if (ca_rtcp_decode(&c, &h) != CA_OK) {
             skip(p, CA_SKIP_RTP_MALFORMED);
@@ -426,6 +426,25 @@ static void on_stun(ca_pipeline_t *p, ca_flow_t *f, uint8_t from, const ca_endpo
     }
 }
 
+/* The flow of a packet from SRC to DST, touched; NULL (counted) when the
+ * table cannot grow. */
+static ca_flow_t *flow_for(ca_pipeline_t *p, const ca_endpoint_t *src, const ca_endpoint_t *dst,
+                           uint8_t transport, uint16_t channel, uint64_t frame, int64_t ts_us,
+                           int depth, uint8_t *from)
+{
+    ca_flow_t *f = ca_flow_lookup(p->flows, src, dst, transport, channel, from);
+    if (!f) {
+        skip(p, CA_SKIP_TABLE_FULL);
+        return NULL;
+    }
+    if (f->packets == 0 && p->last_drop_us && ts_us - p->last_drop_us < DROP_SHADOW_US)
+        f->capture_drops += p->last_drop_count;
+    flow_touch(f, frame, ts_us);
+    f->relayed |= depth > 0;
+    f->truncated += p->frame_truncated;
+    return f;
+}
+
 /* RFC 7983 7: the first byte of a datagram tells what it carries. */
 static void demux(ca_pipeline_t *p, const ca_endpoint_t *src, const ca_endpoint_t *dst,
                   uint8_t transport, uint16_t channel, uint64_t frame, int64_t ts_us, ca_cursor_t c,
@@ -462,23 +481,16 @@ static void demux(ca_pipeline_t *p, const ca_endpoint_t *src, const ca_endpoint_
         return;
     }
     uint8_t from;
-    ca_flow_t *f = ca_flow_lookup(p->flows, src, dst, transport, channel, &from);
-    if (!f) {
-        skip(p, CA_SKIP_TABLE_FULL);
+    ca_flow_t *f = flow_for(p, src, dst, transport, channel, frame, ts_us, depth, &from);
+    if (!f)
         return;
-    }
-    if (f->packets == 0 && p->last_drop_us && ts_us - p->last_drop_us < DROP_SHADOW_US)
-        f->capture_drops += p->last_drop_count;
-    flow_touch(f, frame, ts_us);
-    f->relayed |= depth > 0;
-    f->truncated += p->frame_truncated;
     p->frame_relevant = first <= 3 || ca_dtls_first_byte(first) || (first >= 128 && first <= 191);
     if (first <= 3)
         on_stun(p, f, from, src, dst, frame, ts_us, c, depth);
     else if (ca_dtls_first_byte(first))
         on_dtls(p, f, src, dst, frame, ts_us, c);
     else if (first >= 128 && first <= 191)
-        on_media(p, f, from, frame, ts_us, c);
+        on_media(p, f, from, frame, ts_us, c, ca_rtp_is_rtcp(&c));
     else {
         f->other++;
         skip(p, CA_SKIP_UNKNOWN_PAYLOAD);
@@ -656,13 +668,8 @@ size_t ca_pipeline_sdps(const ca_pipeline_t *p, const ca_sdp_t *const **sdps,
     return p->n_sdps;
 }
 
-void ca_pipeline_frame(ca_pipeline_t *p, int dlt, uint64_t frame_no, int64_t ts_us,
-                       const uint8_t *data, uint32_t caplen, uint32_t len)
+void ca_pipeline_event_frame(ca_pipeline_t *p, int64_t ts_us, uint32_t caplen, uint32_t len)
 {
-    ca_cursor_t c = ca_cursor_make(data, caplen);
-    ca_net_t net;
-    ca_ip_t ip;
-    ca_udp_t udp;
     p->stats.frames++;
     p->stats.bytes += len;
     if (p->stats.first_us == 0) {
@@ -675,6 +682,17 @@ void ca_pipeline_frame(ca_pipeline_t *p, int dlt, uint64_t frame_no, int64_t ts_
     p->stats.truncated_frames += truncated;
     p->frame_truncated = truncated;
     p->frame_relevant = false;
+}
+
+void ca_pipeline_frame(ca_pipeline_t *p, int dlt, uint64_t frame_no, int64_t ts_us,
+                       const uint8_t *data, uint32_t caplen, uint32_t len)
+{
+    ca_cursor_t c = ca_cursor_make(data, caplen);
+    ca_net_t net;
+    ca_ip_t ip;
+    ca_udp_t udp;
+    bool truncated = caplen < len;
+    ca_pipeline_event_frame(p, ts_us, caplen, len);
 
     if (ca_link_decode(dlt, &c, &net) != CA_OK) {
         skip(p, CA_SKIP_LINK);
@@ -714,4 +732,79 @@ void ca_pipeline_frame(ca_pipeline_t *p, int dlt, uint64_t frame_no, int64_t ts_
     }
     ca_endpoint_t src = {ip.src, udp.sport}, dst = {ip.dst, udp.dport};
     demux(p, &src, &dst, CA_IPPROTO_UDP, 0, frame_no, ts_us, udp.payload, 0);
+}
+
+/* --- the second engine's events (engine_ws.c): what Wireshark's dissectors
+ * decided, fed to the same flows and trackers as the native demultiplexer */
+
+void ca_pipeline_event_dtls(ca_pipeline_t *p, const ca_endpoint_t *src, const ca_endpoint_t *dst,
+                            uint8_t transport, uint64_t frame, int64_t ts_us, ca_cursor_t records)
+{
+    uint8_t from;
+    ca_flow_t *f = flow_for(p, src, dst, transport, 0, frame, ts_us, 0, &from);
+    if (f)
+        on_dtls(p, f, src, dst, frame, ts_us, records);
+}
+
+void ca_pipeline_event_media(ca_pipeline_t *p, const ca_endpoint_t *src, const ca_endpoint_t *dst,
+                             uint8_t transport, uint64_t frame, int64_t ts_us, bool rtcp,
+                             ca_cursor_t pkt)
+{
+    uint8_t from;
+    ca_flow_t *f = flow_for(p, src, dst, transport, 0, frame, ts_us, 0, &from);
+    if (f)
+        on_media(p, f, from, frame, ts_us, pkt, rtcp);
+}
+
+void ca_pipeline_event_stun(ca_pipeline_t *p, const ca_endpoint_t *src, const ca_endpoint_t *dst,
+                            uint8_t transport, uint64_t frame, int64_t ts_us, uint16_t method,
+                            uint8_t klass, const char *username)
+{
+    uint8_t from;
+    ca_flow_t *f = flow_for(p, src, dst, transport, 0, frame, ts_us, 0, &from);
+    if (!f)
+        return;
+    f->stun++;
+    if (username && method == CA_STUN_METHOD_BINDING && klass == CA_STUN_CLASS_REQUEST) {
+        size_t n = strlen(username);
+        if (n >= sizeof f->ice_username[0])
+            n = sizeof f->ice_username[0] - 1;
+        memcpy(f->ice_username[from], username, n);
+        f->ice_username[from][n] = '\0';
+    }
+}
+
+void ca_pipeline_event_channel_bind(ca_pipeline_t *p, const ca_endpoint_t *src,
+                                    const ca_endpoint_t *dst, uint8_t transport, uint16_t channel,
+                                    const ca_endpoint_t *peer)
+{
+    uint8_t from;
+    ca_flow_t *f = ca_flow_lookup(p->flows, src, dst, transport, 0, &from);
+    if (!f)
+        return;
+    for (size_t i = 0; i < f->n_turn_channels; i++)
+        if (f->turn_channels[i].number == channel)
+            return;
+    if (f->n_turn_channels < CA_FLOW_MAX_CHANNELS) {
+        f->turn_channels[f->n_turn_channels].number = channel;
+        f->turn_channels[f->n_turn_channels].client = *src;
+        f->turn_channels[f->n_turn_channels++].peer = *peer;
+    }
+}
+
+void ca_pipeline_event_channel_data(ca_pipeline_t *p, const ca_endpoint_t *src,
+                                    const ca_endpoint_t *dst, uint8_t transport, uint64_t frame,
+                                    int64_t ts_us, ca_cursor_t message)
+{
+    demux(p, src, dst, transport, 0, frame, ts_us, message, 0);
+}
+
+void ca_pipeline_event_other(ca_pipeline_t *p, const ca_endpoint_t *src, const ca_endpoint_t *dst,
+                             uint8_t transport, uint64_t frame, int64_t ts_us)
+{
+    uint8_t from;
+    ca_flow_t *f = flow_for(p, src, dst, transport, 0, frame, ts_us, 0, &from);
+    if (f)
+        f->other++;
+    skip(p, CA_SKIP_UNKNOWN_PAYLOAD);
 }

@@ -86,6 +86,31 @@ void ca_pipeline_set_decrypted_fn(ca_pipeline_t *p, ca_decrypted_fn fn, void *us
  * media, SDP signaling, or an IP fragment (whose datagram is not known yet). */
 bool ca_pipeline_frame_relevant(const ca_pipeline_t *p);
 
+/* The second engine (engine_ws.c): Wireshark's dissectors decode the frame
+ * and these feed what they found into the same flows and trackers. A frame
+ * begins with ca_pipeline_event_frame; DTLS arrives as records rebuilt from
+ * Wireshark's record framing and reassembled handshake messages, RTP/RTCP
+ * as packets rebuilt from its header fields, STUN as its decoded fields.
+ * TURN ChannelData is handed on whole (with its 4-byte header) and
+ * unwrapped by the native code, like a bound channel's peer. */
+void ca_pipeline_event_frame(ca_pipeline_t *p, int64_t ts_us, uint32_t caplen, uint32_t len);
+void ca_pipeline_event_dtls(ca_pipeline_t *p, const ca_endpoint_t *src, const ca_endpoint_t *dst,
+                            uint8_t transport, uint64_t frame, int64_t ts_us, ca_cursor_t records);
+void ca_pipeline_event_media(ca_pipeline_t *p, const ca_endpoint_t *src, const ca_endpoint_t *dst,
+                             uint8_t transport, uint64_t frame, int64_t ts_us, bool rtcp,
+                             ca_cursor_t pkt);
+void ca_pipeline_event_stun(ca_pipeline_t *p, const ca_endpoint_t *src, const ca_endpoint_t *dst,
+                            uint8_t transport, uint64_t frame, int64_t ts_us, uint16_t method,
+                            uint8_t klass, const char *username);
+void ca_pipeline_event_channel_bind(ca_pipeline_t *p, const ca_endpoint_t *src,
+                                    const ca_endpoint_t *dst, uint8_t transport, uint16_t channel,
+                                    const ca_endpoint_t *peer);
+void ca_pipeline_event_channel_data(ca_pipeline_t *p, const ca_endpoint_t *src,
+                                    const ca_endpoint_t *dst, uint8_t transport, uint64_t frame,
+                                    int64_t ts_us, ca_cursor_t message);
+void ca_pipeline_event_other(ca_pipeline_t *p, const ca_endpoint_t *src, const ca_endpoint_t *dst,
+                             uint8_t transport, uint64_t frame, int64_t ts_us);
+
 /* A closed flow (both ends said goodbye) ends after this much quiet. */
 #define CA_PIPELINE_CLOSED_QUIET_US 2000000
 

@@ -48,12 +48,17 @@ for mb in $SIZES; do
     run tshark tshark -r "$cap" -n --enable-heuristic rtp_udp -T fields -e frame.number \
         -e dtls.handshake.type -e x509sat.printableString -e rtp.ssrc -e rtcp.senderssrc \
         -Y "dtls.handshake or rtp or rtcp"
-    ts_s=$WALL ts_rss=$RSS
+    ts_s=$WALL ts_rss=$RSS ts_cpu=$CPU
+    ws_row=""
+    if [ -x "$BUILD/callaudit-wireshark" ]; then
+        run ws "$BUILD/callaudit" analyze --engine wireshark --format json "$cap"
+        ws_s=$WALL ws_row="callaudit --engine wireshark:$WALL:$CPU:$RSS"
+    fi
     echo
     echo "== $mbytes MB, $frames frames, $calls calls audited"
     printf "%-28s %9s %9s %10s %12s %9s\n" "" "wall s" "cpu s" "RSS MB" "packets/s" "MB/s"
-    for row in "callaudit analyze:$ca_s:$ca_cpu:$ca_rss" "tshark (same facts):$ts_s:$CPU:$ts_rss" \
-               "raw libpcap loop:$raw_wall:$raw_s:0" "cat (page cache):$cat_s:-:0"; do
+    for row in "callaudit analyze:$ca_s:$ca_cpu:$ca_rss" "tshark (same facts):$ts_s:$ts_cpu:$ts_rss" \
+               ${ws_row:+"$ws_row"} "raw libpcap loop:$raw_wall:$raw_s:0" "cat (page cache):$cat_s:-:0"; do
         IFS=: read -r name w c r <<<"$row"
         printf "%-28s %9s %9s %10s %12s %9s\n" "$name" "$w" "$c" \
             "$([ "$r" = 0 ] && echo - || awk -v r="$r" 'BEGIN { printf "%.1f", r / 1024 }')" \
@@ -62,6 +67,8 @@ for mb in $SIZES; do
     echo "callaudit/tshark throughput: $(awk -v a="$ts_s" -v b="$ca_s" 'BEGIN { printf "%.1fx", (b > 0 ? a / b : 0) }')" \
         "(target 50x); callaudit/raw loop: $(awk -v a="$raw_wall" -v b="$ca_s" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')" \
         "(target 0.5); per packet: $(awk -v s="$ca_s" -v n="$frames" 'BEGIN { printf "%.0f ns", s * 1e9 / n }')"
+    [ -z "$ws_row" ] || echo "native engine/Wireshark engine throughput:" \
+        "$(awk -v a="$ws_s" -v b="$ca_s" 'BEGIN { printf "%.1fx", (b > 0 ? a / b : 0) }')"
 done
 
 # The session table alone: a lookup with 1,000 to 1,000,000 flows live.

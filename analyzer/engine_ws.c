@@ -1,0 +1,431 @@
+/* engine_ws.c - runs callaudit-wireshark and turns its lines into pipeline
+ * events; see engine_ws.h and engine/wireshark/callaudit-wireshark.c for the
+ * line format. The engine's output is read as untrusted input: every number
+ * is range-checked, every hex field bounded by its buffer, and a line that
+ * does not parse is counted, not trusted. DTLS records are rebuilt in wire
+ * form from Wireshark's record fields, with each handshake message that
+ * Wireshark reassembled as one unfragmented message; RTP packets from its
+ * header fields. No allocation per line beyond getline's reused buffer.
+ */
+#include "engine_ws.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define MAX_FIELDS 16
+#define DGRAM_MAX  (1u << 18) /* rebuilt DTLS records of one datagram */
+#define PACKET_MAX (1u << 17)
+
+typedef struct {
+    ca_pipeline_t *p;
+    ca_endpoint_t src, dst;
+    uint8_t transport;
+    bool have_addr;
+    uint64_t frame;
+    int64_t ts_us;
+    /* the DTLS records of the current datagram, rebuilt */
+    uint8_t dgram[DGRAM_MAX];
+    size_t dgram_len;
+    size_t hs_record; /* offset of the open handshake record's header; SIZE_MAX none */
+    uint8_t packet[PACKET_MAX];
+    uint8_t bytes[PACKET_MAX];
+    ca_engine_ws_result_t *res;
+} reader_t;
+
+static bool parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+    if (!s || !*s)
+        return false;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end || s[0] == '-' || v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
+static int nibble(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* Hex (or "-": nothing) into OUT of CAP bytes. */
+static bool unhex(const char *s, uint8_t *out, size_t cap, size_t *n)
+{
+    *n = 0;
+    if (!s)
+        return false;
+    if (strcmp(s, "-") == 0)
+        return true;
+    size_t len = strlen(s);
+    if (len % 2 || len / 2 > cap)
+        return false;
+    for (size_t i = 0; i < len / 2; i++) {
+        int hi = nibble(s[2 * i]), lo = nibble(s[2 * i + 1]);
+        if (hi < 0 || lo < 0)
+            return false;
+        out[i] = (uint8_t)(hi << 4 | lo);
+    }
+    *n = len / 2;
+    return true;
+}
+
+static bool parse_addr(const char *fam, const char *hexaddr, const char *port, ca_endpoint_t *ep)
+{
+    uint64_t family, p;
+    size_t n;
+    memset(ep, 0, sizeof *ep);
+    if (!parse_u64(fam, 6, &family) || (family != 4 && family != 6) ||
+        !unhex(hexaddr, ep->addr.bytes, sizeof ep->addr.bytes, &n) || n != (family == 4 ? 4 : 16) ||
+        !parse_u64(port, 65535, &p))
+        return false;
+    ep->addr.family = (uint8_t)family;
+    ep->port = (uint16_t)p;
+    return true;
+}
+
+static void put_be(uint8_t *p, uint64_t v, int bytes)
+{
+    for (int i = bytes - 1; i >= 0; i--, v >>= 8)
+        p[i] = (uint8_t)v;
+}
+
+static void flush_dtls(reader_t *r)
+{
+    if (r->dgram_len && r->have_addr)
+        ca_pipeline_event_dtls(r->p, &r->src, &r->dst, r->transport, r->frame, r->ts_us,
+                               ca_cursor_make(r->dgram, r->dgram_len));
+    r->dgram_len = 0;
+    r->hs_record = SIZE_MAX;
+}
+
+/* D type version epoch seq bytes */
+static bool on_record(reader_t *r, char **f, int n)
+{
+    uint64_t type, version, epoch, seq;
+    size_t len;
+    if (n != 6 || !parse_u64(f[1], 255, &type) || !parse_u64(f[2], 65535, &version) ||
+        !parse_u64(f[3], 65535, &epoch) || !parse_u64(f[4], 0xffffffffffffull, &seq))
+        return false;
+    if (r->dgram_len + 13 > DGRAM_MAX)
+        return false;
+    uint8_t *h = r->dgram + r->dgram_len;
+    h[0] = (uint8_t)type;
+    put_be(h + 1, version, 2);
+    put_be(h + 3, epoch, 2);
+    put_be(h + 5, seq, 6);
+    put_be(h + 11, 0, 2);
+    if (!unhex(f[5], h + 13, DGRAM_MAX - r->dgram_len - 13, &len) || len > 0xffff)
+        return false;
+    put_be(h + 11, len, 2);
+    r->hs_record = strcmp(f[5], "-") == 0 ? r->dgram_len : SIZE_MAX;
+    r->dgram_len += 13 + len;
+    return true;
+}
+
+/* M type message_seq body: appended to the open handshake record whole. */
+static bool on_message(reader_t *r, char **f, int n)
+{
+    uint64_t type, seq;
+    size_t len;
+    if (n != 4 || r->hs_record == SIZE_MAX || !parse_u64(f[1], 255, &type) ||
+        !parse_u64(f[2], 65535, &seq) || r->dgram_len + 12 > DGRAM_MAX)
+        return false;
+    uint8_t *m = r->dgram + r->dgram_len;
+    if (!unhex(f[3], m + 12, DGRAM_MAX - r->dgram_len - 12, &len) || len > 0xffffff)
+        return false;
+    m[0] = (uint8_t)type;
+    put_be(m + 1, len, 3);
+    put_be(m + 4, seq, 2);
+    put_be(m + 6, 0, 3);
+    put_be(m + 9, len, 3);
+    uint8_t *rec = r->dgram + r->hs_record;
+    size_t rec_len = (size_t)(rec[11] << 8 | rec[12]) + 12 + len;
+    if (rec_len > 0xffff)
+        return false; /* a message too large for one rebuilt record: not expected */
+    put_be(rec + 11, rec_len, 2);
+    r->dgram_len += 12 + len;
+    return true;
+}
+
+/* P m x cc pt seq ts ssrc csrcs profile ext payload */
+static bool on_rtp(reader_t *r, char **f, int n)
+{
+    uint64_t m, x, cc, pt, seq, ts, ssrc, profile;
+    size_t ncsrc, next, npay;
+    if (n != 12 || !parse_u64(f[1], 1, &m) || !parse_u64(f[2], 1, &x) ||
+        !parse_u64(f[3], 15, &cc) || !parse_u64(f[4], 127, &pt) || !parse_u64(f[5], 65535, &seq) ||
+        !parse_u64(f[6], 0xffffffffu, &ts) || !parse_u64(f[7], 0xffffffffu, &ssrc) ||
+        !parse_u64(f[9], 65535, &profile))
+        return false;
+    uint8_t *pk = r->packet;
+    pk[0] = (uint8_t)(0x80 | x << 4 | cc);
+    pk[1] = (uint8_t)(m << 7 | pt);
+    put_be(pk + 2, seq, 2);
+    put_be(pk + 4, ts, 4);
+    put_be(pk + 8, ssrc, 4);
+    size_t at = 12;
+    if (!unhex(f[8], pk + at, 60, &ncsrc) || ncsrc != cc * 4)
+        return false;
+    at += ncsrc;
+    if (x) {
+        if (!unhex(f[10], pk + at + 4, PACKET_MAX - at - 4, &next) || next % 4)
+            return false;
+        put_be(pk + at, profile, 2);
+        put_be(pk + at + 2, next / 4, 2);
+        at += 4 + next;
+    }
+    if (!unhex(f[11], pk + at, PACKET_MAX - at, &npay))
+        return false;
+    at += npay;
+    ca_pipeline_event_media(r->p, &r->src, &r->dst, r->transport, r->frame, r->ts_us, false,
+                            ca_cursor_make(pk, at));
+    return true;
+}
+
+static bool on_line(reader_t *r, char *line)
+{
+    r->res->lines++;
+    char *f[MAX_FIELDS], *save = NULL;
+    int n = 0;
+    for (char *t = strtok_r(line, " \n", &save); t && n < MAX_FIELDS;
+         t = strtok_r(NULL, " \n", &save))
+        f[n++] = t;
+    if (n == 0)
+        return false;
+    char kind = f[0][1] ? '?' : f[0][0];
+    if (kind != 'D' && kind != 'M')
+        flush_dtls(r);
+    uint64_t a, b, c;
+    size_t len;
+    switch (kind) {
+    case 'W':
+        snprintf(r->res->version, sizeof r->res->version, "%s", n > 1 ? f[1] : "?");
+        return n == 2;
+    case 'F': {
+        uint64_t frame, caplen, wirelen;
+        if (n != 5 || !parse_u64(f[1], UINT32_MAX, &frame) ||
+            !parse_u64(f[3], UINT32_MAX, &caplen) || !parse_u64(f[4], UINT32_MAX, &wirelen))
+            return false;
+        char *end;
+        long long ts = strtoll(f[2], &end, 10);
+        if (*end)
+            return false;
+        r->frame = frame;
+        r->ts_us = ts;
+        r->have_addr = false;
+        ca_pipeline_event_frame(r->p, r->ts_us, (uint32_t)caplen, (uint32_t)wirelen);
+        return true;
+    }
+    case 'A':
+        if (n != 7 || !parse_u64(f[1], 255, &a) || (a != 6 && a != 17) ||
+            !parse_addr(f[2], f[3], f[4], &r->src) || !parse_addr(f[2], f[5], f[6], &r->dst))
+            return false;
+        r->transport = (uint8_t)a;
+        r->have_addr = true;
+        return true;
+    case 'D':
+        return r->have_addr && on_record(r, f, n);
+    case 'M':
+        return r->have_addr && on_message(r, f, n);
+    case 'P':
+        return r->have_addr && on_rtp(r, f, n);
+    case 'C':
+        if (n != 2 || !r->have_addr || !unhex(f[1], r->bytes, sizeof r->bytes, &len))
+            return false;
+        ca_pipeline_event_media(r->p, &r->src, &r->dst, r->transport, r->frame, r->ts_us, true,
+                                ca_cursor_make(r->bytes, len));
+        return true;
+    case 'S':
+        if (n != 4 || !r->have_addr || !parse_u64(f[1], 0xfff, &a) || !parse_u64(f[2], 3, &b))
+            return false;
+        ca_pipeline_event_stun(r->p, &r->src, &r->dst, r->transport, r->frame, r->ts_us,
+                               (uint16_t)a, (uint8_t)b, strcmp(f[3], "-") ? f[3] : NULL);
+        return true;
+    case 'B': {
+        ca_endpoint_t peer;
+        if (n != 5 || !r->have_addr || !parse_u64(f[1], 0x7fff, &c) ||
+            !parse_addr(f[2], f[3], f[4], &peer))
+            return false;
+        ca_pipeline_event_channel_bind(r->p, &r->src, &r->dst, r->transport, (uint16_t)c, &peer);
+        return true;
+    }
+    case 'T':
+        if (n != 3 || !r->have_addr || !parse_u64(f[1], 0xffff, &c) ||
+            !unhex(f[2], r->bytes + 4, sizeof r->bytes - 4, &len) || len > 0xffff)
+            return false;
+        put_be(r->bytes, c, 2);
+        put_be(r->bytes + 2, len, 2);
+        ca_pipeline_event_channel_data(r->p, &r->src, &r->dst, r->transport, r->frame, r->ts_us,
+                                       ca_cursor_make(r->bytes, len + 4));
+        return true;
+    case 'X':
+        if (r->have_addr)
+            ca_pipeline_event_other(r->p, &r->src, &r->dst, r->transport, r->frame, r->ts_us);
+        return r->have_addr;
+    case 'E': {
+        size_t used =
+            (size_t)snprintf(r->res->truncated_why, sizeof r->res->truncated_why, "Wireshark:");
+        for (int i = 1; i < n && used < sizeof r->res->truncated_why; i++)
+            used += (size_t)snprintf(r->res->truncated_why + used,
+                                     sizeof r->res->truncated_why - used, " %s", f[i]);
+        r->res->truncated = true;
+        return true;
+    }
+    default:
+        return false;
+    }
+}
+
+/* The engine: $CALLAUDIT_WIRESHARK, else callaudit-wireshark next to us. */
+static void engine_path(char *path, size_t size)
+{
+    const char *env = getenv("CALLAUDIT_WIRESHARK");
+    if (env && *env) {
+        snprintf(path, size, "%s", env);
+        return;
+    }
+    char self[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0) {
+        snprintf(path, size, "callaudit-wireshark");
+        return;
+    }
+    self[n] = '\0';
+    char *slash = strrchr(self, '/');
+    if (slash)
+        *slash = '\0';
+    snprintf(path, size, "%s/callaudit-wireshark", slash ? self : ".");
+}
+
+int ca_engine_ws_run(ca_pipeline_t *p, char *const *files, int n_files, ca_engine_ws_frame_fn fn,
+                     void *user, ca_engine_ws_result_t *res, char *err, size_t err_size)
+{
+    char path[PATH_MAX + 32];
+    engine_path(path, sizeof path);
+    memset(res, 0, sizeof *res);
+    if (access(path, X_OK) != 0) {
+        snprintf(err, err_size,
+                 "--engine wireshark needs %s (built when libwireshark-dev 4.0 or later is "
+                 "installed): not found",
+                 path);
+        return -1;
+    }
+    int fds[2];
+    if (pipe(fds) != 0) {
+        snprintf(err, err_size, "cannot start %s: %s", path, strerror(errno));
+        return -1;
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        snprintf(err, err_size, "cannot start %s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (pid == 0) {
+        char **argv = calloc((size_t)n_files + 2, sizeof *argv);
+        int null = open("/dev/null", O_WRONLY);
+        if (!argv || null < 0 || dup2(fds[1], STDOUT_FILENO) < 0 ||
+            (!getenv("CALLAUDIT_WIRESHARK_STDERR") && dup2(null, STDERR_FILENO) < 0))
+            _exit(127);
+        close(fds[0]);
+        argv[0] = path;
+        for (int i = 0; i < n_files; i++)
+            argv[i + 1] = files[i];
+        execv(path, argv);
+        _exit(127);
+    }
+    close(fds[1]);
+    FILE *in = fdopen(fds[0], "r");
+    reader_t *r = calloc(1, sizeof *r);
+    int rc = 0;
+    if (!in || !r) {
+        snprintf(err, err_size, "out of memory");
+        rc = -1;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    uint64_t last_frame = 0;
+    if (rc == 0) {
+        r->p = p;
+        r->res = res;
+        r->hs_record = SIZE_MAX;
+        while (getline(&line, &cap, in) > 0) {
+            if (strlen(line) == 0)
+                continue; /* a NUL first: not a line of the engine */
+            if (line[0] == 'F' && last_frame && fn) {
+                flush_dtls(r);
+                fn(user, last_frame);
+            }
+            if (!on_line(r, line))
+                res->lines_malformed++;
+            if (line[0] == 'F')
+                last_frame = r->frame;
+        }
+        flush_dtls(r);
+        if (last_frame && fn)
+            fn(user, last_frame);
+    }
+    free(line);
+    free(r);
+    if (in)
+        fclose(in);
+    else
+        close(fds[0]);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (rc == 0 && WIFSIGNALED(status)) {
+        snprintf(err, err_size, "%s died of signal %d", path, WTERMSIG(status));
+        rc = -1;
+    } else if (rc == 0 && WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+        if (res->truncated) /* it said why */
+            snprintf(err, err_size, "%s", res->truncated_why);
+        else
+            snprintf(err, err_size, "%s failed (exit %d)%s", path, WEXITSTATUS(status),
+                     WEXITSTATUS(status) == 127 ? ": cannot run it" : "");
+        rc = -1;
+    } else if (rc == 0 && !res->version[0]) {
+        snprintf(err, err_size, "%s: no output", path);
+        rc = -1;
+    }
+    return rc;
+}
+
+ca_engine_ws_reader_t *ca_engine_ws_reader_new(ca_pipeline_t *p, ca_engine_ws_result_t *res)
+{
+    reader_t *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    memset(res, 0, sizeof *res);
+    r->p = p;
+    r->res = res;
+    r->hs_record = SIZE_MAX;
+    return (ca_engine_ws_reader_t *)r;
+}
+
+bool ca_engine_ws_reader_line(ca_engine_ws_reader_t *reader, char *line)
+{
+    reader_t *r = (reader_t *)reader;
+    bool ok = on_line(r, line);
+    if (!ok)
+        r->res->lines_malformed++;
+    return ok;
+}
+
+void ca_engine_ws_reader_free(ca_engine_ws_reader_t *reader)
+{
+    reader_t *r = (reader_t *)reader;
+    if (r)
+        flush_dtls(r);
+    free(r);
+}
