@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "engine_ws.h"
 #include "pcap_live.h"
 #include "report.h"
 
@@ -37,6 +38,8 @@ typedef struct {
     ca_live_stats_t kstats;
     ca_audit_opts_t aopts;
     char sdp_names[CA_PIPELINE_MAX_SDP][48]; /* live as long as the calls naming them */
+    ca_engine_ws_stream_t *ws;               /* --engine wireshark: the frames go there */
+    ca_engine_ws_result_t ws_res;
 } live_t;
 
 static volatile sig_atomic_t stop_signal;
@@ -57,6 +60,11 @@ static void on_frame(void *user, int dlt, uint64_t frame, int64_t ts_us, const u
                      uint32_t caplen, uint32_t len)
 {
     live_t *l = user;
+    if (l->ws) { /* Wireshark decodes it; its events reach the pipeline when pumped */
+        ca_engine_ws_stream_frame(l->ws, ts_us, data, caplen, len);
+        ca_live_write_current(l->cap);
+        return;
+    }
     ca_pipeline_frame(l->p, dlt, frame, ts_us, data, caplen, len);
     if (!l->write_calls || ca_pipeline_frame_relevant(l->p))
         ca_live_write_current(l->cap);
@@ -127,6 +135,11 @@ static int run(live_t *l, double duration_s)
             status = 2;
             break;
         }
+        if (l->ws && ca_engine_ws_stream_pump(l->ws, 0, err, sizeof err) != 0) {
+            ca_cli_fail("%s", err);
+            status = 2;
+            break;
+        }
         int64_t now = now_us();
         ca_pipeline_tick(l->p, now);
         account_drops(l);
@@ -142,6 +155,14 @@ static int run(live_t *l, double duration_s)
     while (status == 0 && ca_live_poll(l->cap, 0, &next_frame, on_frame, l, err, sizeof err) > 0)
         ;
     account_drops(l);
+    if (l->ws) { /* what Wireshark still has to say */
+        int rc = ca_engine_ws_stream_finish(l->ws, err, sizeof err);
+        l->ws = NULL;
+        if (rc != 0 && status == 0) {
+            ca_cli_fail("%s", err);
+            status = 2;
+        }
+    }
     if (ca_auditor_take_in_progress(l->au, ca_pipeline_flows(l->p)) != CA_OK ||
         settle(l, INT64_MAX) != 0) {
         ca_cli_fail("out of memory");
@@ -183,7 +204,7 @@ static int finish(live_t *l, int status)
     return status;
 }
 
-enum { OPT_WRITE_CALLS = CA_OPT_LAST, OPT_DURATION, OPT_CALLS, OPT_BUFFER };
+enum { OPT_WRITE_CALLS = CA_OPT_LAST, OPT_DURATION, OPT_CALLS, OPT_BUFFER, OPT_ENGINE };
 
 static int parse_number(const char *opt, const char *arg, double max, double *out)
 {
@@ -201,11 +222,13 @@ int ca_cmd_live(int argc, char **argv)
                                          {"duration", required_argument, NULL, OPT_DURATION},
                                          {"calls", required_argument, NULL, OPT_CALLS},
                                          {"buffer-size", required_argument, NULL, OPT_BUFFER},
+                                         {"engine", required_argument, NULL, OPT_ENGINE},
                                          {NULL, 0, NULL, 0}};
     ca_cli_opts_t o;
     ca_live_opts_t lo = {0};
     live_t l;
     double duration = 0, calls = 0, buffer = 0;
+    bool wireshark = false;
     int c, status = 2;
     memset(&l, 0, sizeof l);
     ca_cli_init(&o);
@@ -235,6 +258,15 @@ int ca_cmd_live(int argc, char **argv)
             break;
         case OPT_BUFFER:
             rc = parse_number("--buffer-size", optarg, 4 * 1024 * 1024, &buffer);
+            break;
+        case OPT_ENGINE:
+            if (strcmp(optarg, "wireshark") == 0)
+                wireshark = true;
+            else if (strcmp(optarg, "both") == 0)
+                rc = ca_cli_fail("live --engine both: not yet; write the capture with -w and "
+                                 "run analyze --engine both on it");
+            else if (strcmp(optarg, "native") != 0)
+                rc = ca_cli_fail("--engine '%s' is not native or wireshark", optarg);
             break;
         default:
             rc = ca_cli_option(&o, c, optarg);
@@ -266,6 +298,10 @@ int ca_cmd_live(int argc, char **argv)
         status = ca_cli_fail("--write-calls needs -w FILE");
         goto out;
     }
+    if (l.write_calls && wireshark) {
+        status = ca_cli_fail("--write-calls is for the native engine (-w writes every frame)");
+        goto out;
+    }
     lo.filter = o.filter;
     lo.buffer_kib = (int)buffer;
     char err[512];
@@ -274,14 +310,23 @@ int ca_cmd_live(int argc, char **argv)
         status = ca_cli_fail("%s", err);
         goto out;
     }
+    l.p = ca_pipeline_new();
+    if (!l.p) {
+        status = ca_cli_fail("out of memory");
+        goto out;
+    }
+    if (wireshark &&
+        !(l.ws = ca_engine_ws_stream_start(l.p, ca_live_dlt(l.cap), &l.ws_res, err, sizeof err))) {
+        status = ca_cli_fail("%s", err);
+        goto out;
+    }
     /* as tcpdump does: scripts wait for this line before starting traffic */
     fprintf(stderr, "callaudit: listening on %s, link-type %s%s%s\n", lo.iface,
             ca_live_link_name(l.cap), o.filter ? ", filter " : "", o.filter ? o.filter : "");
     l.o = &o;
     l.calls_wanted = (uint64_t)calls;
-    l.p = ca_pipeline_new();
     l.au = ca_auditor_new();
-    if (!l.p || !l.au) {
+    if (!l.au) {
         status = ca_cli_fail("out of memory");
         goto out;
     }
@@ -297,6 +342,8 @@ int ca_cmd_live(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     status = finish(&l, run(&l, duration));
 out:
+    if (l.ws)
+        (void)ca_engine_ws_stream_finish(l.ws, NULL, 0);
     ca_pipeline_free(l.p);
     ca_auditor_free(l.au);
     ca_live_close(l.cap);

@@ -50,6 +50,7 @@ const char ca_cli_usage_live[] =
     "  --format text|json         a block per call, or one JSON object per line\n"
     "  --duration S, --calls N    stop after S seconds, or after N calls\n"
     "  --buffer-size KIB          the kernel capture buffer (32768)\n"
+    "  --engine native|wireshark  whose dissectors read the packets\n"
     "  --sdp, --expect-code, --keylog, --idle-timeout   as for analyze\n"
     "\n"
     "SIGINT/SIGTERM stop it: calls in progress are inconclusive, then the summary.\n"

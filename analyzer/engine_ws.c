@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -428,4 +429,240 @@ void ca_engine_ws_reader_free(ca_engine_ws_reader_t *reader)
     if (r)
         flush_dtls(r);
     free(r);
+}
+
+/* --- live: a pcap stream to the engine, its lines back, neither blocking */
+
+#define QUEUE_MAX      (64u << 20)
+#define LINE_MAX_BYTES (1u << 20)
+
+struct ca_engine_ws_stream {
+    reader_t *r;
+    pid_t pid;
+    int to, from; /* the engine's stdin, stdout; -1 closed */
+    uint8_t *queue;
+    size_t queued, sent, cap;
+    char *line;
+    size_t line_len, line_cap;
+    uint64_t frames_lost;
+    bool eof;
+};
+
+static bool queue_put(ca_engine_ws_stream_t *s, const void *p, size_t n)
+{
+    if (s->sent && s->sent == s->queued)
+        s->sent = s->queued = 0;
+    if (s->queued + n > s->cap) {
+        if (s->sent) { /* move what is left to the front */
+            memmove(s->queue, s->queue + s->sent, s->queued - s->sent);
+            s->queued -= s->sent;
+            s->sent = 0;
+        }
+        if (s->queued + n > QUEUE_MAX)
+            return false;
+        if (s->queued + n > s->cap) {
+            size_t cap = s->cap ? s->cap : 1u << 16;
+            while (cap < s->queued + n)
+                cap *= 2;
+            uint8_t *grown = realloc(s->queue, cap);
+            if (!grown)
+                return false;
+            s->queue = grown;
+            s->cap = cap;
+        }
+    }
+    memcpy(s->queue + s->queued, p, n);
+    s->queued += n;
+    return true;
+}
+
+static void put_le32(uint8_t *b, uint32_t v)
+{
+    for (int i = 0; i < 4; i++, v >>= 8)
+        b[i] = (uint8_t)v;
+}
+
+ca_engine_ws_stream_t *ca_engine_ws_stream_start(ca_pipeline_t *p, int dlt,
+                                                 ca_engine_ws_result_t *res, char *err,
+                                                 size_t err_size)
+{
+    char path[PATH_MAX + 32];
+    engine_path(path, sizeof path);
+    memset(res, 0, sizeof *res);
+    if (access(path, X_OK) != 0) {
+        snprintf(err, err_size,
+                 "--engine wireshark needs %s (built when libwireshark-dev 4.0 or later is "
+                 "installed): not found",
+                 path);
+        return NULL;
+    }
+    ca_engine_ws_stream_t *s = calloc(1, sizeof *s);
+    int in[2] = {-1, -1}, out[2] = {-1, -1};
+    if (!s || !(s->r = calloc(1, sizeof *s->r)) || pipe(in) != 0 || pipe(out) != 0) {
+        snprintf(err, err_size, "cannot start %s", path);
+        goto fail;
+    }
+    s->pid = fork();
+    if (s->pid < 0) {
+        snprintf(err, err_size, "cannot start %s: %s", path, strerror(errno));
+        goto fail;
+    }
+    if (s->pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        if (null < 0 || dup2(in[0], STDIN_FILENO) < 0 || dup2(out[1], STDOUT_FILENO) < 0 ||
+            (!getenv("CALLAUDIT_WIRESHARK_STDERR") && dup2(null, STDERR_FILENO) < 0))
+            _exit(127);
+        close(in[1]);
+        close(out[0]);
+        char stream[] = "--stream", dash[] = "-";
+        char *argv[] = {path, stream, dash, NULL};
+        execv(path, argv);
+        _exit(127);
+    }
+    close(in[0]);
+    close(out[1]);
+    s->to = in[1];
+    s->from = out[0];
+    fcntl(s->to, F_SETFL, fcntl(s->to, F_GETFL) | O_NONBLOCK);
+    fcntl(s->from, F_SETFL, fcntl(s->from, F_GETFL) | O_NONBLOCK);
+    signal(SIGPIPE, SIG_IGN); /* an engine that died is seen by waitpid, not a signal */
+    s->r->p = p;
+    s->r->res = res;
+    s->r->hs_record = SIZE_MAX;
+    uint8_t hdr[24];
+    put_le32(hdr, 0xa1b2c3d4u);
+    hdr[4] = 2, hdr[5] = 0, hdr[6] = 4, hdr[7] = 0; /* version 2.4 */
+    put_le32(hdr + 8, 0);
+    put_le32(hdr + 12, 0);
+    put_le32(hdr + 16, 262144);
+    put_le32(hdr + 20, (uint32_t)dlt);
+    if (!queue_put(s, hdr, sizeof hdr)) {
+        snprintf(err, err_size, "out of memory");
+        ca_engine_ws_stream_finish(s, NULL, 0);
+        return NULL;
+    }
+    return s;
+fail:
+    for (int i = 0; i < 2; i++) {
+        if (in[i] >= 0)
+            close(in[i]);
+        if (out[i] >= 0)
+            close(out[i]);
+    }
+    if (s)
+        free(s->r);
+    free(s);
+    return NULL;
+}
+
+void ca_engine_ws_stream_frame(ca_engine_ws_stream_t *s, int64_t ts_us, const uint8_t *data,
+                               uint32_t caplen, uint32_t len)
+{
+    uint8_t rec[16];
+    put_le32(rec, (uint32_t)(ts_us / 1000000));
+    put_le32(rec + 4, (uint32_t)(ts_us % 1000000));
+    put_le32(rec + 8, caplen);
+    put_le32(rec + 12, len);
+    if (s->queued - s->sent + sizeof rec + caplen > QUEUE_MAX || !queue_put(s, rec, sizeof rec) ||
+        !queue_put(s, data, caplen)) {
+        s->frames_lost++; /* Wireshark is behind: this frame never reaches it */
+        ca_pipeline_capture_drops(s->r->p, 1);
+    }
+}
+
+/* Feed the complete lines read so far. */
+static void take_lines(ca_engine_ws_stream_t *s, const char *buf, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (buf[i] != '\n') {
+            if (s->line_len + 2 > s->line_cap) {
+                size_t cap = s->line_cap ? s->line_cap * 2 : 4096;
+                char *grown = cap <= LINE_MAX_BYTES ? realloc(s->line, cap) : NULL;
+                if (!grown) { /* a line longer than any the engine writes */
+                    s->r->res->lines_malformed++;
+                    s->line_len = 0;
+                    continue;
+                }
+                s->line = grown;
+                s->line_cap = cap;
+            }
+            s->line[s->line_len++] = buf[i];
+            continue;
+        }
+        if (!s->line)
+            continue;
+        s->line[s->line_len] = '\0';
+        if (strlen(s->line) == s->line_len && !on_line(s->r, s->line))
+            s->r->res->lines_malformed++;
+        s->line_len = 0;
+    }
+}
+
+int ca_engine_ws_stream_pump(ca_engine_ws_stream_t *s, int timeout_ms, char *err, size_t err_size)
+{
+    for (;;) {
+        struct pollfd fds[2] = {{.fd = s->from, .events = POLLIN},
+                                {.fd = s->sent < s->queued ? s->to : -1, .events = POLLOUT}};
+        int n = poll(fds, 2, timeout_ms);
+        if (n < 0 && errno == EINTR)
+            return 0;
+        if (n <= 0)
+            return 0;
+        if (fds[1].revents & (POLLOUT | POLLERR | POLLHUP)) {
+            ssize_t w = write(s->to, s->queue + s->sent, s->queued - s->sent);
+            if (w > 0)
+                s->sent += (size_t)w;
+            else if (w < 0 && errno != EAGAIN && errno != EINTR) {
+                snprintf(err, err_size, "the Wireshark engine stopped reading: %s",
+                         strerror(errno));
+                return -1;
+            }
+        }
+        if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+            char buf[65536];
+            ssize_t r = read(s->from, buf, sizeof buf);
+            if (r > 0) {
+                take_lines(s, buf, (size_t)r);
+            } else if (r == 0) {
+                s->eof = true;
+                flush_dtls(s->r);
+                return 0;
+            }
+        }
+        if (timeout_ms == 0 && !(fds[0].revents & POLLIN) && !(fds[1].revents & POLLOUT))
+            return 0;
+    }
+}
+
+int ca_engine_ws_stream_finish(ca_engine_ws_stream_t *s, char *err, size_t err_size)
+{
+    char scratch[256];
+    if (!err) {
+        err = scratch;
+        err_size = sizeof scratch;
+    }
+    int rc = 0;
+    /* what is queued still goes, then the end of the stream */
+    while (rc == 0 && s->sent < s->queued && !s->eof)
+        rc = ca_engine_ws_stream_pump(s, 1000, err, err_size);
+    close(s->to);
+    s->to = -1;
+    while (rc == 0 && !s->eof)
+        rc = ca_engine_ws_stream_pump(s, 1000, err, err_size);
+    flush_dtls(s->r);
+    close(s->from);
+    int status = 0;
+    while (waitpid(s->pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (rc == 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+        snprintf(err, err_size, "the Wireshark engine failed (%s %d)",
+                 WIFSIGNALED(status) ? "signal" : "exit",
+                 WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+        rc = -1;
+    }
+    free(s->queue);
+    free(s->line);
+    free(s->r);
+    free(s);
+    return rc;
 }

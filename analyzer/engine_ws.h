@@ -29,6 +29,22 @@ typedef void (*ca_engine_ws_frame_fn)(void *user, uint64_t frame);
 int ca_engine_ws_run(ca_pipeline_t *p, char *const *files, int n_files, ca_engine_ws_frame_fn fn,
                      void *user, ca_engine_ws_result_t *res, char *err, size_t err_size);
 
+/* live --engine wireshark: the engine reads a pcap stream that this feeds
+ * frame by frame and answers as it goes; pump moves bytes both ways
+ * without blocking (TIMEOUT_MS 0) so the capture never waits on Wireshark.
+ * Frames that would make the queue to the engine pass QUEUE_MAX are not
+ * given to it and reported to P as lost by the capture. */
+typedef struct ca_engine_ws_stream ca_engine_ws_stream_t;
+ca_engine_ws_stream_t *ca_engine_ws_stream_start(ca_pipeline_t *p, int dlt,
+                                                 ca_engine_ws_result_t *res, char *err,
+                                                 size_t err_size);
+void ca_engine_ws_stream_frame(ca_engine_ws_stream_t *s, int64_t ts_us, const uint8_t *data,
+                               uint32_t caplen, uint32_t len);
+/* 0, or -1 with ERR when the engine died. */
+int ca_engine_ws_stream_pump(ca_engine_ws_stream_t *s, int timeout_ms, char *err, size_t err_size);
+/* End of capture: everything given is dissected and fed; frees S. */
+int ca_engine_ws_stream_finish(ca_engine_ws_stream_t *s, char *err, size_t err_size);
+
 /* The reader alone (the fuzz target): feed lines of engine output to P. */
 typedef struct ca_engine_ws_reader ca_engine_ws_reader_t;
 ca_engine_ws_reader_t *ca_engine_ws_reader_new(ca_pipeline_t *p, ca_engine_ws_result_t *res);

@@ -120,6 +120,11 @@ fail:
     return NULL;
 }
 
+int ca_live_dlt(const ca_live_t *l)
+{
+    return l->dlt;
+}
+
 const char *ca_live_link_name(const ca_live_t *l)
 {
     const char *name = pcap_datalink_val_to_name(l->dlt);

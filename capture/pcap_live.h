@@ -30,6 +30,9 @@ typedef struct {
 ca_live_t *ca_live_open(const ca_live_opts_t *o, char *err, size_t err_size);
 void ca_live_close(ca_live_t *l);
 
+/* The link type (DLT_ value). */
+int ca_live_dlt(const ca_live_t *l);
+
 /* The link type's name, e.g. "EN10MB". */
 const char *ca_live_link_name(const ca_live_t *l);
 

@@ -11,6 +11,8 @@
  * file: GPL-2.0-or-later, as libwireshark.
  *
  * Usage: callaudit-wireshark CAPTURE...   (frames numbered on across files)
+ *        callaudit-wireshark --stream -   (live: a pcap stream on standard input,
+ *                                          each frame's lines written as it comes)
  * Output, one event per line, integers in decimal, bytes in hex ("-" none):
  *   W version                               once, first: libwireshark's version
  *   F frame ts_us caplen len                every frame
@@ -387,6 +389,8 @@ static void walk(proto_node *node, gpointer data)
     field(w, node, fi);
 }
 
+static bool streaming; /* --stream: a live capture is waiting for each frame */
+
 static int read_file(epan_t *session, struct packet_provider_data *prov, const char *path,
                      guint32 *framenum)
 {
@@ -432,6 +436,8 @@ static int read_file(epan_t *session, struct packet_provider_data *prov, const c
         proto_tree_children_foreach(edt->tree, walk, &w);
         if (w.in_dgram && !w.dgram_used)
             fputs("X\n", stdout);
+        if (streaming)
+            fflush(stdout);
         frame_data_set_after_dissect(&fd, &cum_bytes);
         prev = fd;
         have_prev = true;
@@ -455,8 +461,13 @@ static int read_file(epan_t *session, struct packet_provider_data *prov, const c
 
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
-        fprintf(stderr, "usage: callaudit-wireshark CAPTURE...\n");
+    int first = 1;
+    if (argc > 1 && strcmp(argv[1], "--stream") == 0) {
+        streaming = true;
+        first = 2;
+    }
+    if (argc <= first) {
+        fprintf(stderr, "usage: callaudit-wireshark CAPTURE... | --stream -\n");
         return 2;
     }
     ws_log_init("callaudit-wireshark", NULL);
@@ -480,7 +491,9 @@ int main(int argc, char **argv)
     printf("W %s\n", epan_get_version());
     guint32 framenum = 0;
     int rc = 0;
-    for (int i = 1; i < argc && rc == 0; i++)
+    if (streaming)
+        fflush(stdout);
+    for (int i = first; i < argc && rc == 0; i++)
         rc = read_file(session, &prov, argv[i], &framenum);
     epan_free(session);
     g_array_free(prov.times, TRUE);
