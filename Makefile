@@ -13,6 +13,8 @@
 # as root, sudo otherwise) when pkg-config or the tools say they are missing.
 
 BUILD ?= build
+# Builds use every core (tests still run one after another, in their recipes).
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 1)
 CC ?= cc
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 300
@@ -140,11 +142,21 @@ $(BUILD)/asan/callaudit-wireshark: $(BUILD)/callaudit-wireshark
 endif
 
 # --- fuzzers (clang libFuzzer, with ASan+UBSan) ----------------------------------
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(BUILD)/config.mk
+# The library is compiled once for all of them (fuzzer-no-link instrumentation).
+FUZZ_FLAGS := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all
+$(BUILD)/fuzz/obj/%.o: %.c $(BUILD)/config.mk
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(CPPFLAGS) $(WARNINGS) $(PKG_CFLAGS) -g -O1 \
-	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	    -o $@ $< $(LIB_SRC) $(LIBS_CALLAUDIT)
+	@echo "  CC      $@"
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(WARNINGS) $(PKG_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link \
+	    -MMD -MP -c $< -o $@
+$(BUILD)/fuzz/libcallaudit.a: $(LIB_SRC:%.c=$(BUILD)/fuzz/obj/%.o)
+	$(Q)$(AR) rcs $@ $^
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/fuzz/libcallaudit.a $(BUILD)/config.mk
+	@mkdir -p $(@D)
+	@echo "  FUZZ    $@"
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(WARNINGS) $(PKG_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer \
+	    -o $@ $< $(BUILD)/fuzz/libcallaudit.a $(LIBS_CALLAUDIT)
+-include $(shell find $(BUILD)/fuzz/obj -name '*.d' 2>/dev/null)
 
 FUZZ_BINS := $(FUZZERS:%=$(BUILD)/fuzz/%)
 
