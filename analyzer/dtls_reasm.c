@@ -101,7 +101,9 @@ ca_err_t ca_dtls_reasm_add(ca_dtls_reasm_t *r, const ca_dtls_hs_t *hs, uint64_t 
             return CA_ERR_LIMIT;
         }
         m = free_slot;
-        m->buf = malloc(hs->length ? hs->length : 1);
+        size_t body = ((size_t)hs->length + 7) & ~(size_t)7; /* the ranges after it, aligned */
+        m->buf = malloc(body + CA_DTLS_MAX_RANGES * sizeof *m->ranges);
+        m->ranges = m->buf ? (uint32_t(*)[2])(void *)(m->buf + body) : NULL;
         if (!m->buf)
             return CA_ERR_NOMEM;
         m->used = true;

@@ -24,9 +24,10 @@ typedef struct {
     uint8_t msg_type;
     uint16_t message_seq;
     uint32_t length;
-    uint64_t frame; /* the frame whose fragment completed the message */
-    uint8_t *buf;   /* owned: LENGTH bytes */
-    uint32_t ranges[CA_DTLS_MAX_RANGES][2];
+    uint64_t frame;        /* the frame whose fragment completed the message */
+    uint8_t *buf;          /* owned: LENGTH bytes, then the range list */
+    uint32_t (*ranges)[2]; /* CA_DTLS_MAX_RANGES, in BUF's allocation: a slot not in use
+                              costs no room for them (a session holds 12 slots) */
     size_t n_ranges;
 } ca_dtls_inflight_t;
 
