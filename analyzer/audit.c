@@ -583,7 +583,7 @@ static void rule_keylog(ca_call_t *call, const ca_audit_opts_t *opts)
     }
     for (int d = 0; d < 2; d++) {
         if (k->finished[d] == CA_FIN_INVALID)
-            ca_call_find(call, "FINISHED_INVALID", CA_SEV_FAIL, s->finrec[d].frame,
+            ca_call_find(call, "FINISHED_INVALID", CA_SEV_FAIL, s->finrec ? s->finrec[d].frame : 0,
                          "the %s's Finished: %s", ca_side_name(d), k->finished_why[d]);
         else if (k->finished[d] == CA_FIN_UNCHECKED)
             ca_call_find(call, "KEYS_UNCHECKED", CA_SEV_INCONCLUSIVE, 0,

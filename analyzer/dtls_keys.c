@@ -258,8 +258,8 @@ void ca_dtls_keys_check_finished(ca_dtls_session_t *s)
     const suite_t *su = find_suite(s->cipher_suite);
     if (k->state != CA_KEYS_DERIVED || k->finished_checked || !su || s->version != CA_DTLS_V12)
         return;
-    if (!s->finrec[CA_C2S].present || !s->finrec[CA_S2C].present || s->transcript_lost ||
-        !s->transcript || ca_dtls_session_gap(s)) {
+    if (!s->finrec || !s->finrec[CA_C2S].present || !s->finrec[CA_S2C].present ||
+        s->transcript_lost || !s->transcript || ca_dtls_session_gap(s)) {
         for (int d = 0; d < 2; d++)
             snprintf(k->finished_why[d], sizeof k->finished_why[d],
                      "the capture lacks part of the handshake");

@@ -79,6 +79,7 @@ void ca_dtls_session_free(ca_dtls_session_t *s)
     EVP_PKEY_free(s->cert[1].pkey);
     free(s->transcript);
     free(s->k13.transcript);
+    free(s->finrec);
     free(s);
 }
 
@@ -585,9 +586,11 @@ static void handshake_record(ca_dtls_session_t *s, const ca_endpoint_t *src,
         flush_direction(s, dir);
         s->finished[dir] = true;
         s->finished_frame[dir] = frame;
-        ca_dtls_finrec_t *fr = &s->finrec[dir];
+        if (s->keep_transcript && !s->finrec)
+            s->finrec = calloc(2, sizeof *s->finrec);
+        ca_dtls_finrec_t *fr = s->finrec ? &s->finrec[dir] : NULL;
         size_t n = ca_cursor_left(&c);
-        if (n <= sizeof fr->bytes) {
+        if (fr && n <= sizeof fr->bytes) {
             fr->present = true;
             fr->frame = frame;
             fr->epoch = rec->epoch;

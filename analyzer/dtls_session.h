@@ -175,7 +175,7 @@ typedef struct {
     uint64_t encrypted_records; /* DTLS 1.3 unified-header records */
     uint64_t app_data_records;
 
-    ca_dtls_finrec_t finrec[2];
+    ca_dtls_finrec_t *finrec; /* [2], owned: kept only when a key log will open them */
     ca_dtls_keys_t keys;
     ca_dtls13_keys_t k13;
     bool keep_transcript;           /* a key log will need it for the Finished */
