@@ -262,9 +262,27 @@ static void add_stream(ca_call_t *call, const ca_stream_t *s, ca_dir_t dir, bool
 }
 
 /* The streams of F that belong to its SESSION_INDEX-th handshake: those that
- * began before the next one (media before the first belongs to the first). */
-static void attach_streams(ca_call_t *call, const ca_flow_t *f, size_t session_index)
+ * began before the next one (media before the first belongs to the first).
+ * A flow with one handshake (or none) hands its whole array over instead of
+ * a copy: at the end of a capture every flow is taken at once. */
+static void attach_streams(ca_call_t *call, ca_flow_t *f, size_t session_index)
 {
+    if (f->n_sessions <= 1 && call->n_streams == 0 && f->n_streams <= CA_CALL_MAX_STREAMS &&
+        f->streams) {
+        free(call->streams);
+        call->streams = f->streams;
+        call->streams_cap = f->streams_cap;
+        call->n_streams = f->n_streams;
+        for (size_t i = 0; i < f->n_streams; i++) {
+            const ca_endpoint_t *sender = f->streams[i].from == 0 ? &f->a : &f->b;
+            call->stream_dirs[i] = ca_endpoint_equal(sender, &call->client) ? CA_C2S : CA_S2C;
+            call->stream_paired[i] = false;
+        }
+        f->streams = NULL;
+        f->streams_cap = 0;
+        f->n_streams = 0;
+        return;
+    }
     uint64_t start = call->dtls ? call->dtls->first_frame : 0;
     uint64_t end = session_index + 1 < f->n_sessions ? f->sessions[session_index + 1]->first_frame
                                                      : UINT64_MAX;
