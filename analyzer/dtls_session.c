@@ -558,13 +558,20 @@ bool ca_dtls_session_gap(const ca_dtls_session_t *s)
            !s->have_client_hello;
 }
 
-void ca_dtls_session_finish(ca_dtls_session_t *s)
+/* The certificates' public keys (a few KB each in OpenSSL 3), once no
+ * signature is left to check under them. */
+static void release_public_keys(ca_dtls_session_t *s)
 {
-    /* every signature that will be checked has been: the keys can go */
     for (int d = 0; d < 2; d++) {
         EVP_PKEY_free(s->cert[d].pkey);
         s->cert[d].pkey = NULL;
     }
+}
+
+void ca_dtls_session_finish(ca_dtls_session_t *s)
+{
+    /* every signature that will be checked has been: the keys can go */
+    release_public_keys(s);
     if (!s->roles_known)
         return;
     flush_direction(s, CA_C2S);
@@ -612,6 +619,8 @@ static void handshake_record(ca_dtls_session_t *s, const ca_endpoint_t *src,
             s->complete = true;
             s->complete_frame = frame;
             check_mandatory(s);
+            if (!ca_dtls_session_gap(s))
+                release_public_keys(s); /* both signatures came before the Finished */
         }
         return;
     }
