@@ -226,6 +226,7 @@ static int second_opinion(analyze_t *a, char **files, int n_files, ca_audit_t *n
     }
     ca_pipeline_set_flow_end(b.p, (int64_t)(a->o->idle_timeout_s * 1e6), on_flow_end, b.au);
     ca_pipeline_set_keylog(b.p, a->o->keylog);
+    ca_pipeline_set_ladder(b.p, a->o->format == CA_FORMAT_HTML);
     if (read_captures(&b, ENGINE_WIRESHARK, files, n_files, &filtered, why, sizeof why) != 0)
         goto out;
     b.aopts.capture_truncated_why = why;
@@ -294,6 +295,7 @@ static int run_analyze(const ca_cli_opts_t *o, const analyze_opts_t *ao, char **
     ca_report_text_set_color(o->format == CA_FORMAT_TEXT && ca_cli_color());
     ca_pipeline_set_flow_end(a.p, (int64_t)(o->idle_timeout_s * 1e6), on_flow_end, a.au);
     ca_pipeline_set_keylog(a.p, o->keylog);
+    ca_pipeline_set_ladder(a.p, o->format == CA_FORMAT_HTML || ao->annotate);
     if (o->decrypt_out) {
         if (!o->keylog) {
             ca_cli_fail("--decrypt-out needs --keylog");

@@ -80,6 +80,8 @@ void ca_dtls_session_free(ca_dtls_session_t *s)
     free(s->transcript);
     free(s->k13.transcript);
     free(s->finrec);
+    free(s->violations);
+    free(s->datagrams);
     free(s);
 }
 
@@ -110,7 +112,9 @@ const char *ca_dtls_step_name(const ca_dtls_step_t *step)
 void ca_dtls_add_violation(ca_dtls_session_t *s, uint64_t frame, const char *fmt, ...)
 {
     va_list ap;
-    if (s->n_violations == CA_DTLS_MAX_VIOLATIONS) {
+    if (!s->violations)
+        s->violations = calloc(CA_DTLS_MAX_VIOLATIONS, sizeof *s->violations);
+    if (!s->violations || s->n_violations == CA_DTLS_MAX_VIOLATIONS) {
         s->violations_dropped++;
         return;
     }
@@ -757,9 +761,11 @@ static void log_datagram(ca_dtls_session_t *s, const ca_endpoint_t *src, uint64_
 {
     if (kinds == 0)
         return;
-    if (kinds == CA_DG_ENCRYPTED && s->complete)
+    if (!s->keep_ladder || (kinds == CA_DG_ENCRYPTED && s->complete))
         return;
-    if (s->n_datagrams == CA_DTLS_MAX_DATAGRAMS) {
+    if (!s->datagrams)
+        s->datagrams = calloc(CA_DTLS_MAX_DATAGRAMS, sizeof *s->datagrams);
+    if (!s->datagrams || s->n_datagrams == CA_DTLS_MAX_DATAGRAMS) {
         s->datagrams_dropped++;
         return;
     }

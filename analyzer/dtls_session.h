@@ -162,11 +162,12 @@ typedef struct {
     bool encrypted_alert_before_complete; /* could be fatal: unreadable */
     bool alert_after_complete[2]; /* per sender: most likely close_notify, the call is ending */
 
-    ca_dtls_violation_t violations[CA_DTLS_MAX_VIOLATIONS];
+    ca_dtls_violation_t *violations; /* [CA_DTLS_MAX_VIOLATIONS], owned, from the first */
     size_t n_violations, violations_dropped;
 
-    ca_dtls_datagram_t datagrams[CA_DTLS_MAX_DATAGRAMS];
+    ca_dtls_datagram_t *datagrams; /* [CA_DTLS_MAX_DATAGRAMS], owned; only with keep_ladder */
     size_t n_datagrams, datagrams_dropped;
+    bool keep_ladder;        /* a report draws the ladder (--format html, --annotate) */
     uint64_t resent_records; /* CCS and Finished records seen again */
 
     uint64_t first_frame, last_frame;

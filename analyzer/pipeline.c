@@ -34,6 +34,7 @@ struct ca_pipeline {
     int64_t last_drop_us; /* when the capture last reported lost packets */
     uint64_t last_drop_count;
     const ca_keylog_t *keylog;
+    bool keep_ladder; /* sessions log every handshake datagram (HTML, --annotate) */
     ca_decrypted_fn on_decrypted;
     void *decrypted_user;
     uint8_t scratch[65536]; /* a packet being decrypted: no allocation per packet */
@@ -92,6 +93,11 @@ void ca_pipeline_capture_drops(ca_pipeline_t *p, uint64_t n)
     p->last_drop_us = p->stats.last_us ? p->stats.last_us : 1;
     p->last_drop_count = n;
     ca_flow_each(p->flows, add_drops, &n);
+}
+
+void ca_pipeline_set_ladder(ca_pipeline_t *p, bool on)
+{
+    p->keep_ladder = on;
 }
 
 void ca_pipeline_set_keylog(ca_pipeline_t *p, const ca_keylog_t *kl)
@@ -222,6 +228,7 @@ static void on_dtls(ca_pipeline_t *p, ca_flow_t *f, const ca_endpoint_t *src,
             }
             f->sessions[f->n_sessions++] = s;
             s->keep_transcript = p->keylog != NULL;
+            s->keep_ladder = p->keep_ladder;
             s->keylog = p->keylog;
         }
         uint64_t malformed = s->malformed_records;

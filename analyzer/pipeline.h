@@ -75,6 +75,9 @@ void ca_pipeline_capture_drops(ca_pipeline_t *p, uint64_t n);
 
 /* With a key log (borrowed; outlives P): handshakes are opened with it and
  * every SRTP/SRTCP packet is authenticated under the keys they exported. */
+/* Log every handshake datagram of each session (the HTML report's ladder,
+ * --annotate's retransmissions): 1 KB more per session, so only on request. */
+void ca_pipeline_set_ladder(ca_pipeline_t *p, bool on);
 void ca_pipeline_set_keylog(ca_pipeline_t *p, const ca_keylog_t *kl);
 
 /* FN gets each packet that authenticated, decrypted (RTP or RTCP). */

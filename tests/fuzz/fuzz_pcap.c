@@ -70,6 +70,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     ca_pipeline_set_keylog(p, kl);
+    ca_pipeline_set_ladder(p, true); /* the HTML report draws it */
     /* A short idle timeout so that flows also end mid-capture. */
     ca_pipeline_set_flow_end(p, 1000000, on_flow_end, au);
     if (ca_capture_read_stream(fp, "fuzz", NULL, &next, on_frame, p, &res, err, sizeof err) == 0) {
