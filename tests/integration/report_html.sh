@@ -62,7 +62,7 @@ note "findings: linked to frames, $(echo "$ids" | wc -w) ids each with a require
 
 command -v chromium >/dev/null || skip "chromium missing (the checks above passed)"
 render() { # render HTML PNG: a screenshot and the parsed DOM
-    timeout 90 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars \
+    timeout 90 chromium --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --hide-scrollbars \
         --user-data-dir="$T/chromium" --window-size=900,1600 "$@" 2>/dev/null
 }
 render --screenshot="$T/rtx.png" "file://$T/rtx.html" >/dev/null || fail "chromium screenshot"
