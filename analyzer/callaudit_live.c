@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "engine_diff.h"
 #include "engine_ws.h"
 #include "pcap_live.h"
 #include "report.h"
@@ -40,6 +41,12 @@ typedef struct {
     char sdp_names[CA_PIPELINE_MAX_SDP][48]; /* live as long as the calls naming them */
     ca_engine_ws_stream_t *ws;               /* --engine wireshark: the frames go there */
     ca_engine_ws_result_t ws_res;
+    /* --engine both: Wireshark's reading goes to a pipeline and auditor of its own,
+     * compared with the native one's when the capture stops */
+    ca_pipeline_t *wp;
+    ca_auditor_t *wau;
+    ca_audit_opts_t waopts;
+    char ws_sdp_names[CA_PIPELINE_MAX_SDP][48];
 } live_t;
 
 static volatile sig_atomic_t stop_signal;
@@ -60,14 +67,25 @@ static void on_frame(void *user, int dlt, uint64_t frame, int64_t ts_us, const u
                      uint32_t caplen, uint32_t len)
 {
     live_t *l = user;
-    if (l->ws) { /* Wireshark decodes it; its events reach the pipeline when pumped */
+    if (l->ws) { /* Wireshark decodes it; its events reach a pipeline when pumped */
         ca_engine_ws_stream_frame(l->ws, ts_us, data, caplen, len);
-        ca_live_write_current(l->cap);
-        return;
+        if (!l->wp) {
+            ca_live_write_current(l->cap);
+            return;
+        }
     }
     ca_pipeline_frame(l->p, dlt, frame, ts_us, data, caplen, len);
     if (!l->write_calls || ca_pipeline_frame_relevant(l->p))
         ca_live_write_current(l->cap);
+}
+
+static void on_ws_flow_end(void *user, ca_flow_t *f)
+{
+    live_t *l = user;
+    if (ca_auditor_take_flow(l->wau, f) != CA_OK) {
+        fprintf(stderr, "callaudit: out of memory\n");
+        exit(2);
+    }
 }
 
 static void on_flow_end(void *user, ca_flow_t *f)
@@ -142,6 +160,8 @@ static int run(live_t *l, double duration_s)
         }
         int64_t now = now_us();
         ca_pipeline_tick(l->p, now);
+        if (l->wp)
+            ca_pipeline_tick(l->wp, now);
         account_drops(l);
         if (settle(l, now - SETTLE_US) != 0) {
             ca_cli_fail("out of memory");
@@ -163,7 +183,8 @@ static int run(live_t *l, double duration_s)
             status = 2;
         }
     }
-    if (ca_auditor_take_in_progress(l->au, ca_pipeline_flows(l->p)) != CA_OK ||
+    if ((l->wau && ca_auditor_take_in_progress(l->wau, ca_pipeline_flows(l->wp)) != CA_OK) ||
+        ca_auditor_take_in_progress(l->au, ca_pipeline_flows(l->p)) != CA_OK ||
         settle(l, INT64_MAX) != 0) {
         ca_cli_fail("out of memory");
         return 2;
@@ -176,6 +197,26 @@ static int finish(live_t *l, int status)
     ca_audit_t audit;
     if (ca_auditor_finish(l->au, NULL, &l->aopts, NULL, NULL, &audit) != CA_OK)
         return ca_cli_fail("out of memory");
+    if (l->wau) { /* --engine both: every call compared; the changed ones again */
+        ca_audit_t ws;
+        ca_cli_audit_opts(l->o, l->wp, &l->waopts, l->ws_sdp_names);
+        if (ca_auditor_finish(l->wau, NULL, &l->waopts, NULL, NULL, &ws) != CA_OK) {
+            ca_audit_free(&audit);
+            return ca_cli_fail("out of memory");
+        }
+        size_t n = ca_engine_diff(&audit, &ws, l->ws_res.version);
+        ca_audit_free(&ws);
+        for (size_t i = 0; i < audit.n_calls; i++) {
+            const ca_call_t *c = &audit.calls[i];
+            bool changed = false;
+            for (size_t j = 0; j < c->n_findings; j++)
+                changed |= strncmp(c->findings[j].id, "ENGINE_", 7) == 0;
+            if (changed)
+                on_call(l, c, true);
+        }
+        fprintf(stderr, "callaudit: native engine and Wireshark %s: %zu disagreement%s\n",
+                l->ws_res.version, n, n == 1 ? "" : "s");
+    }
     const ca_sdp_t *const *seen;
     const uint64_t *seen_frames;
     ca_report_input_t in = {.audit = &audit,
@@ -228,7 +269,7 @@ int ca_cmd_live(int argc, char **argv)
     ca_live_opts_t lo = {0};
     live_t l;
     double duration = 0, calls = 0, buffer = 0;
-    bool wireshark = false;
+    bool wireshark = false, both = false;
     int c, status = 2;
     memset(&l, 0, sizeof l);
     ca_cli_init(&o);
@@ -260,13 +301,12 @@ int ca_cmd_live(int argc, char **argv)
             rc = parse_number("--buffer-size", optarg, 4 * 1024 * 1024, &buffer);
             break;
         case OPT_ENGINE:
-            if (strcmp(optarg, "wireshark") == 0)
+            if (strcmp(optarg, "wireshark") == 0 || strcmp(optarg, "both") == 0) {
                 wireshark = true;
-            else if (strcmp(optarg, "both") == 0)
-                rc = ca_cli_fail("live --engine both: not yet; write the capture with -w and "
-                                 "run analyze --engine both on it");
-            else if (strcmp(optarg, "native") != 0)
-                rc = ca_cli_fail("--engine '%s' is not native or wireshark", optarg);
+                both = optarg[0] == 'b';
+            } else if (strcmp(optarg, "native") != 0) {
+                rc = ca_cli_fail("--engine '%s' is not native, wireshark or both", optarg);
+            }
             break;
         default:
             rc = ca_cli_option(&o, c, optarg);
@@ -298,7 +338,7 @@ int ca_cmd_live(int argc, char **argv)
         status = ca_cli_fail("--write-calls needs -w FILE");
         goto out;
     }
-    if (l.write_calls && wireshark) {
+    if (l.write_calls && wireshark && !both) {
         status = ca_cli_fail("--write-calls is for the native engine (-w writes every frame)");
         goto out;
     }
@@ -315,8 +355,12 @@ int ca_cmd_live(int argc, char **argv)
         status = ca_cli_fail("out of memory");
         goto out;
     }
-    if (wireshark &&
-        !(l.ws = ca_engine_ws_stream_start(l.p, ca_live_dlt(l.cap), &l.ws_res, err, sizeof err))) {
+    if (both && (!(l.wp = ca_pipeline_new()) || !(l.wau = ca_auditor_new()))) {
+        status = ca_cli_fail("out of memory");
+        goto out;
+    }
+    if (wireshark && !(l.ws = ca_engine_ws_stream_start(both ? l.wp : l.p, ca_live_dlt(l.cap),
+                                                        &l.ws_res, err, sizeof err))) {
         status = ca_cli_fail("%s", err);
         goto out;
     }
@@ -333,6 +377,10 @@ int ca_cmd_live(int argc, char **argv)
     ca_pipeline_set_flow_end(l.p, (int64_t)(o.idle_timeout_s * 1e6), on_flow_end, &l);
     ca_pipeline_set_handshake_fn(l.p, on_handshake, &l);
     ca_pipeline_set_keylog(l.p, o.keylog);
+    if (l.wp) {
+        ca_pipeline_set_flow_end(l.wp, (int64_t)(o.idle_timeout_s * 1e6), on_ws_flow_end, &l);
+        ca_pipeline_set_keylog(l.wp, o.keylog);
+    }
     ca_report_text_set_color(o.format == CA_FORMAT_TEXT && ca_cli_color());
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -346,6 +394,8 @@ out:
         (void)ca_engine_ws_stream_finish(l.ws, NULL, 0);
     ca_pipeline_free(l.p);
     ca_auditor_free(l.au);
+    ca_pipeline_free(l.wp);
+    ca_auditor_free(l.wau);
     ca_live_close(l.cap);
     ca_cli_free(&o);
     return status;

@@ -1,7 +1,8 @@
 # callaudit live --engine wireshark on lo: the frames go to Wireshark's
 # dissectors (callaudit-wireshark --stream) as they are captured, and the
 # call's verdict and code come from what Wireshark decoded: pass, the
-# endpoints' code, the same facts as the native engine on the -w capture.
+# endpoints' code, the same facts as the native engine on the -w capture;
+# and --engine both, compared when the capture stops.
 . "$(dirname "$0")/lib.sh"
 [ -x "$BIN/callaudit-wireshark" ] ||
     skip "callaudit-wireshark not built (libwireshark-dev 4.0 or later missing)"
@@ -22,9 +23,21 @@ grep -q ": 0 disagreements" "$T/both.err" || fail "$(cat "$T/both.err")"
 streams=$(jq -r 'select(.event == "call") | [.media.streams[] | "\(.kind) \(.packets)"] | join(", ")' "$T/ws.jsonl")
 note "live through Wireshark's dissectors: pass, code $code; streams $streams"
 
-# the engine missing, and both (not yet live): one line, exit 2
+# --engine both: the native and the Wireshark reading of the same frames,
+# compared when the capture stops
+live_start both -i lo -f "host $LO" --calls 1 --engine both
+PORT=$((PORT + 2))
+callstack_call $PORT 2
+wait_for $LIVE_PID 40 || fail "live --engine both exited $? ($(cat "$T/both.live.err"))"
+grep -q "native engine and Wireshark .*: 0 disagreements" "$T/both.live.err" ||
+    fail "live both: $(cat "$T/both.live.err")"
+[ "$(jq -r 'select(.event == "call") | .verdict' "$T/both.jsonl")" = pass ] ||
+    fail "live both: $(jq -c 'select(.event == "call") | [.verdict, .findings]' "$T/both.jsonl")"
+note "live --engine both: the call passes, 0 disagreements when the capture stops"
+
+# the engine missing: one line, exit 2
 CALLAUDIT_WIRESHARK=$T/none "$CALLAUDIT" live -i lo --engine wireshark --duration 1 >/dev/null 2>"$T/err"
 [ $? = 2 ] && [ "$(wc -l <"$T/err")" = 1 ] && grep -q libwireshark-dev "$T/err" ||
     fail "no engine: $(cat "$T/err")"
-"$CALLAUDIT" live -i lo --engine both >/dev/null 2>"$T/err"
-[ $? = 2 ] && grep -q "analyze --engine both" "$T/err" || fail "live --engine both: $(cat "$T/err")"
+"$CALLAUDIT" live -i lo --engine nope >/dev/null 2>"$T/err"
+[ $? = 2 ] || fail "live --engine nope: $(cat "$T/err")"
