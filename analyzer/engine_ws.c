@@ -307,19 +307,26 @@ static void engine_path(char *path, size_t size)
     snprintf(path, size, "%s/callaudit-wireshark", slash ? self : ".");
 }
 
+/* The engine's path in PATH, or false with the reason in ERR. */
+static bool find_engine(char *path, size_t size, char *err, size_t err_size)
+{
+    engine_path(path, size);
+    if (access(path, X_OK) == 0)
+        return true;
+    snprintf(err, err_size,
+             "--engine wireshark needs %s (built when libwireshark-dev 4.0 or later is "
+             "installed): not found",
+             path);
+    return false;
+}
+
 int ca_engine_ws_run(ca_pipeline_t *p, char *const *files, int n_files, ca_engine_ws_frame_fn fn,
                      void *user, ca_engine_ws_result_t *res, char *err, size_t err_size)
 {
     char path[PATH_MAX + 32];
-    engine_path(path, sizeof path);
     memset(res, 0, sizeof *res);
-    if (access(path, X_OK) != 0) {
-        snprintf(err, err_size,
-                 "--engine wireshark needs %s (built when libwireshark-dev 4.0 or later is "
-                 "installed): not found",
-                 path);
+    if (!find_engine(path, sizeof path, err, err_size))
         return -1;
-    }
     int fds[2];
     if (pipe(fds) != 0) {
         snprintf(err, err_size, "cannot start %s: %s", path, strerror(errno));
@@ -487,15 +494,9 @@ ca_engine_ws_stream_t *ca_engine_ws_stream_start(ca_pipeline_t *p, int dlt,
                                                  size_t err_size)
 {
     char path[PATH_MAX + 32];
-    engine_path(path, sizeof path);
     memset(res, 0, sizeof *res);
-    if (access(path, X_OK) != 0) {
-        snprintf(err, err_size,
-                 "--engine wireshark needs %s (built when libwireshark-dev 4.0 or later is "
-                 "installed): not found",
-                 path);
+    if (!find_engine(path, sizeof path, err, err_size))
         return NULL;
-    }
     ca_engine_ws_stream_t *s = calloc(1, sizeof *s);
     int in[2] = {-1, -1}, out[2] = {-1, -1};
     if (!s || !(s->r = calloc(1, sizeof *s->r)) || pipe(in) != 0 || pipe(out) != 0) {

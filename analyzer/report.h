@@ -30,6 +30,10 @@ void ca_report_text_set_color(bool on);
 /* Returns 0, or -1 if the JSON library failed. */
 int ca_report_json(FILE *out, const ca_report_input_t *in);
 void ca_report_junit(FILE *out, const ca_report_input_t *in);
+/* S as markup text: & < > " as entities; HTML: also ', and anything but
+ * printable ASCII as U+FFFD; XML: control characters but newline and tab
+ * dropped, other bytes (UTF-8) kept. */
+void ca_markup_text(FILE *out, bool html, const char *s);
 /* HTML (report_html.c): the page head naming FILES, one section per call,
  * the summary and the end of the page. */
 void ca_report_html_begin(FILE *out, const char *const *files, size_t n_files);

@@ -11,7 +11,7 @@
 #include "report_html.h"
 #include "version.h"
 
-void ca_html_text(FILE *out, const char *s)
+void ca_markup_text(FILE *out, bool html, const char *s)
 {
     for (; *s; s++) {
         unsigned char ch = (unsigned char)*s;
@@ -29,15 +29,20 @@ void ca_html_text(FILE *out, const char *s)
             fputs("&quot;", out);
             break;
         case '\'':
-            fputs("&#39;", out);
+            fputs(html ? "&#39;" : "'", out);
             break;
         default:
-            if (ch >= 0x20 && ch < 0x7f)
+            if (html ? ch >= 0x20 && ch < 0x7f : ch >= 0x20 || ch == '\n' || ch == '\t')
                 fputc(ch, out);
-            else
+            else if (html)
                 fputs("&#xFFFD;", out);
         }
     }
+}
+
+void ca_html_text(FILE *out, const char *s)
+{
+    ca_markup_text(out, true, s);
 }
 
 static const char style[] =

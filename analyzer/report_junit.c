@@ -4,29 +4,6 @@
 
 #include "expect.h"
 
-static void xml_escaped(FILE *out, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '<':
-            fputs("&lt;", out);
-            break;
-        case '>':
-            fputs("&gt;", out);
-            break;
-        case '&':
-            fputs("&amp;", out);
-            break;
-        case '"':
-            fputs("&quot;", out);
-            break;
-        default:
-            if ((unsigned char)*s >= 0x20 || *s == '\n' || *s == '\t')
-                fputc(*s, out);
-        }
-    }
-}
-
 static void findings_text(FILE *out, const ca_call_t *call, ca_severity_t min)
 {
     for (size_t i = 0; i < call->n_findings; i++) {
@@ -37,7 +14,7 @@ static void findings_text(FILE *out, const ca_call_t *call, ca_severity_t min)
         if (f->frame)
             fprintf(out, " (frame %llu)", (unsigned long long)f->frame);
         fputs(": ", out);
-        xml_escaped(out, f->message);
+        ca_markup_text(out, false, f->message);
         fputc('\n', out);
     }
 }
@@ -48,9 +25,9 @@ void ca_report_junit_call(FILE *out, const ca_call_t *call)
     ca_endpoint_format(&call->client, c, sizeof c);
     ca_endpoint_format(&call->server, s, sizeof s);
     fprintf(out, "    <testcase classname=\"callaudit.call\" name=\"call %u ", call->id);
-    xml_escaped(out, c);
+    ca_markup_text(out, false, c);
     fputs(" - ", out);
-    xml_escaped(out, s);
+    ca_markup_text(out, false, s);
     fputs("\">\n", out);
     const char *first_fail = NULL;
     for (size_t k = 0; k < call->n_findings && !first_fail; k++)
@@ -112,13 +89,13 @@ void ca_report_junit_expect(FILE *out, const ca_report_input_t *in)
     fprintf(out, "<testsuites name=\"callaudit\" tests=\"1\" failures=\"%d\">\n", !holds);
     fprintf(out, "  <testsuite name=\"callaudit.expect\" tests=\"1\" failures=\"%d\">\n", !holds);
     fputs("    <testcase classname=\"callaudit.expect\" name=\"", out);
-    xml_escaped(out, in->expect_path);
+    ca_markup_text(out, false, in->expect_path);
     fputs("\">\n", out);
     if (!holds) {
         fprintf(out, "      <failure type=\"EXPECTATION\" message=\"%zu differences\">",
                 d->n + d->more);
         for (size_t i = 0; i < d->n; i++) {
-            xml_escaped(out, d->what[i]);
+            ca_markup_text(out, false, d->what[i]);
             fputc('\n', out);
         }
         if (d->more)
