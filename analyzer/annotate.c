@@ -80,24 +80,14 @@ static void note_handshake(ca_annotations_t *an, const ca_call_t *call)
 {
     const ca_dtls_session_t *s = call->dtls;
     /* the messages of one datagram in one comment, as they travelled */
-    for (size_t i = 0; i < s->n_steps;) {
+    for (size_t i = 0; i < s->n_steps; i++) {
+        const ca_dtls_step_t *st = &s->steps[i];
+        if (i > 0 && st->frame == s->steps[i - 1].frame && st->dir == s->steps[i - 1].dir)
+            continue; /* written with the first step of its datagram */
         char text[400];
-        size_t used = 0, j = i;
-        for (; j < s->n_steps && s->steps[j].frame == s->steps[i].frame &&
-               s->steps[j].dir == s->steps[i].dir;
-             j++) {
-            const ca_dtls_step_t *st = &s->steps[j];
-            int n = snprintf(text + used, sizeof text - used, "%s%s%s%s", j > i ? ", " : "",
-                             ca_dtls_step_name(st), st->kind == CA_STEP_ALERT ? " " : "",
-                             st->kind != CA_STEP_ALERT ? ""
-                             : st->alert_level == 0    ? "(encrypted)"
-                                                       : ca_dtls_alert_name(st->alert_description));
-            if (n > 0)
-                used += (size_t)n < sizeof text - used ? (size_t)n : sizeof text - used - 1;
-        }
-        note(an, s->steps[i].frame, call->id, "%s %s",
-             s->steps[i].dir == CA_C2S ? "client -> server" : "server -> client", text);
-        i = j;
+        ca_dtls_frame_steps(s, st->frame, st->dir, text, sizeof text);
+        note(an, st->frame, call->id, "%s %s",
+             st->dir == CA_C2S ? "client -> server" : "server -> client", text);
     }
     for (size_t i = 0; i < s->n_datagrams; i++)
         if (s->datagrams[i].resent)

@@ -109,6 +109,28 @@ const char *ca_dtls_step_name(const ca_dtls_step_t *step)
     return "unknown";
 }
 
+size_t ca_dtls_frame_steps(const ca_dtls_session_t *s, uint64_t frame, ca_dir_t dir, char *buf,
+                           size_t size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < s->n_steps && used + 1 < size; i++) {
+        const ca_dtls_step_t *st = &s->steps[i];
+        if (st->frame != frame || st->dir != dir)
+            continue;
+        bool alert = st->kind == CA_STEP_ALERT;
+        int n = snprintf(buf + used, size - used, "%s%s%s%s", used ? ", " : "",
+                         ca_dtls_step_name(st), alert ? " " : "",
+                         !alert                 ? ""
+                         : st->alert_level == 0 ? "(encrypted)"
+                                                : ca_dtls_alert_name(st->alert_description));
+        if (n < 0)
+            break;
+        used += (size_t)n < size - used ? (size_t)n : size - used - 1;
+    }
+    return used;
+}
+
 void ca_dtls_add_violation(ca_dtls_session_t *s, uint64_t frame, const char *fmt, ...)
 {
     va_list ap;

@@ -217,4 +217,10 @@ ca_dir_t ca_dtls_session_dir(const ca_dtls_session_t *s, const ca_endpoint_t *sr
 /* The step's name as DESIGN.md spells it: client_hello, ..., change_cipher_spec, finished. */
 const char *ca_dtls_step_name(const ca_dtls_step_t *step);
 
+/* The steps sender DIR's datagram FRAME carried, as one label for people:
+ * "server_hello, certificate, ...", an alert with its description or
+ * "(encrypted)". Empty when the frame added no step. Returns its length. */
+size_t ca_dtls_frame_steps(const ca_dtls_session_t *s, uint64_t frame, ca_dir_t dir, char *buf,
+                           size_t size);
+
 #endif

@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dtls.h"
@@ -164,16 +165,20 @@ static void add_run_finding(ca_audit_t *a, const char *id, ca_severity_t sev, co
 
 size_t ca_engine_diff(ca_audit_t *native, const ca_audit_t *ws, const char *ws_version)
 {
-    bool used[4096] = {false}; /* Wireshark's calls already paired; beyond: paired again */
+    bool *used = calloc(ws->n_calls ? ws->n_calls : 1, sizeof *used); /* Wireshark's, paired */
     size_t disagreements = 0;
+    if (!used) { /* cannot compare: never silently agree */
+        add_run_finding(native, "ENGINE_DISAGREEMENT", CA_SEV_FAIL,
+                        "out of memory comparing the engines: not compared");
+        return 1;
+    }
     for (size_t i = 0; i < native->n_calls; i++) {
         ca_call_t *x = &native->calls[i];
         const ca_call_t *y = NULL;
         for (size_t j = 0; j < ws->n_calls && !y; j++) {
-            if (same_flow(x, &ws->calls[j]) && !(j < 4096 && used[j])) {
+            if (same_flow(x, &ws->calls[j]) && !used[j]) {
                 y = &ws->calls[j];
-                if (j < 4096)
-                    used[j] = true;
+                used[j] = true;
             }
         }
         if (!y && x->flow.transport == CA_IPPROTO_TCP) {
@@ -219,7 +224,7 @@ size_t ca_engine_diff(ca_audit_t *native, const ca_audit_t *ws, const char *ws_v
             disagreements++;
         }
     }
-    for (size_t j = 0; j < ws->n_calls && j < 4096; j++) {
+    for (size_t j = 0; j < ws->n_calls; j++) {
         if (used[j])
             continue;
         char addr[2][CA_ENDPOINT_TEXT_LEN], msg[320];
@@ -232,6 +237,7 @@ size_t ca_engine_diff(ca_audit_t *native, const ca_audit_t *ws, const char *ws_v
         add_run_finding(native, "ENGINE_DISAGREEMENT", CA_SEV_FAIL, msg);
         disagreements++;
     }
+    free(used);
     native->pass = native->fail = native->inconclusive = 0;
     for (size_t i = 0; i < native->n_calls; i++) {
         ca_audit_decide(&native->calls[i]);

@@ -40,6 +40,13 @@ typedef struct {
     ca_engine_ws_result_t *res;
 } reader_t;
 
+static void reader_init(reader_t *r, ca_pipeline_t *p, ca_engine_ws_result_t *res)
+{
+    r->p = p;
+    r->res = res;
+    r->hs_record = SIZE_MAX;
+}
+
 static bool parse_u64(const char *s, uint64_t max, uint64_t *out)
 {
     if (!s || !*s)
@@ -364,9 +371,7 @@ int ca_engine_ws_run(ca_pipeline_t *p, char *const *files, int n_files, ca_engin
     size_t cap = 0;
     uint64_t last_frame = 0;
     if (rc == 0) {
-        r->p = p;
-        r->res = res;
-        r->hs_record = SIZE_MAX;
+        reader_init(r, p, res);
         while (getline(&line, &cap, in) > 0) {
             if (strlen(line) == 0)
                 continue; /* a NUL first: not a line of the engine */
@@ -415,9 +420,7 @@ ca_engine_ws_reader_t *ca_engine_ws_reader_new(ca_pipeline_t *p, ca_engine_ws_re
     if (!r)
         return NULL;
     memset(res, 0, sizeof *res);
-    r->p = p;
-    r->res = res;
-    r->hs_record = SIZE_MAX;
+    reader_init(r, p, res);
     return (ca_engine_ws_reader_t *)r;
 }
 
@@ -527,9 +530,7 @@ ca_engine_ws_stream_t *ca_engine_ws_stream_start(ca_pipeline_t *p, int dlt,
     fcntl(s->to, F_SETFL, fcntl(s->to, F_GETFL) | O_NONBLOCK);
     fcntl(s->from, F_SETFL, fcntl(s->from, F_GETFL) | O_NONBLOCK);
     signal(SIGPIPE, SIG_IGN); /* an engine that died is seen by waitpid, not a signal */
-    s->r->p = p;
-    s->r->res = res;
-    s->r->hs_record = SIZE_MAX;
+    reader_init(s->r, p, res);
     uint8_t hdr[24];
     put_le32(hdr, 0xa1b2c3d4u);
     hdr[4] = 2, hdr[5] = 0, hdr[6] = 4, hdr[7] = 0; /* version 2.4 */

@@ -72,25 +72,7 @@ bool ca_html_frame_anchor(const ca_call_t *call, uint64_t frame, char *id, size_
 static void datagram_label(const ca_dtls_session_t *s, const ca_dtls_datagram_t *d, char *buf,
                            size_t size)
 {
-    size_t used = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < s->n_steps && used + 1 < size; i++) {
-        const ca_dtls_step_t *st = &s->steps[i];
-        if (st->frame != d->frame || st->dir != d->dir)
-            continue;
-        const char *extra = "";
-        if (st->kind == CA_STEP_ALERT)
-            extra = st->alert_level == 0 ? " (encrypted)" : "";
-        int n = snprintf(
-            buf + used, size - used, "%s%s%s%s%s", used ? ", " : "", ca_dtls_step_name(st), extra,
-            st->kind == CA_STEP_ALERT && st->alert_level ? " " : "",
-            st->kind == CA_STEP_ALERT && st->alert_level ? ca_dtls_alert_name(st->alert_description)
-                                                         : "");
-        if (n < 0)
-            break;
-        used += (size_t)n < size - used ? (size_t)n : size - used - 1;
-    }
-    if (used)
+    if (ca_dtls_frame_steps(s, d->frame, (ca_dir_t)d->dir, buf, size) > 0)
         return;
     snprintf(buf, size, "%s",
              d->resent                    ? "retransmission"

@@ -415,6 +415,24 @@ static void dtls13_hellos(void **state)
     }
 }
 
+/* A short handshake (no ServerKeyExchange) up to the client's
+ * ClientKeyExchange: what the loss cases build on. */
+static void up_to_client_key_exchange(feed_t *g)
+{
+    tb_t body, empty = {.len = 0};
+    tb_t sder = cert_der("vectors/callee.pem"), cder = cert_der("vectors/caller.pem");
+    client_hello_body(&body, true);
+    send_msg(g, true, CA_HS_CLIENT_HELLO, 0, &body);
+    server_hello_body(&body, 0x0007, 0xC02B);
+    send_msg(g, false, CA_HS_SERVER_HELLO, 0, &body);
+    certificate_body(&body, &sder);
+    send_msg(g, false, CA_HS_CERTIFICATE, 1, &body);
+    send_msg(g, false, CA_HS_SERVER_HELLO_DONE, 2, &empty);
+    certificate_body(&body, &cder);
+    send_msg(g, true, CA_HS_CERTIFICATE, 1, &body);
+    send_msg(g, true, CA_HS_CLIENT_KEY_EXCHANGE, 2, &empty);
+}
+
 /* The server's CCS datagram is lost, its Finished arrives, then the flight
  * again: what a lossy link shows. Not an order violation. */
 static void lost_change_cipher_spec(void **state)
@@ -425,19 +443,8 @@ static void lost_change_cipher_spec(void **state)
     tb_t enc = {.len = 0}, fin = {.len = 0};
     tb_fill(&enc, 0x5a, 40);
     record(&fin, CA_DTLS_CT_HANDSHAKE, 1, 0, &enc);
-    /* everything up to the client's Finished, as in full_handshake */
-    tb_t body, empty = {.len = 0};
-    tb_t sder = cert_der("vectors/callee.pem"), cder = cert_der("vectors/caller.pem");
-    client_hello_body(&body, true);
-    send_msg(&g, true, CA_HS_CLIENT_HELLO, 0, &body);
-    server_hello_body(&body, 0x0007, 0xC02B);
-    send_msg(&g, false, CA_HS_SERVER_HELLO, 0, &body);
-    certificate_body(&body, &sder);
-    send_msg(&g, false, CA_HS_CERTIFICATE, 1, &body);
-    send_msg(&g, false, CA_HS_SERVER_HELLO_DONE, 2, &empty);
-    certificate_body(&body, &cder);
-    send_msg(&g, true, CA_HS_CERTIFICATE, 1, &body);
-    send_msg(&g, true, CA_HS_CLIENT_KEY_EXCHANGE, 2, &empty);
+    tb_t empty = {.len = 0};
+    up_to_client_key_exchange(&g);
     send_msg(&g, true, CA_HS_CERTIFICATE_VERIFY, 3, &empty);
     send_ccs_finished(&g, true);
     ca_dtls_session_feed(g.s, &server_ep, &client_ep, ++g.frame, 0,
@@ -465,18 +472,8 @@ static void lost_certificate_verify(void **state)
 {
     (void)state;
     feed_t g = {ca_dtls_session_new(), 0};
-    tb_t body, empty = {.len = 0};
-    tb_t sder = cert_der("vectors/callee.pem"), cder = cert_der("vectors/caller.pem");
-    client_hello_body(&body, true);
-    send_msg(&g, true, CA_HS_CLIENT_HELLO, 0, &body);
-    server_hello_body(&body, 0x0007, 0xC02B);
-    send_msg(&g, false, CA_HS_SERVER_HELLO, 0, &body);
-    certificate_body(&body, &sder);
-    send_msg(&g, false, CA_HS_CERTIFICATE, 1, &body);
-    send_msg(&g, false, CA_HS_SERVER_HELLO_DONE, 2, &empty);
-    certificate_body(&body, &cder);
-    send_msg(&g, true, CA_HS_CERTIFICATE, 1, &body);
-    send_msg(&g, true, CA_HS_CLIENT_KEY_EXCHANGE, 2, &empty);
+    tb_t empty = {.len = 0};
+    up_to_client_key_exchange(&g);
     send_ccs_finished(&g, true); /* the CertificateVerify (seq 3) never came */
     send_msg(&g, true, CA_HS_CERTIFICATE_VERIFY, 3, &empty); /* retransmitted */
     send_ccs_finished(&g, false);
