@@ -90,47 +90,6 @@ ca_dir_t ca_dtls_session_dir(const ca_dtls_session_t *s, const ca_endpoint_t *sr
     return s->roles_known && ca_endpoint_equal(src, &s->server) ? CA_S2C : CA_C2S;
 }
 
-const char *ca_dtls_step_name(const ca_dtls_step_t *step)
-{
-    switch (step->kind) {
-    case CA_STEP_HANDSHAKE:
-        return ca_dtls_hs_name(step->hs_type);
-    case CA_STEP_CCS:
-        return "change_cipher_spec";
-    case CA_STEP_FINISHED:
-        return "finished";
-    case CA_STEP_ALERT:
-        return "alert";
-    case CA_STEP_ENCRYPTED:
-        return "encrypted_handshake";
-    case CA_STEP_HELLO_RETRY:
-        return "hello_retry_request";
-    }
-    return "unknown";
-}
-
-size_t ca_dtls_frame_steps(const ca_dtls_session_t *s, uint64_t frame, ca_dir_t dir, char *buf,
-                           size_t size)
-{
-    size_t used = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < s->n_steps && used + 1 < size; i++) {
-        const ca_dtls_step_t *st = &s->steps[i];
-        if (st->frame != frame || st->dir != dir)
-            continue;
-        bool alert = st->kind == CA_STEP_ALERT;
-        int n = snprintf(buf + used, size - used, "%s%s%s%s", used ? ", " : "",
-                         ca_dtls_step_name(st), alert ? " " : "",
-                         !alert                 ? ""
-                         : st->alert_level == 0 ? "(encrypted)"
-                                                : ca_dtls_alert_name(st->alert_description));
-        if (n < 0)
-            break;
-        used += (size_t)n < size - used ? (size_t)n : size - used - 1;
-    }
-    return used;
-}
-
 void ca_dtls_add_violation(ca_dtls_session_t *s, uint64_t frame, const char *fmt, ...)
 {
     va_list ap;
@@ -761,53 +720,6 @@ static bool starts_new_session(const ca_dtls_session_t *s, ca_cursor_t dgram)
            hs.message_seq == 0;
 }
 
-/* Handshake and (DTLS 1.3, encrypted) early records, for the ladder:
- * records of other types (application data) are not part of it. */
-static uint8_t record_kind(const ca_dtls_record_t *rec)
-{
-    if (rec->unified)
-        return CA_DG_ENCRYPTED;
-    switch (rec->content_type) {
-    case CA_DTLS_CT_HANDSHAKE:
-        return CA_DG_HANDSHAKE;
-    case CA_DTLS_CT_CCS:
-        return CA_DG_CCS;
-    case CA_DTLS_CT_ALERT:
-        return CA_DG_ALERT;
-    default:
-        return 0;
-    }
-}
-
-static uint64_t copies_seen(const ca_dtls_session_t *s)
-{
-    return s->reasm[0].retransmitted + s->reasm[1].retransmitted + s->resent_records;
-}
-
-/* Log the datagram for the ladder. DTLS 1.3 records after the handshake
- * look the same as its encrypted flights: only the first few are kept. */
-static void log_datagram(ca_dtls_session_t *s, const ca_endpoint_t *src, uint64_t frame,
-                         int64_t ts_us, size_t len, uint8_t kinds, bool resent)
-{
-    if (kinds == 0)
-        return;
-    if (!s->keep_ladder || (kinds == CA_DG_ENCRYPTED && s->complete))
-        return;
-    if (!s->datagrams)
-        s->datagrams = calloc(CA_DTLS_MAX_DATAGRAMS, sizeof *s->datagrams);
-    if (!s->datagrams || s->n_datagrams == CA_DTLS_MAX_DATAGRAMS) {
-        s->datagrams_dropped++;
-        return;
-    }
-    ca_dtls_datagram_t *d = &s->datagrams[s->n_datagrams++];
-    d->frame = frame;
-    d->ts_us = ts_us;
-    d->len = len > UINT16_MAX ? UINT16_MAX : (uint16_t)len;
-    d->dir = (uint8_t)(s->roles_known ? ca_dtls_session_dir(s, src) : CA_C2S);
-    d->kinds = kinds;
-    d->resent = resent;
-}
-
 ca_dtls_feed_t ca_dtls_session_feed(ca_dtls_session_t *s, const ca_endpoint_t *src,
                                     const ca_endpoint_t *dst, uint64_t frame, int64_t ts_us,
                                     ca_cursor_t dgram)
@@ -820,7 +732,7 @@ ca_dtls_feed_t ca_dtls_session_feed(ca_dtls_session_t *s, const ca_endpoint_t *s
     }
     s->last_frame = frame;
     size_t len = ca_cursor_left(&dgram), steps = s->n_steps;
-    uint64_t copies = copies_seen(s);
+    uint64_t copies = ca_dtls_copies_seen(s);
     uint8_t kinds = 0;
     while (ca_cursor_left(&dgram) > 0) {
         ca_dtls_record_t rec;
@@ -835,7 +747,7 @@ ca_dtls_feed_t ca_dtls_session_feed(ca_dtls_session_t *s, const ca_endpoint_t *s
             break; /* the next record cannot be found */
         }
         s->records++;
-        kinds |= record_kind(&rec);
+        kinds |= ca_dtls_record_kind(&rec);
         if (rec.unified && s->roles_known &&
             ca_dtls13_open_record(s, src, frame, start, (size_t)(rec.fragment.p - start), &rec))
             continue;
@@ -856,6 +768,7 @@ ca_dtls_feed_t ca_dtls_session_feed(ca_dtls_session_t *s, const ca_endpoint_t *s
         else
             s->unsupported_records++;
     }
-    log_datagram(s, src, frame, ts_us, len, kinds, s->n_steps == steps && copies_seen(s) != copies);
+    ca_dtls_log_datagram(s, src, frame, ts_us, len, kinds,
+                         s->n_steps == steps && ca_dtls_copies_seen(s) != copies);
     return CA_DTLS_FED;
 }

@@ -19,6 +19,13 @@ void ca_dtls_note_alert(ca_dtls_session_t *s, uint64_t frame, ca_dir_t dir,
 /* One whole handshake message of sender DIR, in order. */
 void ca_dtls_process_message(ca_dtls_session_t *s, ca_dir_t dir, const ca_dtls_message_t *msg);
 
+/* The ladder (dtls_ladder.c): what kind of record it is for the log (0: not
+ * part of the handshake), the copies seen so far, and one datagram's entry. */
+uint8_t ca_dtls_record_kind(const ca_dtls_record_t *rec);
+uint64_t ca_dtls_copies_seen(const ca_dtls_session_t *s);
+void ca_dtls_log_datagram(ca_dtls_session_t *s, const ca_endpoint_t *src, uint64_t frame,
+                          int64_t ts_us, size_t len, uint8_t kinds, bool resent);
+
 /* DTLS 1.3 (dtls_session13.c) */
 void ca_dtls13_take_certificate(ca_dtls_session_t *s, ca_dir_t dir, const ca_dtls_message_t *msg);
 void ca_dtls13_transcript_add(ca_dtls_session_t *s, const ca_dtls_message_t *msg);

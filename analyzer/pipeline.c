@@ -1,5 +1,5 @@
 /* pipeline.c - frame decoding and demultiplexing into flows; see pipeline.h. */
-#include "pipeline.h"
+#include "pipeline_priv.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -14,31 +14,6 @@
 
 /* TURN unwrapping may nest only this deep (TURN over TURN is legal but rare). */
 #define MAX_TURN_DEPTH 2
-
-struct ca_pipeline {
-    bool frame_truncated; /* the frame being decoded was cut by the snaplen */
-    ca_flow_table_t *flows;
-    ca_ipfrag_t *frags;
-    ca_pipeline_stats_t stats;
-    ca_sdp_t *sdps[CA_PIPELINE_MAX_SDP]; /* owned */
-    uint64_t sdp_frames[CA_PIPELINE_MAX_SDP];
-    size_t n_sdps;
-    uint64_t sdps_dropped;
-    int64_t idle_us; /* 0: flows live until the end */
-    int64_t last_expiry_us;
-    void (*flow_end)(void *, ca_flow_t *);
-    void *flow_end_user;
-    ca_handshake_fn on_handshake;
-    void *handshake_user;
-    bool frame_relevant;
-    int64_t last_drop_us; /* when the capture last reported lost packets */
-    uint64_t last_drop_count;
-    const ca_keylog_t *keylog;
-    bool keep_ladder; /* sessions log every handshake datagram (HTML, --annotate) */
-    ca_decrypted_fn on_decrypted;
-    void *decrypted_user;
-    uint8_t scratch[65536]; /* a packet being decrypted: no allocation per packet */
-};
 
 /* A flow first seen this soon after the capture lost packets may have lost
  * its beginning (the handshake comes within a second of the first check). */
@@ -178,7 +153,7 @@ const char *ca_skip_name(ca_skip_t reason)
     return reason < CA_SKIP_COUNT && names[reason] ? names[reason] : "unknown";
 }
 
-static void skip(ca_pipeline_t *p, ca_skip_t reason)
+void ca_pipeline_skip(ca_pipeline_t *p, ca_skip_t reason)
 {
     p->stats.skipped[reason]++;
 }
@@ -199,8 +174,8 @@ static ca_dtls_session_t *current_session(const ca_flow_t *f)
     return f->n_sessions ? f->sessions[f->n_sessions - 1] : NULL;
 }
 
-static void on_dtls(ca_pipeline_t *p, ca_flow_t *f, const ca_endpoint_t *src,
-                    const ca_endpoint_t *dst, uint64_t frame, int64_t ts_us, ca_cursor_t c)
+void ca_pipeline_on_dtls(ca_pipeline_t *p, ca_flow_t *f, const ca_endpoint_t *src,
+                         const ca_endpoint_t *dst, uint64_t frame, int64_t ts_us, ca_cursor_t c)
 {
     ca_dtls_session_t *s = current_session(f);
     f->dtls++;
@@ -223,7 +198,7 @@ static void on_dtls(ca_pipeline_t *p, ca_flow_t *f, const ca_endpoint_t *src,
             }
             s = ca_dtls_session_new();
             if (!s) {
-                skip(p, CA_SKIP_TABLE_FULL);
+                ca_pipeline_skip(p, CA_SKIP_TABLE_FULL);
                 return;
             }
             f->sessions[f->n_sessions++] = s;
@@ -235,7 +210,7 @@ static void on_dtls(ca_pipeline_t *p, ca_flow_t *f, const ca_endpoint_t *src,
         bool was_complete = s->complete;
         if (ca_dtls_session_feed(s, src, dst, frame, ts_us, c) == CA_DTLS_FED) {
             if (s->malformed_records != malformed)
-                skip(p, CA_SKIP_DTLS_MALFORMED);
+                ca_pipeline_skip(p, CA_SKIP_DTLS_MALFORMED);
             if (p->keylog) {
                 ca_dtls_keys_derive(s, p->keylog);
                 if (s->complete)
@@ -339,15 +314,15 @@ static void authenticate(ca_pipeline_t *p, ca_flow_t *f, uint8_t from, ca_stream
     }
 }
 
-static void on_media(ca_pipeline_t *p, ca_flow_t *f, uint8_t from, uint64_t frame, int64_t ts_us,
-                     ca_cursor_t c, bool rtcp)
+void ca_pipeline_on_media(ca_pipeline_t *p, ca_flow_t *f, uint8_t from, uint64_t frame,
+                          int64_t ts_us, ca_cursor_t c, bool rtcp)
 {
     size_t len = ca_cursor_left(&c);
     ca_cursor_t whole = c;
     if (rtcp) {
         ca_rtcp_t h;
         if (ca_rtcp_decode(&c, &h) != CA_OK) {
-            skip(p, CA_SKIP_RTP_MALFORMED);
+            ca_pipeline_skip(p, CA_SKIP_RTP_MALFORMED);
             return;
         }
         f->rtcp++;
@@ -367,7 +342,7 @@ static void on_media(ca_pipeline_t *p, ca_flow_t *f, uint8_t from, uint64_t fram
     }
     ca_rtp_t h;
     if (ca_rtp_decode(&c, &h) != CA_OK) {
-        skip(p, CA_SKIP_RTP_MALFORMED);
+        ca_pipeline_skip(p, CA_SKIP_RTP_MALFORMED);
         return;
     }
     f->rtp++;
@@ -386,10 +361,6 @@ static void on_media(ca_pipeline_t *p, ca_flow_t *f, uint8_t from, uint64_t fram
         authenticate(p, f, from, s, frame, ts_us, whole);
 }
 
-static void demux(ca_pipeline_t *p, const ca_endpoint_t *src, const ca_endpoint_t *dst,
-                  uint8_t transport, uint16_t channel, uint64_t frame, int64_t ts_us, ca_cursor_t c,
-                  int depth);
-
 /* TURN (RFC 8656): media relayed in Send/Data indications or ChannelData is
  * analysed as an inner flow: between the client and the peer for indications,
  * keyed by the channel on the client-server flow for ChannelData. */
@@ -399,7 +370,7 @@ static void on_stun(ca_pipeline_t *p, ca_flow_t *f, uint8_t from, const ca_endpo
 {
     ca_stun_t msg;
     if (ca_stun_decode(&c, &msg) != CA_OK) {
-        skip(p, CA_SKIP_STUN_MALFORMED);
+        ca_pipeline_skip(p, CA_SKIP_STUN_MALFORMED);
         return;
     }
     f->stun++;
@@ -427,21 +398,23 @@ static void on_stun(ca_pipeline_t *p, ca_flow_t *f, uint8_t from, const ca_endpo
         (msg.method == CA_STUN_METHOD_SEND || msg.method == CA_STUN_METHOD_DATA) &&
         depth < MAX_TURN_DEPTH) {
         if (msg.method == CA_STUN_METHOD_SEND)
-            demux(p, src, &msg.peer, CA_IPPROTO_UDP, 0, frame, ts_us, msg.data, depth + 1);
+            ca_pipeline_demux(p, src, &msg.peer, CA_IPPROTO_UDP, 0, frame, ts_us, msg.data,
+                              depth + 1);
         else
-            demux(p, &msg.peer, dst, CA_IPPROTO_UDP, 0, frame, ts_us, msg.data, depth + 1);
+            ca_pipeline_demux(p, &msg.peer, dst, CA_IPPROTO_UDP, 0, frame, ts_us, msg.data,
+                              depth + 1);
     }
 }
 
 /* The flow of a packet from SRC to DST, touched; NULL (counted) when the
  * table cannot grow. */
-static ca_flow_t *flow_for(ca_pipeline_t *p, const ca_endpoint_t *src, const ca_endpoint_t *dst,
-                           uint8_t transport, uint16_t channel, uint64_t frame, int64_t ts_us,
-                           int depth, uint8_t *from)
+ca_flow_t *ca_pipeline_flow_for(ca_pipeline_t *p, const ca_endpoint_t *src,
+                                const ca_endpoint_t *dst, uint8_t transport, uint16_t channel,
+                                uint64_t frame, int64_t ts_us, int depth, uint8_t *from)
 {
     ca_flow_t *f = ca_flow_lookup(p->flows, src, dst, transport, channel, from);
     if (!f) {
-        skip(p, CA_SKIP_TABLE_FULL);
+        ca_pipeline_skip(p, CA_SKIP_TABLE_FULL);
         return NULL;
     }
     if (f->packets == 0 && p->last_drop_us && ts_us - p->last_drop_us < DROP_SHADOW_US)
@@ -453,20 +426,20 @@ static ca_flow_t *flow_for(ca_pipeline_t *p, const ca_endpoint_t *src, const ca_
 }
 
 /* RFC 7983 7: the first byte of a datagram tells what it carries. */
-static void demux(ca_pipeline_t *p, const ca_endpoint_t *src, const ca_endpoint_t *dst,
-                  uint8_t transport, uint16_t channel, uint64_t frame, int64_t ts_us, ca_cursor_t c,
-                  int depth)
+void ca_pipeline_demux(ca_pipeline_t *p, const ca_endpoint_t *src, const ca_endpoint_t *dst,
+                       uint8_t transport, uint16_t channel, uint64_t frame, int64_t ts_us,
+                       ca_cursor_t c, int depth)
 {
     uint8_t first;
     if (ca_cursor_peek_u8(&c, &first) != CA_OK) {
-        skip(p, CA_SKIP_UNKNOWN_PAYLOAD);
+        ca_pipeline_skip(p, CA_SKIP_UNKNOWN_PAYLOAD);
         return;
     }
     if (first >= 64 && first <= 79 && depth < MAX_TURN_DEPTH) {
         uint16_t ch;
         ca_cursor_t inner;
         if (ca_turn_channel_decode(&c, &ch, &inner) != CA_OK) {
-            skip(p, CA_SKIP_STUN_MALFORMED);
+            ca_pipeline_skip(p, CA_SKIP_STUN_MALFORMED);
             return;
         }
         /* Bound to a peer: the same inner flow as Send/Data indications to
@@ -479,28 +452,29 @@ static void demux(ca_pipeline_t *p, const ca_endpoint_t *src, const ca_endpoint_
             const ca_endpoint_t *client = &outer->turn_channels[i].client;
             const ca_endpoint_t *peer = &outer->turn_channels[i].peer;
             if (ca_endpoint_equal(src, client))
-                demux(p, src, peer, transport, 0, frame, ts_us, inner, depth + 1);
+                ca_pipeline_demux(p, src, peer, transport, 0, frame, ts_us, inner, depth + 1);
             else
-                demux(p, peer, dst, transport, 0, frame, ts_us, inner, depth + 1);
+                ca_pipeline_demux(p, peer, dst, transport, 0, frame, ts_us, inner, depth + 1);
             return;
         }
-        demux(p, src, dst, transport, ch, frame, ts_us, inner, depth + 1);
+        ca_pipeline_demux(p, src, dst, transport, ch, frame, ts_us, inner, depth + 1);
         return;
     }
     uint8_t from;
-    ca_flow_t *f = flow_for(p, src, dst, transport, channel, frame, ts_us, depth, &from);
+    ca_flow_t *f =
+        ca_pipeline_flow_for(p, src, dst, transport, channel, frame, ts_us, depth, &from);
     if (!f)
         return;
     p->frame_relevant = first <= 3 || ca_dtls_first_byte(first) || (first >= 128 && first <= 191);
     if (first <= 3)
         on_stun(p, f, from, src, dst, frame, ts_us, c, depth);
     else if (ca_dtls_first_byte(first))
-        on_dtls(p, f, src, dst, frame, ts_us, c);
+        ca_pipeline_on_dtls(p, f, src, dst, frame, ts_us, c);
     else if (first >= 128 && first <= 191)
-        on_media(p, f, from, frame, ts_us, c, ca_rtp_is_rtcp(&c));
+        ca_pipeline_on_media(p, f, from, frame, ts_us, c, ca_rtp_is_rtcp(&c));
     else {
         f->other++;
-        skip(p, CA_SKIP_UNKNOWN_PAYLOAD);
+        ca_pipeline_skip(p, CA_SKIP_UNKNOWN_PAYLOAD);
     }
 }
 
@@ -515,7 +489,7 @@ static void read_rfc4571(ca_pipeline_t *p, ca_flow_t *f, uint8_t from, const ca_
         if (ca_cursor_u16(&c, &len) != CA_OK || ca_cursor_sub(&c, len, &body) != CA_OK)
             return; /* wait for the rest */
         if (len > 0)
-            demux(p, src, dst, CA_IPPROTO_TCP, 0, frame, ts_us, body, 0);
+            ca_pipeline_demux(p, src, dst, CA_IPPROTO_TCP, 0, frame, ts_us, body, 0);
         ca_tcp_stream_consume(s, 2u + len);
     }
 }
@@ -621,14 +595,14 @@ static void on_tcp(ca_pipeline_t *p, const ca_ip_t *ip, ca_cursor_t c, uint64_t 
 {
     ca_tcp_t seg;
     if (ca_tcp_decode(&c, &seg) != CA_OK) {
-        skip(p, CA_SKIP_TCP_MALFORMED);
+        ca_pipeline_skip(p, CA_SKIP_TCP_MALFORMED);
         return;
     }
     ca_endpoint_t src = {ip->src, seg.sport}, dst = {ip->dst, seg.dport};
     uint8_t from;
     ca_flow_t *f = ca_flow_lookup(p->flows, &src, &dst, CA_IPPROTO_TCP, 0, &from);
     if (!f) {
-        skip(p, CA_SKIP_TABLE_FULL);
+        ca_pipeline_skip(p, CA_SKIP_TABLE_FULL);
         return;
     }
     if (f->tcp_mode[from] == CA_TCP_MODE_UNKNOWN && ca_cursor_left(&seg.payload) > 0) {
@@ -637,7 +611,7 @@ static void on_tcp(ca_pipeline_t *p, const ca_ip_t *ip, ca_cursor_t c, uint64_t 
             f->tcp[from] = calloc(1, sizeof *f->tcp[from]);
             if (!f->tcp[from]) {
                 f->tcp_mode[from] = CA_TCP_MODE_OTHER;
-                skip(p, CA_SKIP_TABLE_FULL);
+                ca_pipeline_skip(p, CA_SKIP_TABLE_FULL);
             }
         }
     }
@@ -645,18 +619,18 @@ static void on_tcp(ca_pipeline_t *p, const ca_ip_t *ip, ca_cursor_t c, uint64_t 
     p->frame_relevant = f->tcp[0] != NULL || f->tcp[1] != NULL;
     if (!s) {
         if (ca_cursor_left(&seg.payload) > 0)
-            skip(p, CA_SKIP_TCP_OTHER);
+            ca_pipeline_skip(p, CA_SKIP_TCP_OTHER);
         return; /* handshake segments, or a stream nobody reads */
     }
     if (f->tcp_mode[from] == CA_TCP_MODE_LOST) {
-        skip(p, CA_SKIP_TCP_GAP);
+        ca_pipeline_skip(p, CA_SKIP_TCP_GAP);
         return;
     }
     bool appended = ca_tcp_stream_add(s, &seg);
     if (f->tcp_mode[from] == CA_TCP_MODE_RFC4571 && s->gap) {
         /* Without the missing bytes the next length prefix cannot be found. */
         f->tcp_mode[from] = CA_TCP_MODE_LOST;
-        skip(p, CA_SKIP_TCP_GAP);
+        ca_pipeline_skip(p, CA_SKIP_TCP_GAP);
         return;
     }
     if (!appended)
@@ -702,16 +676,17 @@ void ca_pipeline_frame(ca_pipeline_t *p, int dlt, uint64_t frame_no, int64_t ts_
     ca_pipeline_event_frame(p, ts_us, caplen, len);
 
     if (ca_link_decode(dlt, &c, &net) != CA_OK) {
-        skip(p, CA_SKIP_LINK);
+        ca_pipeline_skip(p, CA_SKIP_LINK);
         return;
     }
     if (net == CA_NET_OTHER) {
-        skip(p, CA_SKIP_NOT_IP);
+        ca_pipeline_skip(p, CA_SKIP_NOT_IP);
         return;
     }
     ca_err_t rc = ca_ip_decode(net, &c, &ip);
     if (rc != CA_OK) {
-        skip(p, rc == CA_ERR_TRUNCATED && truncated ? CA_SKIP_IP_TRUNCATED : CA_SKIP_IP_MALFORMED);
+        ca_pipeline_skip(p, rc == CA_ERR_TRUNCATED && truncated ? CA_SKIP_IP_TRUNCATED
+                                                                : CA_SKIP_IP_MALFORMED);
         return;
     }
     if (ip.fragment) {
@@ -719,7 +694,7 @@ void ca_pipeline_frame(ca_pipeline_t *p, int dlt, uint64_t frame_no, int64_t ts_
         p->frame_relevant = true;
         ca_ipfrag_expire(p->frags, ts_us);
         if (ca_ipfrag_add(p->frags, ts_us, &ip, &done) != CA_OK) {
-            skip(p, CA_SKIP_FRAGMENT_BAD);
+            ca_pipeline_skip(p, CA_SKIP_FRAGMENT_BAD);
             return;
         }
         if (!done)
@@ -730,88 +705,13 @@ void ca_pipeline_frame(ca_pipeline_t *p, int dlt, uint64_t frame_no, int64_t ts_
         return;
     }
     if (ip.proto != CA_IPPROTO_UDP) {
-        skip(p, CA_SKIP_NOT_UDP);
+        ca_pipeline_skip(p, CA_SKIP_NOT_UDP);
         return;
     }
     if (ca_udp_decode(&ip.payload, &udp) != CA_OK) {
-        skip(p, truncated ? CA_SKIP_IP_TRUNCATED : CA_SKIP_UDP_MALFORMED);
+        ca_pipeline_skip(p, truncated ? CA_SKIP_IP_TRUNCATED : CA_SKIP_UDP_MALFORMED);
         return;
     }
     ca_endpoint_t src = {ip.src, udp.sport}, dst = {ip.dst, udp.dport};
-    demux(p, &src, &dst, CA_IPPROTO_UDP, 0, frame_no, ts_us, udp.payload, 0);
-}
-
-/* --- the second engine's events (engine_ws.c): what Wireshark's dissectors
- * decided, fed to the same flows and trackers as the native demultiplexer */
-
-void ca_pipeline_event_dtls(ca_pipeline_t *p, const ca_endpoint_t *src, const ca_endpoint_t *dst,
-                            uint8_t transport, uint64_t frame, int64_t ts_us, ca_cursor_t records)
-{
-    uint8_t from;
-    ca_flow_t *f = flow_for(p, src, dst, transport, 0, frame, ts_us, 0, &from);
-    if (f)
-        on_dtls(p, f, src, dst, frame, ts_us, records);
-}
-
-void ca_pipeline_event_media(ca_pipeline_t *p, const ca_endpoint_t *src, const ca_endpoint_t *dst,
-                             uint8_t transport, uint64_t frame, int64_t ts_us, bool rtcp,
-                             ca_cursor_t pkt)
-{
-    uint8_t from;
-    ca_flow_t *f = flow_for(p, src, dst, transport, 0, frame, ts_us, 0, &from);
-    if (f)
-        on_media(p, f, from, frame, ts_us, pkt, rtcp);
-}
-
-void ca_pipeline_event_stun(ca_pipeline_t *p, const ca_endpoint_t *src, const ca_endpoint_t *dst,
-                            uint8_t transport, uint64_t frame, int64_t ts_us, uint16_t method,
-                            uint8_t klass, const char *username)
-{
-    uint8_t from;
-    ca_flow_t *f = flow_for(p, src, dst, transport, 0, frame, ts_us, 0, &from);
-    if (!f)
-        return;
-    f->stun++;
-    if (username && method == CA_STUN_METHOD_BINDING && klass == CA_STUN_CLASS_REQUEST) {
-        size_t n = strlen(username);
-        if (n >= sizeof f->ice_username[0])
-            n = sizeof f->ice_username[0] - 1;
-        memcpy(f->ice_username[from], username, n);
-        f->ice_username[from][n] = '\0';
-    }
-}
-
-void ca_pipeline_event_channel_bind(ca_pipeline_t *p, const ca_endpoint_t *src,
-                                    const ca_endpoint_t *dst, uint8_t transport, uint16_t channel,
-                                    const ca_endpoint_t *peer)
-{
-    uint8_t from;
-    ca_flow_t *f = ca_flow_lookup(p->flows, src, dst, transport, 0, &from);
-    if (!f)
-        return;
-    for (size_t i = 0; i < f->n_turn_channels; i++)
-        if (f->turn_channels[i].number == channel)
-            return;
-    if (f->n_turn_channels < CA_FLOW_MAX_CHANNELS) {
-        f->turn_channels[f->n_turn_channels].number = channel;
-        f->turn_channels[f->n_turn_channels].client = *src;
-        f->turn_channels[f->n_turn_channels++].peer = *peer;
-    }
-}
-
-void ca_pipeline_event_channel_data(ca_pipeline_t *p, const ca_endpoint_t *src,
-                                    const ca_endpoint_t *dst, uint8_t transport, uint64_t frame,
-                                    int64_t ts_us, ca_cursor_t message)
-{
-    demux(p, src, dst, transport, 0, frame, ts_us, message, 0);
-}
-
-void ca_pipeline_event_other(ca_pipeline_t *p, const ca_endpoint_t *src, const ca_endpoint_t *dst,
-                             uint8_t transport, uint64_t frame, int64_t ts_us)
-{
-    uint8_t from;
-    ca_flow_t *f = flow_for(p, src, dst, transport, 0, frame, ts_us, 0, &from);
-    if (f)
-        f->other++;
-    skip(p, CA_SKIP_UNKNOWN_PAYLOAD);
+    ca_pipeline_demux(p, &src, &dst, CA_IPPROTO_UDP, 0, frame_no, ts_us, udp.payload, 0);
 }
