@@ -709,6 +709,14 @@ void ca_audit_run_findings(ca_audit_t *a, const ca_audit_opts_t *opts, const boo
                     "whose secrets they held are inconclusive",
                     opts->keylog_malformed, opts->keylog_first_malformed);
     }
+    if (a->cross_forgotten) {
+        ca_finding_t t = {.id = "CROSS_WINDOW", .severity = CA_SEV_WARN};
+        add_finding(a->findings, &a->n_findings, CA_RUN_MAX_FINDINGS, &t,
+                    "rules across calls (MITM_SUSPECTED, CERT_REUSED) compared each call with "
+                    "the last %zu to %zu calls written out before it; %llu older calls had been "
+                    "let go of and were not compared",
+                    a->cross_window, 2 * a->cross_window, (unsigned long long)a->cross_forgotten);
+    }
     if (opts->capture_truncated) {
         ca_finding_t t = {.id = "CAPTURE_TRUNCATED", .severity = CA_SEV_WARN};
         add_finding(a->findings, &a->n_findings, CA_RUN_MAX_FINDINGS, &t, "%s",

@@ -99,6 +99,10 @@ typedef struct {
     size_t n_findings;
     size_t pass, fail, inconclusive;
     size_t calls_total; /* with those reported to a sink and let go of */
+    /* Rules across calls compared each call with at least the last
+     * CROSS_WINDOW calls let go of; CROSS_FORGOTTEN older ones were dropped. */
+    size_t cross_window;
+    uint64_t cross_forgotten;
 } ca_audit_t;
 
 /* The auditor collects calls as flows end (idle in a long capture, or at its
@@ -127,10 +131,14 @@ CA_MUST_CHECK ca_err_t ca_auditor_finish(ca_auditor_t *au, ca_flow_table_t *flow
 /* Calls taken and not yet let go of (see ca_auditor_set_retire). */
 size_t ca_auditor_pending(const ca_auditor_t *au);
 /* A long capture: once reported to the sink, a call is let go of, and only
- * its key (for rules across calls) is kept, so memory follows the live
- * calls, not the capture. Calls reported are then not updated; the counts
- * of verdicts are kept by the auditor. */
+ * its key (for rules across calls) is kept, within a window of calls
+ * (audit_keys.h), so memory follows the live calls, not the capture. Calls
+ * reported are then not updated; the counts of verdicts are kept by the
+ * auditor. */
 void ca_auditor_set_retire(ca_auditor_t *au, bool retire);
+/* How many calls let go of the rules across calls still see, at least
+ * (0: CA_CROSS_WINDOW of audit_keys.h). Set before the first call. */
+void ca_auditor_set_cross_window(ca_auditor_t *au, size_t window);
 
 /* Flows with DTLS records but no handshake message and no media (a goodbye
  * retransmitted after its call ended): not calls, counted. */

@@ -12,151 +12,15 @@
 #include <string.h>
 
 #include "audit.h"
+#include "audit_keys.h"
 #include "dtls_keys.h"
-
-/* Calls by what rules across calls compare: each RTP source (legs of a
- * relayed call share them) and each certificate (reuse). A multimap with
- * open addressing, so a call meets only the calls it could concern instead
- * of every call of a long capture. */
-typedef struct {
-    uint64_t tag; /* 0: empty */
-    uint32_t idx;
-} key_slot_t;
-
-typedef struct {
-    key_slot_t *slots;
-    size_t cap, n;
-} key_index_t;
-
-static uint64_t mix(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdull;
-    x ^= x >> 33;
-    return x;
-}
-
-/* KEYS: what the indices stand for. An entry is left out when the tag
- * already stands for a call with the same certificate pair: rules across
- * calls only ever concern calls with another pair, and a capture of many
- * calls of one pair (a replay, a benchmark) must not make every lookup long. */
-static bool index_put(key_index_t *ix, uint64_t tag, uint32_t idx, const ca_call_key_t *keys)
-{
-    /* Without KEYS (ICE sessions), a tag keeps its first few entries: a
-     * session's ufrags are its own, and a capture repeating one pair
-     * thousands of times (crafted, or a replay) must not make this quadratic. */
-    size_t same_tag = 0;
-    for (size_t j = ix->cap ? mix(tag) & (ix->cap - 1) : 0; ix->cap && ix->slots[j].tag;
-         j = (j + 1) & (ix->cap - 1)) {
-        if (ix->slots[j].tag != tag)
-            continue;
-        if (keys ? ca_call_key_same_pair(&keys[ix->slots[j].idx], &keys[idx]) : ++same_tag >= 8)
-            return true;
-    }
-    if ((ix->n + 1) * 2 > ix->cap) {
-        size_t cap = ix->cap ? ix->cap * 2 : 256;
-        key_slot_t *grown = calloc(cap, sizeof *grown);
-        if (!grown)
-            return false;
-        for (size_t i = 0; i < ix->cap; i++) {
-            if (!ix->slots[i].tag)
-                continue;
-            size_t j = mix(ix->slots[i].tag) & (cap - 1);
-            while (grown[j].tag)
-                j = (j + 1) & (cap - 1);
-            grown[j] = ix->slots[i];
-        }
-        free(ix->slots);
-        ix->slots = grown;
-        ix->cap = cap;
-    }
-    size_t j = mix(tag) & (ix->cap - 1);
-    while (ix->slots[j].tag)
-        j = (j + 1) & (ix->cap - 1);
-    ix->slots[j].tag = tag;
-    ix->slots[j].idx = idx;
-    ix->n++;
-    return true;
-}
-
-static uint64_t ssrc_tag(uint32_t ssrc, bool rtcp)
-{
-    return 1ull << 63 | (uint64_t)rtcp << 32 | ssrc;
-}
-
-static uint64_t cert_tag(const uint8_t *thumbprint)
-{
-    uint64_t t = 0;
-    for (int i = 0; i < 8; i++)
-        t = t << 8 | thumbprint[i];
-    return (t & ~(1ull << 63)) | 1; /* never 0, never an SSRC tag */
-}
-
-static bool index_key(key_index_t *ix, const ca_call_key_t *keys, uint32_t idx)
-{
-    const ca_call_key_t *k = &keys[idx];
-    bool ok = true;
-    for (size_t i = 0; i < k->n_ssrcs; i++)
-        ok &= index_put(ix, ssrc_tag(k->ssrc[i], k->rtcp[i]), idx, keys);
-    for (int d = 0; d < 2; d++)
-        if (k->parsed[d])
-            ok &= index_put(ix, cert_tag(k->thumbprint[d]), idx, keys);
-    return ok;
-}
-
-/* Call FN on every call indexed under one of K's tags (a call may come more than once). */
-static void index_each(const key_index_t *ix, const ca_call_key_t *k, void (*fn)(void *, uint32_t),
-                       void *user)
-{
-    uint64_t tags[CA_CALL_MAX_STREAMS + 2];
-    size_t n = 0;
-    for (size_t i = 0; i < k->n_ssrcs; i++)
-        tags[n++] = ssrc_tag(k->ssrc[i], k->rtcp[i]);
-    for (int d = 0; d < 2; d++)
-        if (k->parsed[d])
-            tags[n++] = cert_tag(k->thumbprint[d]);
-    for (size_t t = 0; t < n && ix->cap; t++)
-        for (size_t j = mix(tags[t]) & (ix->cap - 1); ix->slots[j].tag; j = (j + 1) & (ix->cap - 1))
-            if (ix->slots[j].tag == tags[t])
-                fn(user, ix->slots[j].idx);
-}
-
-/* The tag of an ICE session: its two ufrags, in either order. */
-static uint64_t ufrag_tag(const char *a, const char *b)
-{
-    if (strcmp(a, b) > 0) {
-        const char *t = a;
-        a = b;
-        b = t;
-    }
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (; *a; a++)
-        h = (h ^ (uint8_t)*a) * 0x100000001b3ull;
-    h = (h ^ 0xff) * 0x100000001b3ull;
-    for (; *b; b++)
-        h = (h ^ (uint8_t)*b) * 0x100000001b3ull;
-    return h | 1;
-}
-
-/* Call FN on every entry under TAG. */
-static void index_tag_each(const key_index_t *ix, uint64_t tag, void (*fn)(void *, uint32_t),
-                           void *user)
-{
-    for (size_t j = ix->cap ? mix(tag) & (ix->cap - 1) : 0; ix->cap && ix->slots[j].tag;
-         j = (j + 1) & (ix->cap - 1))
-        if (ix->slots[j].tag == tag)
-            fn(user, ix->slots[j].idx);
-}
 
 struct ca_auditor {
     ca_call_t *calls; /* owned, growing: the calls not let go of */
     size_t n, cap;
     bool retire;
-    ca_call_key_t *gone; /* keys of the calls let go of */
-    size_t n_gone, cap_gone;
-    key_index_t gone_index;
-    key_index_t gone_ufrags;         /* gone calls with a handshake, by ICE session */
-    key_index_t alive_ufrags;        /* alive calls with a handshake, by ICE session (per settle) */
+    ca_gone_keys_t gone;             /* keys of the calls let go of */
+    ca_key_index_t alive_ufrags;     /* alive calls with a handshake, by ICE session (per settle) */
     size_t pass, fail, inconclusive; /* of the calls let go of */
     unsigned next_id;
     bool sdp_used[CA_AUDIT_MAX_SDP];
@@ -166,7 +30,16 @@ struct ca_auditor {
 
 ca_auditor_t *ca_auditor_new(void)
 {
-    return calloc(1, sizeof(ca_auditor_t));
+    ca_auditor_t *au = calloc(1, sizeof(ca_auditor_t));
+    if (au)
+        ca_gone_keys_init(&au->gone, 0);
+    return au;
+}
+
+void ca_auditor_set_cross_window(ca_auditor_t *au, size_t window)
+{
+    ca_gone_keys_free(&au->gone);
+    ca_gone_keys_init(&au->gone, window);
 }
 
 void ca_auditor_free(ca_auditor_t *au)
@@ -176,10 +49,8 @@ void ca_auditor_free(ca_auditor_t *au)
     for (size_t i = 0; i < au->n; i++)
         ca_call_release(&au->calls[i]);
     free(au->calls);
-    free(au->gone);
-    free(au->gone_index.slots);
-    free(au->gone_ufrags.slots);
-    free(au->alive_ufrags.slots);
+    ca_gone_keys_free(&au->gone);
+    ca_key_index_free(&au->alive_ufrags);
     free(au);
 }
 
@@ -396,14 +267,13 @@ static ca_call_t *merge_into_ice_session(ca_auditor_t *au, ca_call_t *m)
     if (has_handshake(m) || !ua[0] || !ub[0])
         return NULL;
     ice_match_t im = {au, m, NULL, NULL};
-    index_tag_each(&au->alive_ufrags, ufrag_tag(ua, ub), join_alive, &im);
+    ca_key_index_each_session(&au->alive_ufrags, ua, ub, join_alive, &im);
     return im.joined;
 }
 
-static void join_gone(void *user, uint32_t j)
+static void join_gone(void *user, const ca_call_key_t *k)
 {
     ice_match_t *im = user;
-    const ca_call_key_t *k = &im->au->gone[j];
     const char *ua = im->m->ice_ufrags[0], *ub = im->m->ice_ufrags[1];
     const char *c = k->ice_ufrags[0], *s = k->ice_ufrags[1];
     if (!k->dtls || !c[0])
@@ -420,7 +290,7 @@ static bool continues_gone_call(ca_auditor_t *au, ca_call_t *m)
     if (has_handshake(m) || !ua[0] || !ub[0])
         return false;
     ice_match_t im = {au, m, NULL, NULL};
-    index_tag_each(&au->gone_ufrags, ufrag_tag(ua, ub), join_gone, &im);
+    ca_gone_keys_each_session(&au->gone, ua, ub, join_gone, &im);
     if (!im.gone)
         return false;
     m->continues = im.gone->id;
@@ -483,10 +353,10 @@ static void pair_alive(void *user, uint32_t j)
     ca_audit_cross_call_rules(pr->x, &pr->keys[j]);
 }
 
-static void pair_gone(void *user, uint32_t j)
+static void pair_gone(void *user, const ca_call_key_t *k)
 {
     pairing_t *pr = user;
-    ca_audit_cross_call_rules(pr->x, &pr->au->gone[j]);
+    ca_audit_cross_call_rules(pr->x, k);
 }
 
 /* Rules across calls: each new or changed call (dirty) against the calls it
@@ -495,22 +365,22 @@ static void pair_gone(void *user, uint32_t j)
 static ca_err_t cross_rules(ca_auditor_t *au)
 {
     ca_call_key_t *keys = malloc(au->n * sizeof *keys);
-    key_index_t alive = {NULL, 0, 0};
+    ca_key_index_t alive = {NULL, 0, 0};
     ca_err_t rc = keys ? CA_OK : CA_ERR_NOMEM;
     for (size_t i = 0; rc == CA_OK && i < au->n; i++) {
         ca_call_key_of(&au->calls[i], &keys[i]);
-        if (!index_key(&alive, keys, (uint32_t)i))
+        if (!ca_key_index_add(&alive, keys, (uint32_t)i))
             rc = CA_ERR_NOMEM;
     }
     for (size_t i = 0; rc == CA_OK && i < au->n; i++) {
         pairing_t pr = {au, &au->calls[i], keys, i};
         if (pr.x->merged || !(pr.x->reported || pr.x->dirty))
             continue;
-        index_each(&alive, &keys[i], pair_alive, &pr);
+        ca_key_index_each(&alive, &keys[i], pair_alive, &pr);
         if (pr.x->dirty)
-            index_each(&au->gone_index, &keys[i], pair_gone, &pr);
+            ca_gone_keys_each(&au->gone, &keys[i], pair_gone, &pr);
     }
-    free(alive.slots);
+    ca_key_index_free(&alive);
     free(keys);
     return rc;
 }
@@ -526,21 +396,7 @@ static ca_err_t retire_reported(ca_auditor_t *au)
             continue;
         }
         if (c->reported) {
-            if (au->n_gone == au->cap_gone) {
-                size_t cap = au->cap_gone ? au->cap_gone * 2 : 64;
-                ca_call_key_t *grown = realloc(au->gone, cap * sizeof *grown);
-                CA_ENSURE(grown != NULL, CA_ERR_NOMEM);
-                au->gone = grown;
-                au->cap_gone = cap;
-            }
-            ca_call_key_of(c, &au->gone[au->n_gone]);
-            CA_ENSURE(index_key(&au->gone_index, au->gone, (uint32_t)au->n_gone), CA_ERR_NOMEM);
-            const ca_call_key_t *k = &au->gone[au->n_gone];
-            if (k->dtls && k->ice_ufrags[0][0] && k->ice_ufrags[1][0])
-                CA_ENSURE(index_put(&au->gone_ufrags, ufrag_tag(k->ice_ufrags[0], k->ice_ufrags[1]),
-                                    (uint32_t)au->n_gone, NULL),
-                          CA_ERR_NOMEM);
-            au->n_gone++;
+            CA_GUARD(ca_gone_keys_add(&au->gone, c));
             au->pass += c->verdict == CA_VERDICT_PASS;
             au->fail += c->verdict == CA_VERDICT_FAIL;
             au->inconclusive += c->verdict == CA_VERDICT_INCONCLUSIVE;
@@ -555,13 +411,12 @@ ca_err_t ca_auditor_settle(ca_auditor_t *au, const ca_audit_opts_t *opts, int64_
                            ca_call_sink_fn sink, void *user)
 {
     /* Late media of an ICE session joins its call, even one already audited. */
-    free(au->alive_ufrags.slots);
-    memset(&au->alive_ufrags, 0, sizeof au->alive_ufrags);
+    ca_key_index_free(&au->alive_ufrags);
     for (size_t i = 0; i < au->n; i++) {
         const ca_call_t *d = &au->calls[i];
         if (has_handshake(d) && !d->merged && d->ice_ufrags[0][0] && d->ice_ufrags[1][0])
-            CA_ENSURE(index_put(&au->alive_ufrags, ufrag_tag(d->ice_ufrags[0], d->ice_ufrags[1]),
-                                (uint32_t)i, NULL),
+            CA_ENSURE(ca_key_index_add_session(&au->alive_ufrags, d->ice_ufrags[0],
+                                               d->ice_ufrags[1], (uint32_t)i),
                       CA_ERR_NOMEM);
     }
     for (size_t i = 0; i < au->n; i++) {
@@ -688,7 +543,9 @@ ca_err_t ca_auditor_finish(ca_auditor_t *au, ca_flow_table_t *flows, const ca_au
         a->fail += a->calls[i].verdict == CA_VERDICT_FAIL;
         a->inconclusive += a->calls[i].verdict == CA_VERDICT_INCONCLUSIVE;
     }
-    a->calls_total = a->n_calls + au->n_gone;
+    a->calls_total = a->n_calls + (size_t)au->gone.total;
+    a->cross_window = au->gone.window;
+    a->cross_forgotten = au->gone.forgotten;
     ca_audit_run_findings(a, opts, au->sdp_used);
     return CA_OK;
 }

@@ -51,6 +51,8 @@ static const struct {
     {"HEADER_EXT_CLEAR", "RFC 6904 / RFC 9335: SRTP leaves header extensions and CSRCs in "
                          "clear unless they are encrypted."},
     {"LENGTH_LEAK", "RFC 6562 3: variable-bit-rate audio leaks speech through packet sizes."},
+    {"CROSS_WINDOW", "Memory must not grow with the capture: rules across calls look back over "
+                     "a window of calls, stated (callaudit's bound)."},
     {"CAPTURE_TRUNCATED", "A verdict rests on every packet: cut ones are reported (DESIGN.md)."},
     {"HANDSHAKE_NOT_SEEN", "A pass needs the whole handshake in the capture (DESIGN.md)."},
     {"NO_MEDIA", "A pass needs the media the handshake keyed (DESIGN.md)."},

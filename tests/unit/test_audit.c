@@ -671,6 +671,66 @@ static void calls_settle_as_they_end(void **state)
     sc_free(&leg2);
 }
 
+/* A long capture: reported calls are let go of and only their keys kept,
+ * for the last WINDOW to 2 x WINDOW of them. Two legs of a relayed call
+ * with two calls between them: a window of 2 still pairs them; a window of
+ * 1 has forgotten the first leg, and says so in a run finding instead of
+ * letting memory grow with the capture. */
+static void note_mitm(void *user, const ca_call_t *call, bool update)
+{
+    (void)update;
+    *(bool *)user |= has_finding(call, "MITM_SUSPECTED");
+}
+
+static bool legs_paired_with_window(size_t window, uint64_t *forgotten)
+{
+    static const hs_opts_t other = {0x0007, 0xC02B, "vectors/rsa.pem", "vectors/callee.pem", false};
+    ca_audit_opts_t none;
+    memset(&none, 0, sizeof none);
+    ca_auditor_t *au = ca_auditor_new();
+    assert_non_null(au);
+    ca_auditor_set_retire(au, true);
+    ca_auditor_set_cross_window(au, window);
+    scenario_t sc[4];
+    bool paired = false;
+    for (size_t i = 0; i < 4; i++) {
+        sc_init(&sc[i]);
+        if (i == 0 || i == 3)
+            sc_handshake(&sc[i], i == 0 ? &good : &other);
+        uint32_t base = i == 0 || i == 3 ? 0x11111111u : 0x33333333u * (uint32_t)i;
+        sc_rtp(&sc[i], true, base, 80);
+        sc_rtp(&sc[i], false, base + 1, 80);
+        take_all(au, &sc[i]);
+        assert_int_equal(ca_auditor_settle(au, &none, INT64_MAX, note_mitm, &paired), CA_OK);
+        assert_int_equal(ca_auditor_pending(au), 0); /* written out and let go of */
+    }
+    ca_audit_t audit;
+    assert_int_equal(ca_auditor_finish(au, NULL, &none, NULL, NULL, &audit), CA_OK);
+    assert_int_equal(audit.calls_total, 4);
+    assert_int_equal(audit.n_calls, 0);
+    assert_int_equal(audit.cross_window, window);
+    *forgotten = audit.cross_forgotten;
+    bool said = false;
+    for (size_t i = 0; i < audit.n_findings; i++)
+        said |= strcmp(audit.findings[i].id, "CROSS_WINDOW") == 0;
+    assert_int_equal(said, *forgotten > 0);
+    ca_audit_free(&audit);
+    ca_auditor_free(au);
+    for (size_t i = 0; i < 4; i++)
+        sc_free(&sc[i]);
+    return paired;
+}
+
+static void cross_rules_look_back_over_a_window(void **state)
+{
+    (void)state;
+    uint64_t forgotten = 0;
+    assert_true(legs_paired_with_window(2, &forgotten));
+    assert_int_equal(forgotten, 0);
+    assert_false(legs_paired_with_window(1, &forgotten));
+    assert_int_equal(forgotten, 2); /* the first leg, then the call after it */
+}
+
 /* Packets the capture lost, and a capture stopped mid-call: never a pass,
  * and no accusation that rests on something the capture may have lost. */
 static void drops_and_cut_calls_are_inconclusive(void **state)
@@ -728,6 +788,7 @@ int ca_test_audit(void)
         cmocka_unit_test(rtcp_reuse_and_extensions),
         cmocka_unit_test(srtcp_reordering_is_not_framing),
         cmocka_unit_test(calls_settle_as_they_end),
+        cmocka_unit_test(cross_rules_look_back_over_a_window),
         cmocka_unit_test(drops_and_cut_calls_are_inconclusive),
     };
     return cmocka_run_group_tests_name("audit", tests, NULL, NULL);
