@@ -22,6 +22,7 @@
  */
 #include "dtls_session.h"
 
+#include "certificate.h"
 #include "dtls13_keys.h"
 #include "dtls_session_priv.h"
 
@@ -30,9 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/bio.h>
 #include <openssl/evp.h>
-#include <openssl/x509.h>
 
 enum {
     POS_NONE = -1,
@@ -224,50 +223,6 @@ static void check_mandatory(ca_dtls_session_t *s)
                               "client certificate without certificate_verify");
 }
 
-static void describe_key(X509 *x, char *out, size_t size)
-{
-    EVP_PKEY *pk = X509_get0_pubkey(x);
-    char group[64] = "";
-    size_t glen = 0;
-    if (!pk) {
-        snprintf(out, size, "unknown");
-        return;
-    }
-    switch (EVP_PKEY_get_base_id(pk)) {
-    case EVP_PKEY_EC:
-        if (EVP_PKEY_get_group_name(pk, group, sizeof group, &glen) != 1)
-            snprintf(group, sizeof group, "?");
-        snprintf(out, size, "EC %.24s",
-                 strcmp(group, "prime256v1") == 0  ? "P-256"
-                 : strcmp(group, "secp384r1") == 0 ? "P-384"
-                 : strcmp(group, "secp521r1") == 0 ? "P-521"
-                                                   : group);
-        break;
-    case EVP_PKEY_RSA:
-        snprintf(out, size, "RSA %d", EVP_PKEY_get_bits(pk));
-        break;
-    case EVP_PKEY_ED25519:
-        snprintf(out, size, "Ed25519");
-        break;
-    default:
-        snprintf(out, size, "%s", OBJ_nid2sn(EVP_PKEY_get_base_id(pk)));
-        break;
-    }
-}
-
-static void describe_subject(X509 *x, char *out, size_t size)
-{
-    BIO *b = BIO_new(BIO_s_mem());
-    out[0] = '\0';
-    if (!b)
-        return;
-    if (X509_NAME_print_ex(b, X509_get_subject_name(x), 0, XN_FLAG_RFC2253) >= 0) {
-        int n = BIO_read(b, out, (int)size - 1);
-        out[n > 0 ? n : 0] = '\0';
-    }
-    BIO_free(b);
-}
-
 /* Certificate (RFC 5246 7.4.2): keep the leaf; it must parse to exactly its length. */
 /* Keep a copy of the leaf certificate, its thumbprint and what OpenSSL reads in it. */
 void ca_dtls_store_leaf(ca_dtls_cert_t *c, ca_cursor_t der)
@@ -280,15 +235,13 @@ void ca_dtls_store_leaf(ca_dtls_cert_t *c, ca_cursor_t der)
     c->der_len = len;
     if (ca_thumbprint_der(c->der, len, c->thumbprint) != CA_OK)
         return;
-    const unsigned char *p = c->der;
-    X509 *x = d2i_X509(NULL, &p, (long)len);
-    if (x && p == c->der + len) {
+    ca_certificate_t cert;
+    if (ca_certificate_read(c->der, len, &cert)) {
         c->parsed = true;
-        c->pkey = X509_get_pubkey(x); /* a reference of our own; NULL if unreadable */
-        describe_subject(x, c->subject, sizeof c->subject);
-        describe_key(x, c->key, sizeof c->key);
+        c->pkey = cert.pkey;
+        memcpy(c->subject, cert.subject, sizeof c->subject);
+        memcpy(c->key, cert.key, sizeof c->key);
     }
-    X509_free(x);
 }
 
 static void take_certificate(ca_dtls_session_t *s, ca_dir_t dir, const ca_dtls_message_t *msg)

@@ -75,5 +75,6 @@ int main(void)
     failed += ca_test_timeline();
     failed += ca_test_report();
     failed += ca_test_flow();
+    failed += ca_test_certificate();
     return failed == 0 ? 0 : 1;
 }
