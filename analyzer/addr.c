@@ -5,16 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-bool ca_addr_equal(const ca_addr_t *a, const ca_addr_t *b)
-{
-    return a->family == b->family && memcmp(a->bytes, b->bytes, sizeof a->bytes) == 0;
-}
-
-bool ca_endpoint_equal(const ca_endpoint_t *a, const ca_endpoint_t *b)
-{
-    return a->port == b->port && ca_addr_equal(&a->addr, &b->addr);
-}
-
 int ca_endpoint_compare(const ca_endpoint_t *a, const ca_endpoint_t *b)
 {
     if (a->addr.family != b->addr.family)

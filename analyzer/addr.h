@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 typedef struct {
     uint8_t family;    /* 4 or 6; 0: unset */
@@ -18,8 +19,16 @@ typedef struct {
 
 #define CA_ENDPOINT_TEXT_LEN 56 /* "[v6]:port" */
 
-bool ca_addr_equal(const ca_addr_t *a, const ca_addr_t *b);
-bool ca_endpoint_equal(const ca_endpoint_t *a, const ca_endpoint_t *b);
+/* Inline: several calls per packet (flow lookup, direction). */
+static inline bool ca_addr_equal(const ca_addr_t *a, const ca_addr_t *b)
+{
+    return a->family == b->family && memcmp(a->bytes, b->bytes, sizeof a->bytes) == 0;
+}
+
+static inline bool ca_endpoint_equal(const ca_endpoint_t *a, const ca_endpoint_t *b)
+{
+    return a->port == b->port && ca_addr_equal(&a->addr, &b->addr);
+}
 /* memcmp-like order, for canonical flow keys. */
 int ca_endpoint_compare(const ca_endpoint_t *a, const ca_endpoint_t *b);
 /* "192.0.2.1:5000" or "[2001:db8::1]:5000" */

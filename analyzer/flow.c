@@ -8,12 +8,6 @@
 
 #define FLOW_INITIAL_CAPACITY 1024
 
-typedef struct {
-    ca_endpoint_t lo, hi;
-    uint8_t transport;
-    uint16_t channel;
-} flow_key_t;
-
 /* A slot keeps its flow's hash: probing compares hashes and touches a flow
  * only on a match, and growth and deletion never touch flows at all, which
  * matters once 100,000 flows no longer fit in the caches. */
@@ -64,19 +58,8 @@ void ca_flow_table_free(ca_flow_table_t *t)
     free(t);
 }
 
-static void make_key(const ca_endpoint_t *x, const ca_endpoint_t *y, uint8_t transport,
-                     uint16_t channel, flow_key_t *k)
-{
-    memset(k, 0, sizeof *k);
-    bool swap = ca_endpoint_compare(x, y) > 0;
-    k->lo = swap ? *y : *x;
-    k->hi = swap ? *x : *y;
-    k->transport = transport;
-    k->channel = channel;
-}
-
-/* One multiply-xorshift round per 64-bit word of the key's fields (not its
- * padding): a lookup per packet, so words, not bytes. */
+/* One multiply-xorshift round per 64-bit word (a lookup per packet, so
+ * words, not bytes). */
 static uint64_t mix_word(uint64_t h, uint64_t w)
 {
     h ^= w;
@@ -84,27 +67,40 @@ static uint64_t mix_word(uint64_t h, uint64_t w)
     return h ^ (h >> 32);
 }
 
-static uint64_t addr_words(uint64_t h, const ca_addr_t *a)
+static uint64_t endpoint_hash(const ca_endpoint_t *e)
 {
     uint64_t w[2];
-    memcpy(w, a->bytes, sizeof w);
-    return mix_word(mix_word(h, w[0]), w[1]);
+    memcpy(w, e->addr.bytes, sizeof w);
+    uint64_t h = mix_word(0x243f6a8885a308d3ull, w[0]);
+    h = mix_word(h, w[1]);
+    return mix_word(h, (uint64_t)e->port | (uint64_t)e->addr.family << 16);
 }
 
-static uint64_t key_hash(const flow_key_t *k)
+/* Both directions of a flow hash alike: the endpoints' hashes are summed
+ * (no ordering of the endpoints per packet), then mixed with the rest. */
+static uint64_t flow_hash(const ca_endpoint_t *x, const ca_endpoint_t *y, uint8_t transport,
+                          uint16_t channel)
 {
-    uint64_t h = addr_words(addr_words(0x243f6a8885a308d3ull, &k->lo.addr), &k->hi.addr);
-    uint64_t small = (uint64_t)k->lo.port | (uint64_t)k->hi.port << 16 |
-                     (uint64_t)k->channel << 32 | (uint64_t)k->transport << 48 |
-                     (uint64_t)k->lo.addr.family << 56 | (uint64_t)k->hi.addr.family << 60;
-    h = mix_word(h, small);
+    uint64_t h = mix_word(endpoint_hash(x) + endpoint_hash(y),
+                          (uint64_t)channel | (uint64_t)transport << 16);
     return h ^ (h >> 29);
 }
 
-static bool key_equal(const flow_key_t *a, const flow_key_t *b)
+/* F is the flow of X and Y (either way round); *FROM: 0 if X is its a. */
+static bool flow_is(const ca_flow_t *f, const ca_endpoint_t *x, const ca_endpoint_t *y,
+                    uint8_t transport, uint16_t channel, uint8_t *from)
 {
-    return a->transport == b->transport && a->channel == b->channel &&
-           ca_endpoint_equal(&a->lo, &b->lo) && ca_endpoint_equal(&a->hi, &b->hi);
+    if (f->transport != transport || f->channel != channel)
+        return false;
+    if (ca_endpoint_equal(x, &f->a) && ca_endpoint_equal(y, &f->b)) {
+        *from = 0;
+        return true;
+    }
+    if (ca_endpoint_equal(x, &f->b) && ca_endpoint_equal(y, &f->a)) {
+        *from = 1;
+        return true;
+    }
+    return false;
 }
 
 static int grow(ca_flow_table_t *t)
@@ -130,20 +126,12 @@ static int grow(ca_flow_table_t *t)
 ca_flow_t *ca_flow_lookup(ca_flow_table_t *t, const ca_endpoint_t *src, const ca_endpoint_t *dst,
                           uint8_t transport, uint16_t channel, uint8_t *from)
 {
-    flow_key_t k, fk;
-    make_key(src, dst, transport, channel, &k);
-    uint64_t hash = key_hash(&k);
+    uint64_t hash = flow_hash(src, dst, transport, channel);
     size_t i = (size_t)hash & (t->capacity - 1);
-    for (; t->slots[i].flow; i = (i + 1) & (t->capacity - 1)) {
-        if (t->slots[i].hash != hash)
-            continue;
-        ca_flow_t *f = t->slots[i].flow;
-        make_key(&f->a, &f->b, f->transport, f->channel, &fk);
-        if (key_equal(&k, &fk)) {
-            *from = ca_endpoint_equal(src, &f->a) ? 0 : 1;
-            return f;
-        }
-    }
+    for (; t->slots[i].flow; i = (i + 1) & (t->capacity - 1))
+        if (t->slots[i].hash == hash &&
+            flow_is(t->slots[i].flow, src, dst, transport, channel, from))
+            return t->slots[i].flow;
     if ((t->count + 1) * 2 > t->capacity) {
         if (grow(t) != 0)
             return NULL;

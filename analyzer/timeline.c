@@ -39,7 +39,11 @@ void ca_timeline_add(ca_timeline_t *t, int64_t ts_us, uint32_t len, const ca_opa
     }
     /* capture time can step back (merged files, clock steps): the first bin */
     int64_t off = ts_us > t->start_us ? ts_us - t->start_us : 0;
-    uint64_t idx = (uint64_t)off / t->bin_us;
+    uint64_t last_start = (uint64_t)(t->n_bins - 1) * t->bin_us;
+    /* most packets fall in the open bin: no division for them */
+    uint64_t idx = (uint64_t)off >= last_start && (uint64_t)off - last_start < t->bin_us
+                       ? t->n_bins - 1u
+                       : (uint64_t)off / t->bin_us;
     while (idx >= CA_TIMELINE_BINS && t->bin_us <= UINT32_MAX / 2) {
         merge_pairs(t);
         idx = (uint64_t)off / t->bin_us;
