@@ -79,7 +79,7 @@ $(BUILD)/config.mk: | deps
 	@pkg-config --exists $(PKG_MODULES) || { echo "missing: $(PKG_MODULES)"; exit 1; }
 	@{ echo "PKG_CFLAGS := $$(pkg-config --cflags $(PKG_MODULES) | sed 's/-I/-isystem /g')"; \
 	   echo "LIBS_CRYPTO := $$(pkg-config --libs openssl)"; \
-	   echo "LIBS_CALLAUDIT := $$(pkg-config --libs openssl libpcap jansson libsrtp2) -lm"; \
+	   echo "LIBS_CALLAUDIT := $$(pkg-config --libs openssl libpcap jansson libsrtp2) -lm -pthread"; \
 	   echo "LIBS_CALLSTACK := $$(pkg-config --libs openssl libsrtp2 nice glib-2.0 jansson) -lm"; \
 	   echo "LIBS_CMOCKA := $$(pkg-config --libs cmocka)"; \
 	   if pkg-config --atleast-version=$(WIRESHARK_MIN) wireshark; then \

@@ -66,10 +66,13 @@ ca_dtls_session_t *ca_dtls_session_new(void)
     return s;
 }
 
+static void free_parked_keys(ca_dtls_session_t *s);
+
 void ca_dtls_session_free(ca_dtls_session_t *s)
 {
     if (!s)
         return;
+    free_parked_keys(s); /* a worker may still write into it */
     ca_dtls_reasm_free(&s->reasm[0]);
     ca_dtls_reasm_free(&s->reasm[1]);
     free(s->cert[0].der);
@@ -367,6 +370,7 @@ static void check_ske(ca_dtls_session_t *s, const ca_dtls_message_t *msg)
     ca_sig_result_t *r = &s->ske_signature;
     ca_cursor_t c = msg->body, sig;
     uint8_t curve_type, point_len;
+    ca_sig_wait(&s->sig_pending); /* a check of an earlier copy may still write R */
     r->frame = msg->frame;
     if (!s->have_client_hello || !s->have_server_hello) {
         r->status = CA_SIG_UNCHECKED;
@@ -390,19 +394,21 @@ static void check_ske(ca_dtls_session_t *s, const ca_dtls_message_t *msg)
     memcpy(data + 32, s->server_hello.random, 32);
     memcpy(data + 64, params, params_len);
     sig = c;
-    ca_sig_verify(s->cert[CA_S2C].pkey, s->cert[CA_S2C].der != NULL, data, 64 + params_len, sig, r);
+    ca_sig_verify_async(&s->sig_pending, s->cert[CA_S2C].pkey, s->cert[CA_S2C].der != NULL, data,
+                        64 + params_len, sig, r);
 }
 
 static void check_cv(ca_dtls_session_t *s, const ca_dtls_message_t *msg)
 {
     ca_sig_result_t *r = &s->cv_signature;
+    ca_sig_wait(&s->sig_pending);
     r->frame = msg->frame;
     if (s->transcript_lost || ca_dtls_session_gap(s)) {
         r->status = CA_SIG_UNCHECKED;
         snprintf(r->why, sizeof r->why, "the handshake transcript is not complete in the capture");
     } else {
-        ca_sig_verify(s->cert[CA_C2S].pkey, s->cert[CA_C2S].der != NULL, s->transcript,
-                      s->transcript_len, msg->body, r);
+        ca_sig_verify_async(&s->sig_pending, s->cert[CA_C2S].pkey, s->cert[CA_C2S].der != NULL,
+                            s->transcript, s->transcript_len, msg->body, r);
     }
     if (s->keep_transcript)
         return; /* the Finished need it, with this message */
@@ -505,12 +511,29 @@ bool ca_dtls_session_gap(const ca_dtls_session_t *s)
 }
 
 /* The certificates' public keys (a few KB each in OpenSSL 3), once no
- * signature is left to check under them. */
+ * signature is left to check under them: no later check sees them. A check
+ * still in flight holds references of its own; the last reference is then
+ * dropped here only after it is done (parked till then), so that the
+ * worker's use of the key is ordered before its release by the pool's lock. */
 static void release_public_keys(ca_dtls_session_t *s)
 {
+    bool idle = ca_sig_idle(&s->sig_pending);
     for (int d = 0; d < 2; d++) {
-        EVP_PKEY_free(s->cert[d].pkey);
+        if (idle || s->parked_key[d]) {
+            EVP_PKEY_free(s->cert[d].pkey);
+        } else {
+            s->parked_key[d] = s->cert[d].pkey;
+        }
         s->cert[d].pkey = NULL;
+    }
+}
+
+static void free_parked_keys(ca_dtls_session_t *s)
+{
+    ca_sig_wait(&s->sig_pending);
+    for (int d = 0; d < 2; d++) {
+        EVP_PKEY_free(s->parked_key[d]);
+        s->parked_key[d] = NULL;
     }
 }
 
@@ -518,10 +541,11 @@ void ca_dtls_session_finish(ca_dtls_session_t *s)
 {
     /* every signature that will be checked has been: the keys can go */
     release_public_keys(s);
-    if (!s->roles_known)
-        return;
-    flush_direction(s, CA_C2S);
-    flush_direction(s, CA_S2C);
+    if (s->roles_known) {
+        flush_direction(s, CA_C2S);
+        flush_direction(s, CA_S2C);
+    }
+    free_parked_keys(s); /* after every check: the results are read from here on */
 }
 
 /* Handshake records of epoch 0 carry plaintext fragments; later epochs the

@@ -154,6 +154,8 @@ typedef struct {
 
     ca_sig_result_t ske_signature; /* ServerKeyExchange, under the server's certificate */
     ca_sig_result_t cv_signature;  /* CertificateVerify, under the client's certificate */
+    unsigned sig_pending;          /* of the two, checks in flight (ca_sig_wait) */
+    EVP_PKEY *parked_key[2];       /* released while a check was in flight: freed after it */
 
     bool fatal_alert;
     uint64_t fatal_alert_frame;
@@ -205,7 +207,9 @@ ca_dtls_feed_t ca_dtls_session_feed(ca_dtls_session_t *s, const ca_endpoint_t *s
                                     ca_cursor_t dgram);
 
 /* The capture is over: release handshake messages still waiting for earlier
- * ones the capture missed, and count what was missed. */
+ * ones the capture missed, and count what was missed. The signature checks
+ * (done off the packet path) are complete when it returns: ske_signature
+ * and cv_signature are read only after it. */
 void ca_dtls_session_finish(ca_dtls_session_t *s);
 
 /* Whether the capture missed part of this handshake (started late, dropped). */

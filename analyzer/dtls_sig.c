@@ -4,8 +4,12 @@
  */
 #include "dtls_sig.h"
 
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -107,4 +111,143 @@ void ca_sig_verify(EVP_PKEY *key, bool have_cert, const uint8_t *data, size_t da
 out:
     EVP_MD_CTX_free(ctx);
     ERR_clear_error(); /* a failed check leaves OpenSSL errors queued */
+}
+
+/* --- off the packet path ------------------------------------------------
+ * One mutex guards the queue, every owner's pending count and the results
+ * written back: the checks are few (two per call) and long (tens of
+ * microseconds), so a lock per check costs nothing next to them. */
+
+#define QUEUE_LEN  64
+#define MAX_WORKER 3
+
+typedef struct {
+    EVP_PKEY *key; /* a reference of the job's own */
+    bool have_cert;
+    uint8_t *bytes; /* owned: the signed data, then the DigitallySigned structure */
+    size_t data_len, sig_len;
+    ca_sig_result_t result; /* *out as submitted (its frame), completed here */
+    ca_sig_result_t *out;
+    unsigned *pending;
+} job_t;
+
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t work, done;
+    job_t queue[QUEUE_LEN];
+    size_t head, n;
+    unsigned workers;
+    bool started;
+} pool = {.lock = PTHREAD_MUTEX_INITIALIZER,
+          .work = PTHREAD_COND_INITIALIZER,
+          .done = PTHREAD_COND_INITIALIZER};
+
+static void run_job(job_t *j)
+{
+    ca_cursor_t sig = ca_cursor_make(j->bytes + j->data_len, j->sig_len);
+    ca_sig_verify(j->key, j->have_cert, j->bytes, j->data_len, sig, &j->result);
+}
+
+static void *worker(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&pool.lock);
+    for (;;) {
+        while (pool.n == 0)
+            pthread_cond_wait(&pool.work, &pool.lock);
+        job_t j = pool.queue[pool.head];
+        pool.head = (pool.head + 1) % QUEUE_LEN;
+        pool.n--;
+        pthread_mutex_unlock(&pool.lock);
+        run_job(&j);
+        EVP_PKEY_free(j.key);
+        free(j.bytes);
+        pthread_mutex_lock(&pool.lock);
+        *j.out = j.result;
+        (*j.pending)--;
+        pthread_cond_broadcast(&pool.done);
+    }
+    return NULL;
+}
+
+/* Under the lock. */
+static void start_workers(int want)
+{
+    if (pool.started)
+        return;
+    pool.started = true;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned n = want >= 0 ? (unsigned)want : cpus > 1 ? (unsigned)(cpus - 1) : 0;
+    if (n > MAX_WORKER)
+        n = MAX_WORKER;
+    for (unsigned i = 0; i < n; i++) {
+        pthread_t t;
+        sigset_t all, old;
+        sigfillset(&all); /* signals (^C in live capture) stay with the main thread */
+        pthread_sigmask(SIG_SETMASK, &all, &old);
+        int rc = pthread_create(&t, NULL, worker, NULL);
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        if (rc != 0)
+            break; /* fewer workers; with none, every check runs inline */
+        pthread_detach(t);
+        pool.workers++;
+    }
+}
+
+unsigned ca_sig_workers(int want)
+{
+    pthread_mutex_lock(&pool.lock);
+    start_workers(want);
+    unsigned n = pool.workers;
+    pthread_mutex_unlock(&pool.lock);
+    return n;
+}
+
+void ca_sig_wait(const unsigned *pending)
+{
+    pthread_mutex_lock(&pool.lock);
+    while (*pending)
+        pthread_cond_wait(&pool.done, &pool.lock);
+    pthread_mutex_unlock(&pool.lock);
+}
+
+bool ca_sig_idle(const unsigned *pending)
+{
+    pthread_mutex_lock(&pool.lock);
+    bool idle = *pending == 0;
+    pthread_mutex_unlock(&pool.lock);
+    return idle;
+}
+
+void ca_sig_verify_async(unsigned *pending, EVP_PKEY *key, bool have_cert, const uint8_t *data,
+                         size_t data_len, ca_cursor_t sig, ca_sig_result_t *out)
+{
+    size_t sig_len = ca_cursor_left(&sig);
+    const uint8_t *sig_bytes = NULL;
+    ca_cursor_t whole = sig;
+    ca_sig_wait(pending); /* one check of an owner at a time: results land in order */
+    uint8_t *bytes = malloc(data_len + sig_len + 1);
+    if (bytes && ca_cursor_bytes(&sig, sig_len, &sig_bytes) == CA_OK &&
+        (!key || EVP_PKEY_up_ref(key) == 1)) {
+        memcpy(bytes, data, data_len);
+        if (sig_len)
+            memcpy(bytes + data_len, sig_bytes, sig_len);
+        bool queued = false;
+        pthread_mutex_lock(&pool.lock);
+        start_workers(-1);
+        if (pool.workers && pool.n < QUEUE_LEN) {
+            pool.queue[(pool.head + pool.n) % QUEUE_LEN] =
+                (job_t){key, have_cert, bytes, data_len, sig_len, *out, out, pending};
+            pool.n++;
+            (*pending)++;
+            queued = true;
+            pthread_cond_signal(&pool.work);
+        }
+        pthread_mutex_unlock(&pool.lock);
+        if (queued)
+            return;
+        EVP_PKEY_free(key); /* the reference taken for the job */
+    }
+    free(bytes); /* no worker, a full queue or no memory: inline */
+    ca_sig_verify(key, have_cert, data, data_len, whole, out);
 }

@@ -39,6 +39,26 @@ typedef struct {
 void ca_sig_verify(EVP_PKEY *key, bool have_cert, const uint8_t *data, size_t data_len,
                    ca_cursor_t sig, ca_sig_result_t *out);
 
+/* The same off the packet path: the verification (two per DTLS 1.2 call,
+ * each longer than the work on all of a short call's packets) runs on a
+ * worker thread while packets go on being read. DATA and SIG are copied and
+ * KEY is referenced, so the caller may let go of them at once; *OUT (with
+ * its frame already set) is written when the check is done, and *PENDING,
+ * the count of the owner's checks in flight, goes back down. Read *OUT only
+ * after ca_sig_wait(PENDING); free its owner only after it too. A check
+ * submitted while another of the same owner is in flight waits for it
+ * first, so results land in the order they would inline. With one CPU, or
+ * when the queue is full, the check runs inline. */
+void ca_sig_verify_async(unsigned *pending, EVP_PKEY *key, bool have_cert, const uint8_t *data,
+                         size_t data_len, ca_cursor_t sig, ca_sig_result_t *out);
+void ca_sig_wait(const unsigned *pending);
+/* Whether none of the owner's checks is in flight (no wait). */
+bool ca_sig_idle(const unsigned *pending);
+/* Worker threads for ca_sig_verify_async: call before the first check to
+ * choose (0: every check inline); otherwise one less than the online CPUs,
+ * at most 3, is chosen at the first check. Returns the number in use. */
+unsigned ca_sig_workers(int want);
+
 const char *ca_sig_status_name(ca_sig_status_t s);
 
 #endif

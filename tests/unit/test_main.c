@@ -76,5 +76,6 @@ int main(void)
     failed += ca_test_report();
     failed += ca_test_flow();
     failed += ca_test_certificate();
+    failed += ca_test_sig();
     return failed == 0 ? 0 : 1;
 }

@@ -21,6 +21,7 @@ int ca_test_timeline(void);
 int ca_test_report(void);
 int ca_test_flow(void);
 int ca_test_certificate(void);
+int ca_test_sig(void);
 
 /* Read FIXTURES/NAME (CALLAUDIT_FIXTURES, default "fixtures") into a malloc'ed buffer. */
 uint8_t *ca_test_read_fixture(const char *name, size_t *len);
