@@ -86,7 +86,37 @@ const char *ca_call_stream_dir(const ca_call_t *call, size_t i)
 
 /* --- rules on the handshake ------------------------------------------------------- */
 
-static void rule_handshake(ca_call_t *call)
+/* A capture that ends this soon after a handshake's last packet cannot tell
+ * a stalled handshake from one still going: twice DTLS's initial
+ * retransmission timer (RFC 6347 4.2.4.1), within which a stalled flight
+ * would have been sent again. */
+#define HANDSHAKE_CUT_US 2000000
+
+/* The capture stops (its end, or live's stop) before an unfinished
+ * handshake had time to go on: the handshake was cut, not seen to fail.
+ * An alert or an order violation is evidence of its own. */
+static bool handshake_cut(const ca_dtls_session_t *s, const ca_audit_opts_t *opts)
+{
+    return opts->capture_now_us && !s->fatal_alert && !s->encrypted_alert_before_complete &&
+           s->n_violations == 0 && s->violations_dropped == 0 &&
+           opts->capture_now_us - s->last_us < HANDSHAKE_CUT_US;
+}
+
+static void handshake_incomplete(ca_call_t *call, const ca_audit_opts_t *opts, const char *what)
+{
+    const ca_dtls_session_t *s = call->dtls;
+    const char *fin = s->finished[CA_C2S] ? "no server" : s->finished[CA_S2C] ? "no client" : "no";
+    if (handshake_cut(s, opts))
+        ca_call_find(call, "HANDSHAKE_INCOMPLETE", CA_SEV_INCONCLUSIVE, s->last_frame,
+                     "%s; %s Finished: the capture ends %.1f s after its last packet, too soon "
+                     "to tell a stalled handshake from one cut by the end of the capture",
+                     what, fin, (double)(opts->capture_now_us - s->last_us) / 1e6);
+    else
+        ca_call_find(call, "HANDSHAKE_INCOMPLETE", CA_SEV_FAIL, s->last_frame, "%s; %s Finished",
+                     what, fin);
+}
+
+static void rule_handshake(ca_call_t *call, const ca_audit_opts_t *opts)
 {
     const ca_dtls_session_t *s = call->dtls;
     /* RFC 6347 4.1.2 / RFC 5246 7.2.2: a fatal alert ends the connection. */
@@ -115,12 +145,8 @@ static void rule_handshake(ca_call_t *call)
         ca_call_find(call, "HANDSHAKE_ORDER", CA_SEV_FAIL, 0, "%zu more order violations",
                      s->violations_dropped);
     if (s->version == CA_DTLS_V13 && opened13(s) && !s->complete)
-        ca_call_find(
-            call, "HANDSHAKE_INCOMPLETE", CA_SEV_FAIL, s->last_frame,
-            "the DTLS 1.3 handshake, opened with the key log, never completes: %s Finished",
-            s->finished[CA_C2S]   ? "no server"
-            : s->finished[CA_S2C] ? "no client"
-                                  : "no");
+        handshake_incomplete(call, opts,
+                             "the DTLS 1.3 handshake, opened with the key log, never completes");
     if (s->version == CA_DTLS_V13)
         return; /* the rest of a 1.3 handshake is encrypted, or was judged just above */
     /* What the capture did not show cannot be judged either way. */
@@ -135,13 +161,10 @@ static void rule_handshake(ca_call_t *call)
             return;
     }
     if (!s->complete) {
-        const char *last = s->n_steps ? ca_dtls_step_name(&s->steps[s->n_steps - 1]) : "nothing";
-        ca_call_find(call, "HANDSHAKE_INCOMPLETE", CA_SEV_FAIL, s->last_frame,
-                     "the handshake never completes in the capture: last seen %s; %s Finished",
-                     last,
-                     s->finished[CA_C2S]   ? "no server"
-                     : s->finished[CA_S2C] ? "no client"
-                                           : "no");
+        char what[96];
+        snprintf(what, sizeof what, "the handshake never completes in the capture: last seen %s",
+                 s->n_steps ? ca_dtls_step_name(&s->steps[s->n_steps - 1]) : "nothing");
+        handshake_incomplete(call, opts, what);
     }
 }
 
@@ -671,7 +694,7 @@ void ca_audit_decide(ca_call_t *call)
 void ca_audit_call_rules(ca_call_t *call, const ca_audit_opts_t *opts, bool *sdp_used)
 {
     if (call->dtls) {
-        rule_handshake(call);
+        rule_handshake(call, opts);
         rule_use_srtp(call);
         rule_cipher(call);
         rule_certificates(call);

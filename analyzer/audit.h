@@ -89,6 +89,7 @@ typedef struct {
     const char *capture_truncated_why;
     uint64_t truncated_frames; /* caplen < len */
     bool keylog;               /* --keylog: every session must be opened with it */
+    int64_t capture_now_us;    /* the time the capture has reached (its last frame); 0: unknown */
     size_t keylog_malformed, keylog_first_malformed; /* lines of it that could not be read */
 } ca_audit_opts_t;
 

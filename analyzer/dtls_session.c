@@ -708,6 +708,7 @@ ca_dtls_feed_t ca_dtls_session_feed(ca_dtls_session_t *s, const ca_endpoint_t *s
         s->first_us = ts_us;
     }
     s->last_frame = frame;
+    s->last_us = ts_us;
     size_t len = ca_cursor_left(&dgram), steps = s->n_steps;
     uint64_t copies = ca_dtls_copies_seen(s);
     uint8_t kinds = 0;

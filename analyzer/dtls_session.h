@@ -173,7 +173,7 @@ typedef struct {
     uint64_t resent_records; /* CCS and Finished records seen again */
 
     uint64_t first_frame, last_frame;
-    int64_t first_us;
+    int64_t first_us, last_us;
     uint64_t records, malformed_records, unsupported_records, malformed_messages;
     uint64_t encrypted_records; /* DTLS 1.3 unified-header records */
     uint64_t app_data_records;

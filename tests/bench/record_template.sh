@@ -9,10 +9,11 @@ BIN=$(cd "${1:-build}" && pwd)
 export BIN
 . "$(dirname "$0")/../integration/lib.sh"
 V=$FIXTURES/vectors
-OUT=$(cd "$(dirname "$0")" && pwd)/call-30s.pcap
+SECONDS_OF_MEDIA=${SECONDS_OF_MEDIA:-30}
+OUT=${OUT:-$(cd "$(dirname "$0")" && pwd)/call-30s.pcap}
 start_capture "$T/call.pcap"
 CALLEE_OPTS="--cert $V/callee.pem --key $V/callee.key" \
-    callstack_call $PORT 30 --cert "$V/caller.pem" --key "$V/caller.key"
+    callstack_call $PORT "$SECONDS_OF_MEDIA" --cert "$V/caller.pem" --key "$V/caller.key"
 stop_capture
 "$CALLAUDIT" analyze "$T/call.pcap" >/dev/null || fail "the template call does not pass"
 cp "$T/call.pcap" "$OUT"

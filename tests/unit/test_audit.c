@@ -300,6 +300,42 @@ static void media_before_handshake(void **state)
     sc_free(&sc);
 }
 
+/* The hellos, then nothing: the handshake stopped. If the capture ended
+ * right after (cut, or live stopped), nobody can say it failed; if it went
+ * on for seconds with no flight sent again, the handshake stalled. */
+static ca_verdict_t hellos_only(int64_t capture_goes_on_us, ca_severity_t *severity)
+{
+    scenario_t sc;
+    sc_init(&sc);
+    tb_t body;
+    client_hello_body(&body, true);
+    sc_handshake_msg(&sc, true, CA_HS_CLIENT_HELLO, 0, &body);
+    server_hello_body(&body, 7, 0xC02B);
+    sc_handshake_msg(&sc, false, CA_HS_SERVER_HELLO, 0, &body);
+    ca_audit_opts_t opts;
+    memset(&opts, 0, sizeof opts);
+    opts.capture_now_us = ca_pipeline_stats(sc.p)->last_us + capture_goes_on_us;
+    sc_audit(&sc, &opts);
+    const ca_call_t *c = &sc.audit.calls[0];
+    *severity = CA_SEV_WARN;
+    for (size_t i = 0; i < c->n_findings; i++)
+        if (strcmp(c->findings[i].id, "HANDSHAKE_INCOMPLETE") == 0)
+            *severity = c->findings[i].severity;
+    ca_verdict_t v = c->verdict;
+    sc_free(&sc);
+    return v;
+}
+
+static void handshake_cut_by_the_capture_is_inconclusive(void **state)
+{
+    (void)state;
+    ca_severity_t sev;
+    assert_int_equal(hellos_only(300000, &sev), CA_VERDICT_INCONCLUSIVE);
+    assert_int_equal(sev, CA_SEV_INCONCLUSIVE);
+    assert_int_equal(hellos_only(5000000, &sev), CA_VERDICT_FAIL);
+    assert_int_equal(sev, CA_SEV_FAIL);
+}
+
 static void alert_aborts_handshake(void **state)
 {
     (void)state;
@@ -314,7 +350,11 @@ static void alert_aborts_handshake(void **state)
     tb_u8(&alert, 42);
     record(&rec, CA_DTLS_CT_ALERT, 0, 2, &alert);
     sc_send(&sc, true, &rec);
-    sc_audit(&sc, NULL);
+    /* the capture ends at the alert: the alert itself is the evidence */
+    ca_audit_opts_t opts;
+    memset(&opts, 0, sizeof opts);
+    opts.capture_now_us = ca_pipeline_stats(sc.p)->last_us;
+    sc_audit(&sc, &opts);
     const ca_call_t *c = &sc.audit.calls[0];
     assert_true(has_finding(c, "HANDSHAKE_ALERT"));
     assert_true(has_finding(c, "HANDSHAKE_INCOMPLETE"));
@@ -788,6 +828,7 @@ int ca_test_audit(void)
         cmocka_unit_test(rtcp_reuse_and_extensions),
         cmocka_unit_test(srtcp_reordering_is_not_framing),
         cmocka_unit_test(calls_settle_as_they_end),
+        cmocka_unit_test(handshake_cut_by_the_capture_is_inconclusive),
         cmocka_unit_test(cross_rules_look_back_over_a_window),
         cmocka_unit_test(drops_and_cut_calls_are_inconclusive),
     };
