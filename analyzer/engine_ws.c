@@ -335,30 +335,35 @@ int ca_engine_ws_run(ca_pipeline_t *p, char *const *files, int n_files, ca_engin
     if (!find_engine(path, sizeof path, err, err_size))
         return -1;
     int fds[2];
-    if (pipe(fds) != 0) {
-        snprintf(err, err_size, "cannot start %s: %s", path, strerror(errno));
+    /* argv before the fork: the child of a threaded process (the signature
+     * workers) only calls what is async-signal-safe before execv */
+    char **argv = calloc((size_t)n_files + 2, sizeof *argv);
+    if (!argv || pipe(fds) != 0) {
+        snprintf(err, err_size, "cannot start %s: %s", path, argv ? strerror(errno) : "no memory");
+        free(argv);
         return -1;
     }
+    argv[0] = path;
+    for (int i = 0; i < n_files; i++)
+        argv[i + 1] = files[i];
     pid_t pid = fork();
     if (pid < 0) {
         close(fds[0]);
         close(fds[1]);
+        free(argv);
         snprintf(err, err_size, "cannot start %s: %s", path, strerror(errno));
         return -1;
     }
     if (pid == 0) {
-        char **argv = calloc((size_t)n_files + 2, sizeof *argv);
         int null = open("/dev/null", O_WRONLY);
-        if (!argv || null < 0 || dup2(fds[1], STDOUT_FILENO) < 0 ||
+        if (null < 0 || dup2(fds[1], STDOUT_FILENO) < 0 ||
             (!getenv("CALLAUDIT_WIRESHARK_STDERR") && dup2(null, STDERR_FILENO) < 0))
             _exit(127);
         close(fds[0]);
-        argv[0] = path;
-        for (int i = 0; i < n_files; i++)
-            argv[i + 1] = files[i];
         execv(path, argv);
         _exit(127);
     }
+    free(argv);
     close(fds[1]);
     FILE *in = fdopen(fds[0], "r");
     reader_t *r = calloc(1, sizeof *r);
