@@ -227,8 +227,7 @@ void ca_dtls13_check_cv(ca_dtls_session_t *s, ca_dir_t dir, uint64_t frame, ca_c
                                            "TLS 1.3, server CertificateVerify"};
     uint8_t content[64 + 34 + 1 + 64];
     size_t cl = strlen(context[dir]);
-    ca_sig_wait(&s->sig_pending); /* no 1.2 check in flight writes R (a crafted mix) */
-    r->frame = frame;
+    ca_sig_start(&s->sig_pending, r, frame);
     memset(content, 0x20, 64);
     memcpy(content + 64, context[dir], cl);
     content[64 + cl] = 0;

@@ -370,8 +370,7 @@ static void check_ske(ca_dtls_session_t *s, const ca_dtls_message_t *msg)
     ca_sig_result_t *r = &s->ske_signature;
     ca_cursor_t c = msg->body, sig;
     uint8_t curve_type, point_len;
-    ca_sig_wait(&s->sig_pending); /* a check of an earlier copy may still write R */
-    r->frame = msg->frame;
+    ca_sig_start(&s->sig_pending, r, msg->frame);
     if (!s->have_client_hello || !s->have_server_hello) {
         r->status = CA_SIG_UNCHECKED;
         snprintf(r->why, sizeof r->why, "a hello is missing: the signed randoms are unknown");
@@ -401,8 +400,7 @@ static void check_ske(ca_dtls_session_t *s, const ca_dtls_message_t *msg)
 static void check_cv(ca_dtls_session_t *s, const ca_dtls_message_t *msg)
 {
     ca_sig_result_t *r = &s->cv_signature;
-    ca_sig_wait(&s->sig_pending);
-    r->frame = msg->frame;
+    ca_sig_start(&s->sig_pending, r, msg->frame);
     if (s->transcript_lost || ca_dtls_session_gap(s)) {
         r->status = CA_SIG_UNCHECKED;
         snprintf(r->why, sizeof r->why, "the handshake transcript is not complete in the capture");

@@ -219,35 +219,49 @@ bool ca_sig_idle(const unsigned *pending)
     return idle;
 }
 
+void ca_sig_start(unsigned *pending, ca_sig_result_t *r, uint64_t frame)
+{
+    ca_sig_wait(pending);
+    r->frame = frame;
+}
+
+/* Queue the check; false (nothing kept) if the queue is full or memory short. */
+static bool submit(unsigned *pending, EVP_PKEY *key, bool have_cert, const uint8_t *data,
+                   size_t data_len, ca_cursor_t sig, ca_sig_result_t *out)
+{
+    size_t sig_len = ca_cursor_left(&sig);
+    const uint8_t *sig_bytes;
+    uint8_t *bytes = malloc(data_len + sig_len + 1);
+    if (!bytes || ca_cursor_bytes(&sig, sig_len, &sig_bytes) != CA_OK ||
+        (key && EVP_PKEY_up_ref(key) != 1)) {
+        free(bytes);
+        return false;
+    }
+    memcpy(bytes, data, data_len);
+    if (sig_len)
+        memcpy(bytes + data_len, sig_bytes, sig_len);
+    bool queued = false;
+    pthread_mutex_lock(&pool.lock);
+    if (pool.n < QUEUE_LEN) {
+        pool.queue[(pool.head + pool.n) % QUEUE_LEN] =
+            (job_t){key, have_cert, bytes, data_len, sig_len, *out, out, pending};
+        pool.n++;
+        (*pending)++;
+        queued = true;
+        pthread_cond_signal(&pool.work);
+    }
+    pthread_mutex_unlock(&pool.lock);
+    if (!queued) {
+        EVP_PKEY_free(key); /* the reference taken for the job */
+        free(bytes);
+    }
+    return queued;
+}
+
 void ca_sig_verify_async(unsigned *pending, EVP_PKEY *key, bool have_cert, const uint8_t *data,
                          size_t data_len, ca_cursor_t sig, ca_sig_result_t *out)
 {
-    size_t sig_len = ca_cursor_left(&sig);
-    const uint8_t *sig_bytes = NULL;
-    ca_cursor_t whole = sig;
-    ca_sig_wait(pending); /* one check of an owner at a time: results land in order */
-    uint8_t *bytes = malloc(data_len + sig_len + 1);
-    if (bytes && ca_cursor_bytes(&sig, sig_len, &sig_bytes) == CA_OK &&
-        (!key || EVP_PKEY_up_ref(key) == 1)) {
-        memcpy(bytes, data, data_len);
-        if (sig_len)
-            memcpy(bytes + data_len, sig_bytes, sig_len);
-        bool queued = false;
-        pthread_mutex_lock(&pool.lock);
-        start_workers(-1);
-        if (pool.workers && pool.n < QUEUE_LEN) {
-            pool.queue[(pool.head + pool.n) % QUEUE_LEN] =
-                (job_t){key, have_cert, bytes, data_len, sig_len, *out, out, pending};
-            pool.n++;
-            (*pending)++;
-            queued = true;
-            pthread_cond_signal(&pool.work);
-        }
-        pthread_mutex_unlock(&pool.lock);
-        if (queued)
-            return;
-        EVP_PKEY_free(key); /* the reference taken for the job */
-    }
-    free(bytes); /* no worker, a full queue or no memory: inline */
-    ca_sig_verify(key, have_cert, data, data_len, whole, out);
+    if (ca_sig_workers(-1) > 0 && submit(pending, key, have_cert, data, data_len, sig, out))
+        return;
+    ca_sig_verify(key, have_cert, data, data_len, sig, out); /* no worker, or the queue full */
 }

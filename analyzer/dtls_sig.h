@@ -39,16 +39,20 @@ typedef struct {
 void ca_sig_verify(EVP_PKEY *key, bool have_cert, const uint8_t *data, size_t data_len,
                    ca_cursor_t sig, ca_sig_result_t *out);
 
-/* The same off the packet path: the verification (two per DTLS 1.2 call,
- * each longer than the work on all of a short call's packets) runs on a
- * worker thread while packets go on being read. DATA and SIG are copied and
- * KEY is referenced, so the caller may let go of them at once; *OUT (with
- * its frame already set) is written when the check is done, and *PENDING,
- * the count of the owner's checks in flight, goes back down. Read *OUT only
- * after ca_sig_wait(PENDING); free its owner only after it too. A check
- * submitted while another of the same owner is in flight waits for it
- * first, so results land in the order they would inline. With one CPU, or
- * when the queue is full, the check runs inline. */
+/* Begin R, the result of a message of FRAME whose owner counts its checks
+ * in flight in *PENDING: waits for them first, since a check in flight
+ * writes its result when done. Every writer of a result starts with it, so
+ * one check of an owner is in flight at a time and results land in the
+ * order they would inline. */
+void ca_sig_start(unsigned *pending, ca_sig_result_t *r, uint64_t frame);
+/* ca_sig_verify off the packet path, for a result begun with ca_sig_start:
+ * the verification (two per DTLS 1.2 call, each longer than the work on all
+ * of a short call's packets) runs on a worker thread while packets go on
+ * being read. DATA and SIG are copied and KEY is referenced, so the caller
+ * may let go of them at once; *OUT is written when the check is done, and
+ * *PENDING goes back down. Read *OUT only after ca_sig_wait(PENDING); free
+ * its owner only after it too. With one CPU, or when the queue is full, the
+ * check runs inline. */
 void ca_sig_verify_async(unsigned *pending, EVP_PKEY *key, bool have_cert, const uint8_t *data,
                          size_t data_len, ca_cursor_t sig, ca_sig_result_t *out);
 void ca_sig_wait(const unsigned *pending);

@@ -47,7 +47,7 @@ static void queued_checks_match_inline_ones(void **state)
             sig_len[i] = 3; /* some malformed */
     }
     for (size_t i = 0; i < OWNERS; i++) {
-        async[i].frame = i + 1;
+        ca_sig_start(&pending[i], &async[i], i + 1);
         ca_sig_verify_async(&pending[i], i % 11 == 5 ? NULL : key, true, data[i], sizeof data[i],
                             ca_cursor_make(sig[i], sig_len[i]), &async[i]);
     }
