@@ -249,7 +249,8 @@ out:
 static int run_analyze(const ca_cli_opts_t *o, const analyze_opts_t *ao, char **files, int n_files)
 {
     analyze_t a = {.o = o, .out = stdout, .files = files, .n_files = n_files};
-    ca_audit_t audit;
+    ca_audit_t audit = {0};
+    size_t held = 0; /* --engine both: the calls, written once compared */
     char err[512], truncated_why[300] = "";
     uint64_t filtered = 0;
     int status = 2;
@@ -317,12 +318,9 @@ static int run_analyze(const ca_cli_opts_t *o, const analyze_opts_t *ao, char **
         ca_cli_fail("out of memory");
         goto out;
     }
-    size_t held = 0; /* --engine both: the calls, written once compared */
     if (!a.retire) {
-        if (second_opinion(&a, files, n_files, &audit) != 0) {
-            ca_audit_free(&audit);
+        if (second_opinion(&a, files, n_files, &audit) != 0)
             goto out;
-        }
         for (size_t i = 0; i < audit.n_calls; i++)
             on_call(&a, &audit.calls[i], false);
         held = audit.n_calls;
@@ -344,8 +342,6 @@ static int run_analyze(const ca_cli_opts_t *o, const analyze_opts_t *ao, char **
             ca_expect_check(o->expect, a.facts, &in, verdict_status, &diff, err, sizeof err);
         if (expect_rc < 0) {
             ca_cli_fail("%s", err);
-            audit.n_calls += held;
-            ca_audit_free(&audit);
             goto out;
         }
         in.expect_path = o->expect;
@@ -354,8 +350,6 @@ static int run_analyze(const ca_cli_opts_t *o, const analyze_opts_t *ao, char **
     if (o->write_expect &&
         ca_expect_write(o->write_expect, a.facts, &in, verdict_status, err, sizeof err) != 0) {
         ca_cli_fail("%s", err);
-        audit.n_calls += held;
-        ca_audit_free(&audit);
         goto out;
     }
     if (o->format == CA_FORMAT_JUNIT && o->expect) {
@@ -367,8 +361,6 @@ static int run_analyze(const ca_cli_opts_t *o, const analyze_opts_t *ao, char **
             ca_report_json_begin(a.out);
         if (a.failed || ca_report_json_end(a.out, &in, a.written > 0) != 0) {
             ca_cli_fail("cannot write the JSON report");
-            audit.n_calls += held;
-            ca_audit_free(&audit);
             goto out;
         }
     } else if (o->format == CA_FORMAT_HTML) {
@@ -382,8 +374,6 @@ static int run_analyze(const ca_cli_opts_t *o, const analyze_opts_t *ao, char **
                                                      sizeof err) != 0)) {
         ca_cli_fail("%s", a.failed ? "out of memory" : err);
         (void)remove(ao->annotate);
-        audit.n_calls += held;
-        ca_audit_free(&audit);
         goto out;
     }
     /* With --expect, the verdicts are what was expected or not: a stored
@@ -391,14 +381,14 @@ static int run_analyze(const ca_cli_opts_t *o, const analyze_opts_t *ao, char **
     status = fflush(a.out) != 0 || ferror(a.out) ? ca_cli_fail("cannot write the report")
              : o->expect                         ? expect_rc
                                                  : verdict_status;
-    audit.n_calls += held;
-    ca_audit_free(&audit);
     if (o->decrypt_out && ca_decrypt_out_close(&dec) != 0)
         status = ca_cli_fail("cannot write %s", o->decrypt_out);
     else if (o->decrypt_out)
         fprintf(stderr, "callaudit: %llu decrypted packets written to %s\n",
                 (unsigned long long)dec.written, o->decrypt_out);
 out:
+    audit.n_calls += held;
+    ca_audit_free(&audit);
     if (a.out != stdout && fclose(a.out) != 0 && status != 2)
         status = ca_cli_fail("cannot write %s", ao->output);
     if (a.out != stdout && status == 2)
