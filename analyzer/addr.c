@@ -1,19 +1,8 @@
-/* addr.c - comparing and printing addresses and endpoints. */
+/* addr.c - printing addresses and endpoints (comparing them is inline in addr.h). */
 #include "addr.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
-#include <string.h>
-
-int ca_endpoint_compare(const ca_endpoint_t *a, const ca_endpoint_t *b)
-{
-    if (a->addr.family != b->addr.family)
-        return a->addr.family < b->addr.family ? -1 : 1;
-    int c = memcmp(a->addr.bytes, b->addr.bytes, sizeof a->addr.bytes);
-    if (c != 0)
-        return c;
-    return a->port == b->port ? 0 : (a->port < b->port ? -1 : 1);
-}
 
 void ca_addr_format(const ca_addr_t *a, char *out, size_t size)
 {

@@ -29,8 +29,6 @@ static inline bool ca_endpoint_equal(const ca_endpoint_t *a, const ca_endpoint_t
 {
     return a->port == b->port && ca_addr_equal(&a->addr, &b->addr);
 }
-/* memcmp-like order, for canonical flow keys. */
-int ca_endpoint_compare(const ca_endpoint_t *a, const ca_endpoint_t *b);
 /* "192.0.2.1:5000" or "[2001:db8::1]:5000" */
 void ca_endpoint_format(const ca_endpoint_t *ep, char *out, size_t size);
 void ca_addr_format(const ca_addr_t *a, char *out, size_t size);

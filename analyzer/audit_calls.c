@@ -340,7 +340,7 @@ ca_err_t ca_auditor_take_in_progress(ca_auditor_t *au, ca_flow_table_t *flows)
 typedef struct {
     ca_auditor_t *au;
     ca_call_t *x;
-    const ca_call_key_t *keys; /* of au->calls; NULL: the gone keys */
+    const ca_call_key_t *keys; /* of au->calls */
     size_t self;
 } pairing_t;
 

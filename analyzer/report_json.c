@@ -268,7 +268,6 @@ static json_t *run_findings_json(const ca_audit_t *a)
     return findings;
 }
 
-/* One compact JSON object and a newline; takes ROOT. */
 /* json_dumpf writes each token with its own fwrite: a call's report costs
  * more in stdio than in building it. One string, one write. */
 static int dump_json(const json_t *v, FILE *out, size_t flags)
@@ -281,6 +280,7 @@ static int dump_json(const json_t *v, FILE *out, size_t flags)
     return rc;
 }
 
+/* One compact JSON object and a newline; takes ROOT. */
 static int dump_line(FILE *out, json_t *root)
 {
     if (!root)
