@@ -155,21 +155,19 @@ static void on_flow_end(void *user, ca_flow_t *f)
     }
 }
 
-typedef enum { ENGINE_NATIVE, ENGINE_WIRESHARK, ENGINE_BOTH } engine_t;
-
 /* Options of analyze alone. */
 typedef struct {
     const char *output;   /* -o FILE */
     const char *annotate; /* --annotate FILE */
-    engine_t engine;      /* --engine */
+    ca_engine_t engine;   /* --engine */
 } analyze_opts_t;
 
 /* Read FILES into A's pipeline with ENGINE; 0, or -1 (reported). */
-static int read_captures(analyze_t *a, engine_t engine, char **files, int n_files,
+static int read_captures(analyze_t *a, ca_engine_t engine, char **files, int n_files,
                          uint64_t *filtered, char *truncated_why, size_t why_size)
 {
     char err[512];
-    if (engine == ENGINE_WIRESHARK) {
+    if (engine == CA_ENGINE_WIRESHARK) {
         ca_engine_ws_result_t res;
         if (ca_engine_ws_run(a->p, files, n_files, on_ws_frame, a, &res, err, sizeof err) != 0) {
             ca_cli_fail("%s", err);
@@ -227,7 +225,7 @@ static int second_opinion(analyze_t *a, char **files, int n_files, ca_audit_t *n
     ca_pipeline_set_flow_end(b.p, (int64_t)(a->o->idle_timeout_s * 1e6), on_flow_end, b.au);
     ca_pipeline_set_keylog(b.p, a->o->keylog);
     ca_pipeline_set_ladder(b.p, a->o->format == CA_FORMAT_HTML);
-    if (read_captures(&b, ENGINE_WIRESHARK, files, n_files, &filtered, why, sizeof why) != 0)
+    if (read_captures(&b, CA_ENGINE_WIRESHARK, files, n_files, &filtered, why, sizeof why) != 0)
         goto out;
     b.aopts.capture_truncated_why = why;
     ca_cli_audit_opts(a->o, b.p, &b.aopts, b.seen_names);
@@ -236,8 +234,7 @@ static int second_opinion(analyze_t *a, char **files, int n_files, ca_audit_t *n
         goto out;
     }
     size_t n = ca_engine_diff(native, &ws, b.engine_version);
-    fprintf(stderr, "callaudit: native engine and Wireshark %s: %zu disagreement%s\n",
-            b.engine_version, n, n == 1 ? "" : "s");
+    ca_cli_engine_summary(n, b.engine_version);
     ca_audit_free(&ws);
     rc = 0;
 out:
@@ -278,7 +275,7 @@ static int run_analyze(const ca_cli_opts_t *o, const analyze_opts_t *ao, char **
         status = ca_cli_fail("out of memory");
         goto out;
     }
-    if (ao->engine != ENGINE_NATIVE) {
+    if (ao->engine != CA_ENGINE_NATIVE) {
         for (int i = 0; i < n_files; i++)
             if (strcmp(files[i], "-") == 0) {
                 status = ca_cli_fail("the Wireshark engine reads files, not stdin");
@@ -291,7 +288,7 @@ static int run_analyze(const ca_cli_opts_t *o, const analyze_opts_t *ao, char **
         }
     }
     /* both: every call is held until the two engines are compared */
-    a.retire = ao->engine != ENGINE_BOTH;
+    a.retire = ao->engine != CA_ENGINE_BOTH;
     ca_auditor_set_retire(a.au, a.retire);
     ca_report_text_set_color(o->format == CA_FORMAT_TEXT && ca_cli_color());
     ca_pipeline_set_flow_end(a.p, (int64_t)(o->idle_timeout_s * 1e6), on_flow_end, a.au);
@@ -308,8 +305,9 @@ static int run_analyze(const ca_cli_opts_t *o, const analyze_opts_t *ao, char **
         }
         ca_pipeline_set_decrypted_fn(a.p, ca_decrypt_out_packet, &dec);
     }
-    if (read_captures(&a, ao->engine == ENGINE_WIRESHARK ? ENGINE_WIRESHARK : ENGINE_NATIVE, files,
-                      n_files, &filtered, truncated_why, sizeof truncated_why) != 0)
+    if (read_captures(&a,
+                      ao->engine == CA_ENGINE_WIRESHARK ? CA_ENGINE_WIRESHARK : CA_ENGINE_NATIVE,
+                      files, n_files, &filtered, truncated_why, sizeof truncated_why) != 0)
         goto out;
     a.aopts.capture_truncated_why = truncated_why;
     ca_cli_audit_opts(o, a.p, &a.aopts, a.seen_names);
@@ -424,16 +422,8 @@ static int cmd_analyze(int argc, char **argv)
             goto out;
         }
         if (c == OPT_ENGINE) {
-            if (strcmp(optarg, "native") == 0)
-                ao.engine = ENGINE_NATIVE;
-            else if (strcmp(optarg, "wireshark") == 0)
-                ao.engine = ENGINE_WIRESHARK;
-            else if (strcmp(optarg, "both") == 0)
-                ao.engine = ENGINE_BOTH;
-            else {
-                status = ca_cli_fail("--engine '%s' is not native, wireshark or both", optarg);
+            if (ca_cli_engine(optarg, &ao.engine) != 0)
                 goto out;
-            }
             continue;
         }
         if (c == 'o' || c == OPT_ANNOTATE) {

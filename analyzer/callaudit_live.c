@@ -214,8 +214,7 @@ static int finish(live_t *l, int status)
             if (changed)
                 on_call(l, c, true);
         }
-        fprintf(stderr, "callaudit: native engine and Wireshark %s: %zu disagreement%s\n",
-                l->ws_res.version, n, n == 1 ? "" : "s");
+        ca_cli_engine_summary(n, l->ws_res.version);
     }
     const ca_sdp_t *const *seen;
     const uint64_t *seen_frames;
@@ -269,7 +268,7 @@ int ca_cmd_live(int argc, char **argv)
     ca_live_opts_t lo = {0};
     live_t l;
     double duration = 0, calls = 0, buffer = 0;
-    bool wireshark = false, both = false;
+    ca_engine_t engine = CA_ENGINE_NATIVE;
     int c, status = 2;
     memset(&l, 0, sizeof l);
     ca_cli_init(&o);
@@ -301,12 +300,7 @@ int ca_cmd_live(int argc, char **argv)
             rc = parse_number("--buffer-size", optarg, 4 * 1024 * 1024, &buffer);
             break;
         case OPT_ENGINE:
-            if (strcmp(optarg, "wireshark") == 0 || strcmp(optarg, "both") == 0) {
-                wireshark = true;
-                both = optarg[0] == 'b';
-            } else if (strcmp(optarg, "native") != 0) {
-                rc = ca_cli_fail("--engine '%s' is not native, wireshark or both", optarg);
-            }
+            rc = ca_cli_engine(optarg, &engine);
             break;
         default:
             rc = ca_cli_option(&o, c, optarg);
@@ -338,7 +332,7 @@ int ca_cmd_live(int argc, char **argv)
         status = ca_cli_fail("--write-calls needs -w FILE");
         goto out;
     }
-    if (l.write_calls && wireshark && !both) {
+    if (l.write_calls && engine == CA_ENGINE_WIRESHARK) {
         status = ca_cli_fail("--write-calls is for the native engine (-w writes every frame)");
         goto out;
     }
@@ -355,12 +349,13 @@ int ca_cmd_live(int argc, char **argv)
         status = ca_cli_fail("out of memory");
         goto out;
     }
-    if (both && (!(l.wp = ca_pipeline_new()) || !(l.wau = ca_auditor_new()))) {
+    if (engine == CA_ENGINE_BOTH && (!(l.wp = ca_pipeline_new()) || !(l.wau = ca_auditor_new()))) {
         status = ca_cli_fail("out of memory");
         goto out;
     }
-    if (wireshark && !(l.ws = ca_engine_ws_stream_start(both ? l.wp : l.p, ca_live_dlt(l.cap),
-                                                        &l.ws_res, err, sizeof err))) {
+    if (engine != CA_ENGINE_NATIVE &&
+        !(l.ws = ca_engine_ws_stream_start(engine == CA_ENGINE_BOTH ? l.wp : l.p,
+                                           ca_live_dlt(l.cap), &l.ws_res, err, sizeof err))) {
         status = ca_cli_fail("%s", err);
         goto out;
     }

@@ -217,3 +217,20 @@ void ca_cli_audit_opts(const ca_cli_opts_t *o, const ca_pipeline_t *p, ca_audit_
         aopts->keylog_first_malformed = ca_keylog_stats(o->keylog)->first_malformed_line;
     }
 }
+
+int ca_cli_engine(const char *arg, ca_engine_t *out)
+{
+    static const char *const names[] = {"native", "wireshark", "both"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(arg, names[i]) == 0) {
+            *out = (ca_engine_t)i;
+            return 0;
+        }
+    return ca_cli_fail("--engine '%s' is not native, wireshark or both", arg);
+}
+
+void ca_cli_engine_summary(size_t disagreements, const char *version)
+{
+    fprintf(stderr, "callaudit: native engine and Wireshark %s: %zu disagreement%s\n", version,
+            disagreements, disagreements == 1 ? "" : "s");
+}

@@ -75,6 +75,13 @@ __attribute__((format(printf, 1, 2))) int ca_cli_fail(const char *fmt, ...);
 void ca_cli_audit_opts(const ca_cli_opts_t *o, const ca_pipeline_t *p, ca_audit_opts_t *aopts,
                        char (*names)[48]);
 
+/* --engine: which reads the packets (analyze and live). */
+typedef enum { CA_ENGINE_NATIVE, CA_ENGINE_WIRESHARK, CA_ENGINE_BOTH } ca_engine_t;
+/* --engine ARG: 0 with *OUT set, or 2 (reported). */
+int ca_cli_engine(const char *arg, ca_engine_t *out);
+/* The line on stderr that ends a comparison of the two engines. */
+void ca_cli_engine_summary(size_t disagreements, const char *version);
+
 /* Colours for text on a terminal, unless NO_COLOR is set (no-color.org) or TERM is dumb. */
 bool ca_cli_color(void);
 
