@@ -210,7 +210,7 @@ static int finish(live_t *l, int status)
             const ca_call_t *c = &audit.calls[i];
             bool changed = false;
             for (size_t j = 0; j < c->n_findings; j++)
-                changed |= strncmp(c->findings[j].id, "ENGINE_", 7) == 0;
+                changed |= ca_engine_finding(c->findings[j].id);
             if (changed)
                 on_call(l, c, true);
         }

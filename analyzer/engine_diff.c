@@ -20,7 +20,7 @@ static bool same_flow(const ca_call_t *x, const ca_call_t *y)
            a->relayed == b->relayed;
 }
 
-static bool is_engine_finding(const char *id)
+bool ca_engine_finding(const char *id)
 {
     return strncmp(id, "ENGINE_", 7) == 0;
 }
@@ -142,7 +142,7 @@ static void compare_findings(const ca_call_t *x, const ca_call_t *y, diff_t *d, 
             bool there = false;
             for (size_t j = 0; j < b->n_findings && !there; j++)
                 there = strcmp(b->findings[j].id, id) == 0;
-            if (!there && !is_engine_finding(id))
+            if (!there && !ca_engine_finding(id))
                 differ(d, a->findings[i].frame, "%s found only by %s", id,
                        pass ? "Wireshark's reading" : "the native engine");
         }

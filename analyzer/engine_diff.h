@@ -16,5 +16,7 @@
  * Wireshark found), decide the verdicts again and recount them. Returns the
  * number of disagreements. */
 size_t ca_engine_diff(ca_audit_t *native, const ca_audit_t *ws, const char *ws_version);
+/* Whether ID is one of the findings the comparison adds. */
+bool ca_engine_finding(const char *id);
 
 #endif
