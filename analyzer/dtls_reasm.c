@@ -139,15 +139,26 @@ bool ca_dtls_reasm_flush(ca_dtls_reasm_t *r, ca_dtls_message_t *msg)
     if (ca_dtls_reasm_next(r, msg))
         return true;
     ca_dtls_inflight_t *lowest = NULL;
+    uint32_t past_held = r->next_seq; /* one past the highest message_seq held */
     for (size_t i = 0; i < CA_DTLS_INFLIGHT; i++) {
         ca_dtls_inflight_t *m = &r->inflight[i];
-        if (m->used && m->frame != 0 && (!lowest || m->message_seq < lowest->message_seq))
+        if (!m->used)
+            continue;
+        if ((uint32_t)m->message_seq + 1 > past_held)
+            past_held = (uint32_t)m->message_seq + 1;
+        if (m->frame != 0 && (!lowest || m->message_seq < lowest->message_seq))
             lowest = m;
     }
-    if (!lowest)
+    /* up to the lowest complete message or, with none, past the pieces of
+     * incomplete ones: a later copy of what was passed over is a retransmission */
+    uint32_t to = lowest ? lowest->message_seq : past_held;
+    if (to == r->next_seq)
         return false;
-    r->skipped += (uint64_t)(lowest->message_seq - r->next_seq);
-    r->next_seq = lowest->message_seq;
+    for (size_t i = 0; i < CA_DTLS_INFLIGHT; i++)
+        if (r->inflight[i].used && r->inflight[i].message_seq < to)
+            inflight_clear(&r->inflight[i]);
+    r->skipped += to - r->next_seq;
+    r->next_seq = (uint16_t)to;
     return ca_dtls_reasm_next(r, msg);
 }
 

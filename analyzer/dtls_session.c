@@ -426,12 +426,13 @@ void ca_dtls_process_message(ca_dtls_session_t *s, ca_dir_t dir, const ca_dtls_m
     ca_dtls_step_t *st = ca_dtls_add_step(s, msg->frame, dir, kind, msg->msg_type);
     bool v13 = s->version == CA_DTLS_V13 && msg->msg_type != CA_HS_CLIENT_HELLO &&
                msg->msg_type != CA_HS_SERVER_HELLO;
-    /* A message of the flight before this sender's Finished that comes after
-     * it: its first datagram missed the capture (seen under loss) and this is
-     * the copy from the retransmitted flight. As with a late CCS, stacks
-     * refuse a real misordering themselves (the Finished hash would not
-     * match); the tracker does not blame it on the order. */
-    bool late = st && !v13 && kind == CA_STEP_HANDSHAKE && s->finished[dir] &&
+    /* A message of the flight before this sender's ChangeCipherSpec or
+     * Finished that comes after it: its first datagram was lost (seen under
+     * loss) and this is the copy from the retransmitted flight, or a message
+     * held behind it. As with a late CCS, stacks refuse a real misordering
+     * themselves (the Finished hash would not match); the tracker does not
+     * blame it on the order. */
+    bool late = st && !v13 && kind == CA_STEP_HANDSHAKE && (s->finished[dir] || s->ccs[dir]) &&
                 position(s, dir, kind, msg->msg_type) != POS_NONE &&
                 position(s, dir, kind, msg->msg_type) < position(s, dir, CA_STEP_FINISHED, 0);
     if (st && v13)
@@ -490,16 +491,41 @@ void ca_dtls_process_message(ca_dtls_session_t *s, ca_dir_t dir, const ca_dtls_m
     }
 }
 
-/* Messages of DIR still held for a message_seq the capture never showed: once
- * DIR moves on (ChangeCipherSpec, encrypted records, end of capture) they were
- * certainly sent, so release them and count the gap. */
+/* Messages of DIR still held behind a message_seq the capture has not shown
+ * (or shown in part): once the peer moves on, it had them all, so the capture
+ * will not show them (a sender resends only what went unanswered). Release
+ * what is held and count the gap, before each message is read, so that a
+ * signature check knows the transcript has a hole. */
 static void flush_direction(ca_dtls_session_t *s, ca_dir_t dir)
 {
+    ca_dtls_reasm_t *r = &s->reasm[dir];
     ca_dtls_message_t msg;
-    uint64_t before = s->reasm[dir].skipped;
-    while (ca_dtls_reasm_flush(&s->reasm[dir], &msg))
+    uint64_t before = r->skipped;
+    while (ca_dtls_reasm_flush(r, &msg)) {
+        s->messages_missed[dir] += r->skipped - before;
+        before = r->skipped;
         ca_dtls_process_message(s, dir, &msg);
-    s->messages_missed[dir] += s->reasm[dir].skipped - before;
+    }
+    s->messages_missed[dir] += r->skipped - before;
+}
+
+static ca_dir_t peer_of(ca_dir_t dir)
+{
+    return dir == CA_C2S ? CA_S2C : CA_C2S;
+}
+
+/* DIR's messages that are now in order. A new one means its sender had the
+ * whole of the peer's flight before it (RFC 6347 4.2.4: flights alternate),
+ * so the peer's direction is flushed first: its held messages, sent before,
+ * are read before, and the transcript keeps the order both endpoints hashed.
+ * DIR's own holes stay open: its retransmitted flight may still fill them. */
+void ca_dtls_release_messages(ca_dtls_session_t *s, ca_dir_t dir)
+{
+    ca_dtls_message_t msg;
+    while (ca_dtls_reasm_next(&s->reasm[dir], &msg)) {
+        flush_direction(s, peer_of(dir));
+        ca_dtls_process_message(s, dir, &msg);
+    }
 }
 
 bool ca_dtls_session_gap(const ca_dtls_session_t *s)
@@ -558,7 +584,7 @@ static void handshake_record(ca_dtls_session_t *s, const ca_endpoint_t *src,
             s->resent_records++;
             return; /* a retransmitted Finished, or a renegotiation we cannot read */
         }
-        flush_direction(s, dir);
+        flush_direction(s, peer_of(dir));
         s->finished[dir] = true;
         s->finished_frame[dir] = frame;
         if (s->keep_transcript && !s->finrec)
@@ -615,9 +641,7 @@ static void handshake_record(ca_dtls_session_t *s, const ca_endpoint_t *src,
         ca_err_t rc = ca_dtls_reasm_add(&s->reasm[dir], &hs, frame);
         if (rc != CA_OK)
             s->malformed_messages++;
-        ca_dtls_message_t msg;
-        while (ca_dtls_reasm_next(&s->reasm[dir], &msg))
-            ca_dtls_process_message(s, dir, &msg);
+        ca_dtls_release_messages(s, dir);
     }
 }
 
@@ -657,7 +681,7 @@ static void other_record(ca_dtls_session_t *s, const ca_endpoint_t *src, uint64_
             s->resent_records++;
             return; /* retransmitted with its flight */
         }
-        flush_direction(s, dir);
+        flush_direction(s, peer_of(dir));
         s->ccs[dir] = true;
         ca_dtls_step_t *st = ca_dtls_add_step(s, frame, dir, CA_STEP_CCS, 0);
         if (st &&

@@ -169,9 +169,7 @@ bool ca_dtls13_open_record(ca_dtls_session_t *s, const ca_endpoint_t *src, uint6
         }
         if (ca_dtls_reasm_add(&s->reasm[dir], &hs, frame) != CA_OK)
             s->malformed_messages++;
-        ca_dtls_message_t msg;
-        while (ca_dtls_reasm_next(&s->reasm[dir], &msg))
-            ca_dtls_process_message(s, dir, &msg);
+        ca_dtls_release_messages(s, dir);
     }
     return true;
 }

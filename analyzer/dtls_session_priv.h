@@ -16,6 +16,8 @@ void ca_dtls_store_leaf(ca_dtls_cert_t *c, ca_cursor_t der);
 /* An alert from DIR: a step in the ladder, a fatal one remembered, a goodbye noted. */
 void ca_dtls_note_alert(ca_dtls_session_t *s, uint64_t frame, ca_dir_t dir,
                         const ca_dtls_alert_t *alert);
+/* DIR's messages now in order, each to ca_dtls_process_message. */
+void ca_dtls_release_messages(ca_dtls_session_t *s, ca_dir_t dir);
 /* One whole handshake message of sender DIR, in order. */
 void ca_dtls_process_message(ca_dtls_session_t *s, ca_dir_t dir, const ca_dtls_message_t *msg);
 
