@@ -134,32 +134,42 @@ ca_err_t ca_dtls_reasm_add(ca_dtls_reasm_t *r, const ca_dtls_hs_t *hs, uint64_t 
     return CA_OK;
 }
 
-bool ca_dtls_reasm_flush(ca_dtls_reasm_t *r, ca_dtls_message_t *msg)
+/* Pass over every message_seq below TO: what was held of them is dropped,
+ * later fragments of them count as retransmitted. */
+static void skip_to(ca_dtls_reasm_t *r, uint32_t to)
 {
-    if (ca_dtls_reasm_next(r, msg))
-        return true;
-    ca_dtls_inflight_t *lowest = NULL;
-    uint32_t past_held = r->next_seq; /* one past the highest message_seq held */
-    for (size_t i = 0; i < CA_DTLS_INFLIGHT; i++) {
-        ca_dtls_inflight_t *m = &r->inflight[i];
-        if (!m->used)
-            continue;
-        if ((uint32_t)m->message_seq + 1 > past_held)
-            past_held = (uint32_t)m->message_seq + 1;
-        if (m->frame != 0 && (!lowest || m->message_seq < lowest->message_seq))
-            lowest = m;
-    }
-    /* up to the lowest complete message or, with none, past the pieces of
-     * incomplete ones: a later copy of what was passed over is a retransmission */
-    uint32_t to = lowest ? lowest->message_seq : past_held;
-    if (to == r->next_seq)
-        return false;
     for (size_t i = 0; i < CA_DTLS_INFLIGHT; i++)
         if (r->inflight[i].used && r->inflight[i].message_seq < to)
             inflight_clear(&r->inflight[i]);
     r->skipped += to - r->next_seq;
     r->next_seq = (uint16_t)to;
+}
+
+bool ca_dtls_reasm_flush(ca_dtls_reasm_t *r, ca_dtls_message_t *msg)
+{
+    if (ca_dtls_reasm_next(r, msg))
+        return true;
+    ca_dtls_inflight_t *lowest = NULL;
+    for (size_t i = 0; i < CA_DTLS_INFLIGHT; i++) {
+        ca_dtls_inflight_t *m = &r->inflight[i];
+        if (m->used && m->frame != 0 && (!lowest || m->message_seq < lowest->message_seq))
+            lowest = m;
+    }
+    if (!lowest)
+        return false;
+    skip_to(r, lowest->message_seq);
     return ca_dtls_reasm_next(r, msg);
+}
+
+void ca_dtls_reasm_abandon(ca_dtls_reasm_t *r)
+{
+    uint32_t past_held = r->next_seq; /* one past the highest message_seq held */
+    for (size_t i = 0; i < CA_DTLS_INFLIGHT; i++) {
+        const ca_dtls_inflight_t *m = &r->inflight[i];
+        if (m->used && (uint32_t)m->message_seq + 1 > past_held)
+            past_held = (uint32_t)m->message_seq + 1;
+    }
+    skip_to(r, past_held);
 }
 
 bool ca_dtls_reasm_next(ca_dtls_reasm_t *r, ca_dtls_message_t *msg)

@@ -60,10 +60,13 @@ CA_MUST_CHECK ca_err_t ca_dtls_reasm_add(ca_dtls_reasm_t *r, const ca_dtls_hs_t 
 /* Release the next complete message in sequence order; false if none. */
 bool ca_dtls_reasm_next(ca_dtls_reasm_t *r, ca_dtls_message_t *msg);
 
-/* Give up waiting for what the capture missed: release the lowest complete
- * message even though earlier ones never came, or, with none complete, pass
- * over the incomplete ones held. What was passed over is added to SKIPPED;
- * later fragments of it count as retransmitted. */
+/* Release the lowest complete message even though earlier ones never came
+ * (the capture missed them); their count is added to SKIPPED, and later
+ * fragments of them count as retransmitted. */
 bool ca_dtls_reasm_flush(ca_dtls_reasm_t *r, ca_dtls_message_t *msg);
+
+/* After the flushes: give up the incomplete messages still held too (their
+ * count added to SKIPPED). */
+void ca_dtls_reasm_abandon(ca_dtls_reasm_t *r);
 
 #endif

@@ -492,11 +492,14 @@ void ca_dtls_process_message(ca_dtls_session_t *s, ca_dir_t dir, const ca_dtls_m
 }
 
 /* Messages of DIR still held behind a message_seq the capture has not shown
- * (or shown in part): once the peer moves on, it had them all, so the capture
- * will not show them (a sender resends only what went unanswered). Release
- * what is held and count the gap, before each message is read, so that a
- * signature check knows the transcript has a hole. */
-static void flush_direction(ca_dtls_session_t *s, ca_dir_t dir)
+ * (or shown in part): once the peer answered, it had them all, so the
+ * capture will not show them (a sender resends only what went unanswered).
+ * Release what is held and count the gap, before each message is read, so
+ * that a signature check knows the transcript has a hole. ANSWERED (the
+ * peer did answer, not just the capture ended) gives up on incomplete
+ * messages after the last complete one too: with no answer their missing
+ * pieces may never have been sent. */
+static void flush_direction(ca_dtls_session_t *s, ca_dir_t dir, bool answered)
 {
     ca_dtls_reasm_t *r = &s->reasm[dir];
     ca_dtls_message_t msg;
@@ -506,6 +509,8 @@ static void flush_direction(ca_dtls_session_t *s, ca_dir_t dir)
         before = r->skipped;
         ca_dtls_process_message(s, dir, &msg);
     }
+    if (answered)
+        ca_dtls_reasm_abandon(r);
     s->messages_missed[dir] += r->skipped - before;
 }
 
@@ -523,7 +528,7 @@ void ca_dtls_release_messages(ca_dtls_session_t *s, ca_dir_t dir)
 {
     ca_dtls_message_t msg;
     while (ca_dtls_reasm_next(&s->reasm[dir], &msg)) {
-        flush_direction(s, peer_of(dir));
+        flush_direction(s, peer_of(dir), true);
         ca_dtls_process_message(s, dir, &msg);
     }
 }
@@ -566,8 +571,8 @@ void ca_dtls_session_finish(ca_dtls_session_t *s)
     /* every signature that will be checked has been: the keys can go */
     release_public_keys(s);
     if (s->roles_known) {
-        flush_direction(s, CA_C2S);
-        flush_direction(s, CA_S2C);
+        flush_direction(s, CA_C2S, s->complete);
+        flush_direction(s, CA_S2C, s->complete);
     }
     free_parked_keys(s); /* after every check: the results are read from here on */
 }
@@ -584,7 +589,7 @@ static void handshake_record(ca_dtls_session_t *s, const ca_endpoint_t *src,
             s->resent_records++;
             return; /* a retransmitted Finished, or a renegotiation we cannot read */
         }
-        flush_direction(s, peer_of(dir));
+        flush_direction(s, peer_of(dir), true);
         s->finished[dir] = true;
         s->finished_frame[dir] = frame;
         if (s->keep_transcript && !s->finrec)
@@ -681,7 +686,7 @@ static void other_record(ca_dtls_session_t *s, const ca_endpoint_t *src, uint64_
             s->resent_records++;
             return; /* retransmitted with its flight */
         }
-        flush_direction(s, peer_of(dir));
+        flush_direction(s, peer_of(dir), true);
         s->ccs[dir] = true;
         ca_dtls_step_t *st = ca_dtls_add_step(s, frame, dir, CA_STEP_CCS, 0);
         if (st &&
