@@ -67,18 +67,23 @@ note "MITM: both legs fail MITM_SUSPECTED; caller reads $caller, callee $callee"
 # --- loss, duplication, reordering (last: the impairment stays on the hosts) -------------------
 impair $H1 eth0 198.51.100.12 2001:db8::12
 impair $H2 eth0 198.51.100.11 2001:db8::11
-# Under 10% loss libnice sometimes gives ICE up when its first checks are
-# lost (about 1 run in 20): one more try, said out loud.
+# Under 10% loss the call itself fails now and then (about 1 run in 15 on
+# the 2-core VM), in callstack before callaudit has anything to judge:
+# mostly libnice's ICE stalling after the first check (no check from the
+# controlling side at all for 30 s, not only lost ones). Up to three tries,
+# each said out loud; the auditor's verdict is checked on the call that ran.
 attempt() {
     # (both goodbyes may be lost too: then the idle timeout ends the call)
     live_start lossy -i br0 -w "$T/lossy.pcap" --calls 1 --idle-timeout 8
     DURATION=6 lan_call lossy 198.51.100.12:5000
 }
-if ! attempt; then
-    kill $LIVE_PID 2>/dev/null; wait $LIVE_PID 2>/dev/null
-    note "the call failed under loss; trying once more"
-    attempt || fail "the call failed twice under loss"
-fi
+for try in 1 2 3; do
+    attempt && break
+    kill $LIVE_PID 2>/dev/null
+    wait $LIVE_PID 2>/dev/null
+    [ $try = 3 ] && fail "the call failed three times under loss"
+    note "the call failed under loss (try $try); trying again"
+done
 check_live lossy 0 1
 call=$(jq -sc 'map(select(.event == "call"))[0]' "$T/lossy.jsonl")
 dups=$(echo "$call" | jq '[.dtls.handshake[] | select(.type != "alert") | .dir + .type] |
