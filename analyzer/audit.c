@@ -633,49 +633,6 @@ static void rule_keylog(ca_call_t *call, const ca_audit_opts_t *opts)
     }
 }
 
-/* What the capture itself could not show: packets the kernel dropped while
- * the call ran, or the part of the call after a live capture stopped. */
-static void rule_capture(ca_call_t *call)
-{
-    /* What these say is that something was NOT seen; after drops, the
-     * capture may have lost it. An auditor must not accuse on a gap of its own. */
-    static const char *const absence[] = {"NO_DTLS", "HANDSHAKE_INCOMPLETE",
-                                          "MEDIA_BEFORE_HANDSHAKE", "CERT_MISSING",
-                                          "HANDSHAKE_ORDER"};
-    if (call->flow.capture_drops) {
-        for (size_t i = 0; i < call->n_findings; i++) {
-            ca_finding_t *f = &call->findings[i];
-            for (size_t k = 0; k < sizeof absence / sizeof absence[0]; k++) {
-                if (f->severity != CA_SEV_FAIL || strcmp(f->id, absence[k]) != 0)
-                    continue;
-                f->severity = CA_SEV_INCONCLUSIVE;
-                size_t used = strlen(f->message);
-                snprintf(f->message + used, sizeof f->message - used,
-                         " (not a failure: the capture dropped packets, this may be what it lost)");
-            }
-        }
-        ca_call_find(
-            call, "PACKETS_DROPPED", CA_SEV_INCONCLUSIVE, 0,
-            "the capture lost %llu packets (pcap_stats) while this call was running: some of its "
-            "packets may be missing",
-            (unsigned long long)call->flow.capture_drops);
-    }
-    if (call->in_progress)
-        ca_call_find(
-            call, "CALL_IN_PROGRESS", CA_SEV_INCONCLUSIVE, 0,
-            "the capture stopped while the call was still running: the rest of it was not seen");
-}
-
-static void rule_truncation(ca_call_t *call, const ca_audit_opts_t *opts)
-{
-    if (call->flow.truncated)
-        ca_call_find(call, "CAPTURE_TRUNCATED", CA_SEV_WARN, 0, "%llu packets cut by the snaplen",
-                     (unsigned long long)call->flow.truncated);
-    if (opts->capture_truncated)
-        ca_call_find(call, "CAPTURE_TRUNCATED", CA_SEV_WARN, 0, "the capture file is cut: %s",
-                     opts->capture_truncated_why ? opts->capture_truncated_why : "truncated");
-}
-
 void ca_audit_decide(ca_call_t *call)
 {
     bool fail = false, inconclusive = false;
@@ -705,8 +662,7 @@ void ca_audit_call_rules(ca_call_t *call, const ca_audit_opts_t *opts, bool *sdp
     rule_dtls13(call);
     rule_expect_code(call, opts);
     rule_keylog(call, opts);
-    rule_truncation(call, opts);
-    rule_capture(call);
+    ca_audit_capture_rules(call, opts); /* last: they temper what the others found */
 }
 
 /* Findings about the capture as a whole, after the calls. */

@@ -37,6 +37,8 @@ typedef struct {
     uint16_t channel;
     bool relayed; /* unwrapped from TURN */
     uint64_t first_frame, last_frame;
+    int64_t first_us;
+    bool began_with_media; /* its first packet was RTP or RTCP */
     uint64_t truncated;
     uint64_t capture_drops; /* packets the capture lost while the flow was live */
     uint64_t other;         /* datagrams that were not STUN, DTLS, RTP or RTCP */
@@ -90,6 +92,7 @@ typedef struct {
     uint64_t truncated_frames; /* caplen < len */
     bool keylog;               /* --keylog: every session must be opened with it */
     int64_t capture_now_us;    /* the time the capture has reached (its last frame); 0: unknown */
+    int64_t capture_start_us;  /* the time of its first frame; 0: unknown */
     size_t keylog_malformed, keylog_first_malformed; /* lines of it that could not be read */
 } ca_audit_opts_t;
 
@@ -159,6 +162,8 @@ const char *ca_side_name(int dir);
 
 /* Rules of audit.c, run by ca_auditor_finish. */
 void ca_audit_call_rules(ca_call_t *call, const ca_audit_opts_t *opts, bool *sdp_used);
+/* Rules about the capture (audit_capture.c), the last of them. */
+void ca_audit_capture_rules(ca_call_t *call, const ca_audit_opts_t *opts);
 /* What rules across calls need of a call, kept when the call itself has
  * been reported and freed (a long capture): a few hundred bytes. */
 typedef struct {

@@ -211,6 +211,7 @@ void ca_cli_audit_opts(const ca_cli_opts_t *o, const ca_pipeline_t *p, ca_audit_
     }
     aopts->truncated_frames = ca_pipeline_stats(p)->truncated_frames;
     aopts->capture_now_us = ca_pipeline_stats(p)->last_us;
+    aopts->capture_start_us = ca_pipeline_stats(p)->first_us;
     aopts->keylog = o->keylog != NULL;
     if (o->keylog) {
         aopts->keylog_malformed = ca_keylog_stats(o->keylog)->malformed;

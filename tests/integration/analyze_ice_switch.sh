@@ -45,14 +45,22 @@ r=$T/switched.json
 # Without the STUN checks on the new pair nothing ties it to the call: its
 # DTLS records (the closing alerts) show a handshake the capture did not
 # see, so that part is inconclusive; with those removed too it is media
-# with no DTLS at all.
+# with no DTLS at all: inconclusive too while it could be a call the
+# capture joined (its first packet media, within 10 s of the capture's
+# start), a failure when it starts later (shifted by 15 s).
 mergecap -F pcap -w "$T/unbound.pcap" "$T/before.pcap" "$T/after-moved.pcap"
 "$CALLAUDIT" analyze --format json "$T/unbound.pcap" >"$T/unbound.json"
 [ $? -eq 3 ] || fail "unbound media with DTLS records must be inconclusive"
 [ "$(json "$T/unbound.json" '.calls[1].findings[0].id')" = HANDSHAKE_NOT_SEEN ] ||
     fail "HANDSHAKE_NOT_SEEN expected: $(json "$T/unbound.json" '[.calls[].findings[].id]')"
 tshark -r "$T/after-moved.pcap" -Y '!dtls' -w "$T/media-only.pcap" 2>/dev/null
-mergecap -F pcap -w "$T/nodtls.pcap" "$T/before.pcap" "$T/media-only.pcap"
+mergecap -F pcap -w "$T/joined.pcap" "$T/before.pcap" "$T/media-only.pcap"
+"$CALLAUDIT" analyze --format json "$T/joined.pcap" >"$T/joined.json"
+[ $? -eq 3 ] || fail "media without DTLS at the capture's start must be inconclusive"
+[ "$(json "$T/joined.json" '.calls[1].findings[] | select(.id == "NO_DTLS") | .severity')" = \
+    inconclusive ] || fail "joined: $(json "$T/joined.json" '.calls[1].findings')"
+editcap -t 15 "$T/media-only.pcap" "$T/media-late.pcap" 2>/dev/null
+mergecap -F pcap -w "$T/nodtls.pcap" "$T/before.pcap" "$T/media-late.pcap"
 "$CALLAUDIT" analyze --format json "$T/nodtls.pcap" >"$T/nodtls.json"
 [ $? -eq 1 ] || fail "unbound media without DTLS must fail"
 [ "$(json "$T/nodtls.json" '.calls[1].findings[0].id')" = NO_DTLS ] ||

@@ -813,6 +813,42 @@ static void drops_and_cut_calls_are_inconclusive(void **state)
     sc_free(&sc);
 }
 
+/* NO_DTLS when the capture starts with media, when the flow starts with
+ * media long after the capture began, and when it starts with an ICE check. */
+static ca_severity_t no_dtls_severity(int64_t capture_began_before_us, bool stun_first)
+{
+    scenario_t sc;
+    sc_init(&sc);
+    if (stun_first) {
+        tb_t stun = {.len = 0};
+        tb_u16(&stun, 0x0001); /* Binding request, no attributes */
+        tb_u16(&stun, 0);
+        tb_u32(&stun, 0x2112A442);
+        tb_fill(&stun, 0x77, 12);
+        sc_send(&sc, true, &stun);
+    }
+    sc_rtp(&sc, true, 0x11111111, 80);
+    ca_audit_opts_t opts;
+    memset(&opts, 0, sizeof opts);
+    opts.capture_start_us = ca_pipeline_stats(sc.p)->first_us - capture_began_before_us;
+    sc_audit(&sc, &opts);
+    ca_severity_t sev = CA_SEV_WARN;
+    for (size_t i = 0; i < sc.audit.calls[0].n_findings; i++)
+        if (strcmp(sc.audit.calls[0].findings[i].id, "NO_DTLS") == 0)
+            sev = sc.audit.calls[0].findings[i].severity;
+    sc_free(&sc);
+    return sev;
+}
+
+static void capture_that_joined_a_call(void **state)
+{
+    (void)state;
+    assert_int_equal(no_dtls_severity(0, false), CA_SEV_INCONCLUSIVE);
+    assert_int_equal(no_dtls_severity(9000000, false), CA_SEV_INCONCLUSIVE);
+    assert_int_equal(no_dtls_severity(11000000, false), CA_SEV_FAIL);
+    assert_int_equal(no_dtls_severity(0, true), CA_SEV_FAIL); /* the call began in the capture */
+}
+
 int ca_test_audit(void)
 {
     const struct CMUnitTest tests[] = {
@@ -831,6 +867,7 @@ int ca_test_audit(void)
         cmocka_unit_test(handshake_cut_by_the_capture_is_inconclusive),
         cmocka_unit_test(cross_rules_look_back_over_a_window),
         cmocka_unit_test(drops_and_cut_calls_are_inconclusive),
+        cmocka_unit_test(capture_that_joined_a_call),
     };
     return cmocka_run_group_tests_name("audit", tests, NULL, NULL);
 }
