@@ -22,6 +22,7 @@
 #define RTCP_INTERVAL_MS 1000
 #define BYE_GRACE_MS     2000
 #define FLUSH_MS         100
+#define PEER_WAIT_MS     500
 
 typedef struct {
     const cs_options_t *opt;
@@ -32,6 +33,7 @@ typedef struct {
     cs_media_rx_t rx;
     guint media_timer, rtcp_timer, end_timer, setup_timer;
     gint64 media_start_us;
+    uint64_t media_frames; /* to send: --duration, more while the peer is still keying */
     bool sent_bye, finishing;
     char error[512];
 } endpoint_t;
@@ -83,8 +85,7 @@ static gboolean on_media_tick(gpointer data)
     endpoint_t *ep = data;
     gint64 elapsed_ms = (g_get_monotonic_time() - ep->media_start_us) / 1000;
     uint64_t due = (uint64_t)(elapsed_ms / CS_MEDIA_FRAME_MS) + 1;
-    uint64_t total = (uint64_t)(ep->opt->duration * 1000.0 / CS_MEDIA_FRAME_MS);
-    while (ep->tx.packets < due && ep->tx.packets < total) {
+    while (ep->tx.packets < due && ep->tx.packets < ep->media_frames) {
         uint8_t buf[512 + CS_SRTP_TRAILER];
         size_t n = cs_media_next_rtp(&ep->tx, buf, sizeof buf - CS_SRTP_TRAILER);
         if (n == 0 || cs_leg_send_rtp(ep->leg, buf, n) != 0)
@@ -107,10 +108,28 @@ static gboolean on_bye_grace(gpointer data)
     return G_SOURCE_REMOVE;
 }
 
+/* Nothing at all from the peer yet, within the setup bound after --duration:
+ * it may still be keying. A DTLS server cannot tell that the client finished
+ * but by its media, and when the server's last flight is lost the client
+ * resends its own for seconds (RFC 6347 4.2.4.1: 1 s, 2 s, 4 s): hanging up
+ * on it then fails a call the network would have let through. */
+static bool peer_still_keying(const endpoint_t *ep)
+{
+    const cs_leg_stats_t *st = cs_leg_stats(ep->leg);
+    gint64 elapsed_ms = (g_get_monotonic_time() - ep->media_start_us) / 1000;
+    return st->rtp_received + st->rtcp_received + st->media_before_keys + st->plain_received == 0 &&
+           elapsed_ms < (gint64)(ep->opt->duration * 1000.0) + (gint64)ep->opt->timeout_s * 1000;
+}
+
 static gboolean on_duration_over(gpointer data)
 {
     endpoint_t *ep = data;
     ep->end_timer = 0;
+    if (peer_still_keying(ep)) {
+        ep->media_frames += PEER_WAIT_MS / CS_MEDIA_FRAME_MS;
+        ep->end_timer = g_timeout_add(PEER_WAIT_MS, on_duration_over, ep);
+        return G_SOURCE_REMOVE;
+    }
     on_media_tick(ep); /* the last frames */
     remove_timer(&ep->media_timer);
     remove_timer(&ep->rtcp_timer);
@@ -148,6 +167,7 @@ static void on_ready(cs_leg_t *leg, void *user)
     fprintf(stderr, "callstack: %s: %s, sending media\n", ep->caller ? "caller" : "callee",
             ep->opt->sdes ? "SDES keys set (no DTLS)" : "DTLS handshake complete");
     ep->media_start_us = g_get_monotonic_time();
+    ep->media_frames = (uint64_t)(ep->opt->duration * 1000.0 / CS_MEDIA_FRAME_MS);
     on_media_tick(ep);
     ep->media_timer = g_timeout_add(CS_MEDIA_FRAME_MS / 2, on_media_tick, ep);
     ep->rtcp_timer = g_timeout_add(RTCP_INTERVAL_MS, on_rtcp_tick, ep);
