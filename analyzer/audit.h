@@ -37,8 +37,6 @@ typedef struct {
     uint16_t channel;
     bool relayed; /* unwrapped from TURN */
     uint64_t first_frame, last_frame;
-    int64_t first_us;
-    bool began_with_media; /* its first packet was RTP or RTCP */
     uint64_t truncated;
     uint64_t capture_drops; /* packets the capture lost while the flow was live */
     uint64_t other;         /* datagrams that were not STUN, DTLS, RTP or RTCP */

@@ -83,8 +83,6 @@ static ca_call_t *new_call(ca_auditor_t *au, const ca_flow_t *f)
     call->flow.relayed = f->relayed;
     call->flow.first_frame = f->first_frame;
     call->flow.last_frame = f->last_frame;
-    call->flow.first_us = f->first_us;
-    call->flow.began_with_media = f->began_with_media;
     call->flow.truncated = f->truncated;
     call->flow.capture_drops = f->capture_drops;
     call->flow.other = f->other;

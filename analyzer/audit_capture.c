@@ -36,6 +36,19 @@ static void excuse_absences(ca_call_t *call, const char *why)
  * joined: its ICE checks and handshake would have come before. */
 #define CA_JOINED_CALL_WINDOW_US (10 * 1000000LL)
 
+/* Whether the call's transport opened with media: its first packet began one
+ * of the call's own streams (no ICE check, no handshake before it). AT_US:
+ * when. */
+static bool opened_with_media(const ca_call_t *call, int64_t *at_us)
+{
+    for (size_t i = 0; i < call->n_streams; i++)
+        if (!call->stream_paired[i] && call->streams[i].first_frame == call->flow.first_frame) {
+            *at_us = call->streams[i].first_us;
+            return true;
+        }
+    return false;
+}
+
 /* What the capture itself could not show: packets the kernel dropped while
  * the call ran, the start of a call it joined, or the part of the call after
  * a live capture stopped. */
@@ -49,14 +62,14 @@ static void rule_capture(ca_call_t *call, const ca_audit_opts_t *opts)
             "packets may be missing",
             (unsigned long long)call->flow.capture_drops);
     }
-    int64_t joined_after = call->flow.first_us - opts->capture_start_us;
-    if (call->flow.began_with_media && opts->capture_start_us &&
-        joined_after < CA_JOINED_CALL_WINDOW_US) {
+    int64_t opened_us;
+    if (opts->capture_start_us && opened_with_media(call, &opened_us) &&
+        opened_us - opts->capture_start_us < CA_JOINED_CALL_WINDOW_US) {
         char why[160];
         snprintf(why, sizeof why,
                  "the flow's first packet is media, %.1f s into the capture: the call may have "
                  "begun before it",
-                 (double)joined_after / 1e6);
+                 (double)(opened_us - opts->capture_start_us) / 1e6);
         excuse_absences(call, why);
     }
     if (call->in_progress)

@@ -56,7 +56,6 @@ typedef struct {
     int64_t first_us, last_us;
     uint64_t packets;
     uint64_t stun, dtls, rtp, rtcp, other;
-    bool began_with_media; /* its first packet was RTP or RTCP: no ICE check, no handshake */
     ca_dtls_session_t *sessions[CA_FLOW_MAX_SESSIONS]; /* owned */
     size_t n_sessions, sessions_dropped;
     ca_stream_t *streams; /* owned, grown up to CA_FLOW_MAX_STREAMS (most flows have none) */

@@ -319,8 +319,6 @@ void ca_pipeline_on_media(ca_pipeline_t *p, ca_flow_t *f, uint8_t from, uint64_t
 {
     size_t len = ca_cursor_left(&c);
     ca_cursor_t whole = c;
-    if (f->packets == 1)
-        f->began_with_media = true;
     if (rtcp) {
         ca_rtcp_t h;
         if (ca_rtcp_decode(&c, &h) != CA_OK) {
