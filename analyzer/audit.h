@@ -142,9 +142,20 @@ void ca_auditor_set_retire(ca_auditor_t *au, bool retire);
  * (0: CA_CROSS_WINDOW of audit_keys.h). Set before the first call. */
 void ca_auditor_set_cross_window(ca_auditor_t *au, size_t window);
 
-/* Flows with DTLS records but no handshake message and no media (a goodbye
- * retransmitted after its call ended): not calls, counted. */
-uint64_t ca_auditor_stray_flows(const ca_auditor_t *au);
+/* Flows that did not become calls, by reason; the summary says each. */
+typedef struct {
+    /* DTLS records but no handshake message and no media (a goodbye
+     * retransmitted after its call ended, or another protocol whose first
+     * byte falls in DTLS's range: NTP's 0x23 reads as a DTLS 1.3 header) */
+    uint64_t stray_dtls;
+    /* packets whose first byte is RTP's or RTCP's, on flows where no stream
+     * ever showed RTP's structure (DNS, NBNS, LLMNR, ...), and those flows */
+    uint64_t not_media_flows, not_media_packets;
+    /* a DTLS handshake that offered no use_srtp, with no media: DTLS for
+     * something else (a VPN, CoAP, a test server), not a call */
+    uint64_t dtls_without_srtp;
+} ca_not_calls_t;
+const ca_not_calls_t *ca_auditor_not_calls(const ca_auditor_t *au);
 
 /* Both in one go, for a capture read to its end. */
 CA_MUST_CHECK ca_err_t ca_audit_run(ca_flow_table_t *flows, const ca_audit_opts_t *opts,

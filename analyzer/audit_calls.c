@@ -25,7 +25,7 @@ struct ca_auditor {
     unsigned next_id;
     bool sdp_used[CA_AUDIT_MAX_SDP];
     bool taking_in_progress;
-    uint64_t stray_flows;
+    ca_not_calls_t not_calls;
 };
 
 ca_auditor_t *ca_auditor_new(void)
@@ -59,9 +59,9 @@ void ca_auditor_set_retire(ca_auditor_t *au, bool retire)
     au->retire = retire;
 }
 
-uint64_t ca_auditor_stray_flows(const ca_auditor_t *au)
+const ca_not_calls_t *ca_auditor_not_calls(const ca_auditor_t *au)
 {
-    return au->stray_flows;
+    return &au->not_calls;
 }
 
 static ca_call_t *new_call(ca_auditor_t *au, const ca_flow_t *f)
@@ -168,27 +168,68 @@ static void attach_streams(ca_call_t *call, ca_flow_t *f, size_t session_index)
     }
 }
 
-/* DTLS records with no handshake message at all (only encrypted records or
- * alerts) on a flow without media: the tail of a call whose flow already
- * ended, or a capture begun after the media stopped. */
-static bool only_stray_records(const ca_flow_t *f)
+/* A hello (a well-formed fragment of one will do), another handshake
+ * message, ChangeCipherSpec or alert in clear: what makes records DTLS
+ * rather than bytes of another protocol in DTLS's first-byte range (RFC
+ * 7983). Encrypted records alone prove nothing. */
+static bool handshake_shown(const ca_dtls_session_t *s)
 {
-    if (f->n_streams)
-        return false;
-    for (size_t k = 0; k < f->n_sessions; k++)
-        if (f->sessions[k]->n_steps)
-            return false;
-    return true;
+    if (s->roles_known && s->malformed_messages == 0 && s->malformed_records == 0)
+        return true;
+    for (size_t i = 0; i < s->n_steps; i++) {
+        ca_step_kind_t k = s->steps[i].kind;
+        if (k == CA_STEP_HANDSHAKE || k == CA_STEP_CCS || k == CA_STEP_HELLO_RETRY ||
+            (k == CA_STEP_ALERT && s->steps[i].alert_level != 0))
+            return true;
+    }
+    return false;
+}
+
+/* Whether the handshake can key SRTP: use_srtp offered or chosen, or
+ * neither hello seen (the capture began after them: it may have been). */
+static bool may_key_srtp(const ca_dtls_session_t *s)
+{
+    return s->srtp_offered || s->srtp_chosen || (!s->have_client_hello && !s->have_server_hello);
+}
+
+/* A flow is a call when it carries media or a DTLS handshake that can key
+ * SRTP (its media may have gone elsewhere, or not have been captured).
+ * Media is a stream with RTP's or RTCP's structure, or any stream on a
+ * transport that ICE checks (a STUN USERNAME) tie to a WebRTC session, where
+ * RFC 7983's first byte decides. Anything else is counted by reason and
+ * dropped: a first byte in RTP's or DTLS's range is not enough on an
+ * arbitrary capture. */
+static bool flow_is_call(ca_auditor_t *au, const ca_flow_t *f)
+{
+    bool ice = f->ice_username[0][0] || f->ice_username[1][0];
+    bool media = ice && f->n_streams > 0, shown = false, srtp = false;
+    for (size_t i = 0; i < f->n_streams && !media; i++)
+        media = ca_stream_is_media(&f->streams[i]);
+    for (size_t k = 0; k < f->n_sessions; k++) {
+        bool h = handshake_shown(f->sessions[k]);
+        shown |= h;
+        srtp |= h && may_key_srtp(f->sessions[k]);
+    }
+    if (media || srtp)
+        return true;
+    if (shown)
+        au->not_calls.dtls_without_srtp++;
+    else if (f->n_sessions)
+        au->not_calls.stray_dtls++;
+    if (f->n_streams) {
+        au->not_calls.not_media_flows++;
+        for (size_t i = 0; i < f->n_streams; i++)
+            au->not_calls.not_media_packets += f->streams[i].packets;
+    }
+    return false;
 }
 
 ca_err_t ca_auditor_take_flow(ca_auditor_t *au, ca_flow_t *f)
 {
     if (f->n_sessions == 0 && f->n_streams == 0)
         return CA_OK; /* STUN only, or nothing recognisable: not a call */
-    if (only_stray_records(f)) {
-        au->stray_flows++;
+    if (!flow_is_call(au, f))
         return CA_OK; /* the flow frees its sessions */
-    }
     for (size_t k = 0; k < (f->n_sessions ? f->n_sessions : 1); k++) {
         ca_call_t *call = new_call(au, f);
         CA_ENSURE(call != NULL, CA_ERR_NOMEM);

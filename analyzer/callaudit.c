@@ -331,7 +331,7 @@ static int run_analyze(const ca_cli_opts_t *o, const analyze_opts_t *ao, char **
                             .frags = ca_pipeline_frag_stats(a.p),
                             .filtered_out = filtered,
                             .sdp_in_capture = ca_pipeline_sdps(a.p, &seen, &seen_frames),
-                            .stray_dtls_flows = ca_auditor_stray_flows(a.au)};
+                            .not_calls = ca_auditor_not_calls(a.au)};
     int verdict_status = ca_audit_exit_status(&audit);
     ca_expect_diff_t diff;
     int expect_rc = 0;

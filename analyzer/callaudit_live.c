@@ -222,7 +222,7 @@ static int finish(live_t *l, int status)
                             .stats = ca_pipeline_stats(l->p),
                             .frags = ca_pipeline_frag_stats(l->p),
                             .sdp_in_capture = ca_pipeline_sdps(l->p, &seen, &seen_frames),
-                            .stray_dtls_flows = ca_auditor_stray_flows(l->au),
+                            .not_calls = ca_auditor_not_calls(l->au),
                             .live = true,
                             .received = l->kstats.received,
                             .dropped = l->kstats.dropped,

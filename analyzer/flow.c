@@ -247,3 +247,10 @@ ca_stream_t *ca_flow_stream(ca_flow_t *f, uint32_t ssrc, uint8_t from, bool rtcp
     s->rtcp = rtcp;
     return s;
 }
+
+bool ca_stream_is_media(const ca_stream_t *s)
+{
+    if (s->rtcp)
+        return s->rtcp_exact > 0 || s->rtcp_shaped >= 2;
+    return s->in_order >= CA_MEDIA_MIN_RUN;
+}

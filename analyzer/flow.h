@@ -39,6 +39,14 @@ typedef struct {
     /* with a key log: libsrtp2's judgement of each packet */
     uint64_t auth_ok, auth_failed, auth_replayed, auth_unchecked;
     uint64_t auth_fail_frame;
+    /* Evidence that this is media at all, not another protocol whose first
+     * byte falls in RTP's range (DNS, NBNS, LLMNR): RTP packets whose
+     * sequence number follows the previous one's by a little and whose
+     * timestamp does not go back; RTCP packets laid out as RTCP is. */
+    uint16_t last_seq;
+    uint32_t last_timestamp;
+    uint32_t in_order;
+    uint32_t rtcp_shaped, rtcp_exact;
 } ca_stream_t;
 
 typedef struct {
@@ -105,6 +113,13 @@ size_t ca_flow_expire(ca_flow_table_t *t, int64_t cutoff_us, int64_t closed_cuto
 
 /* Call FN on every live flow. */
 void ca_flow_each(ca_flow_table_t *t, void (*fn)(void *, ca_flow_t *), void *user);
+
+/* Successive in-order RTP packets of one SSRC that make a stream media. */
+#define CA_MEDIA_MIN_RUN 3
+
+/* Whether the stream's packets have the structure of RTP or RTCP (not
+ * merely a first byte in their range, RFC 7983). */
+bool ca_stream_is_media(const ca_stream_t *s);
 
 /* The stream of SSRC sent by FROM, created on first sight; NULL past the cap. */
 ca_stream_t *ca_flow_stream(ca_flow_t *f, uint32_t ssrc, uint8_t from, bool rtcp);

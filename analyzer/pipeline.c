@@ -332,6 +332,9 @@ void ca_pipeline_on_media(ca_pipeline_t *p, ca_flow_t *f, uint8_t from, uint64_t
         }
         ca_stream_t *s = media_stream(f, h.ssrc, from, true, h.packet_type, frame, ts_us, len);
         if (s) {
+            ca_rtcp_shape_t shape = ca_rtcp_shape(whole);
+            s->rtcp_shaped += shape != CA_RTCP_UNSHAPED;
+            s->rtcp_exact += shape == CA_RTCP_EXACT;
             ca_opacity_rtcp(&s->opacity, whole, flow_srtp_profile(f), frame);
             if (p->keylog)
                 authenticate(p, f, from, s, frame, ts_us, whole);
@@ -351,6 +354,13 @@ void ca_pipeline_on_media(ca_pipeline_t *p, ca_flow_t *f, uint8_t from, uint64_t
         p->stats.stream_packets_dropped++;
         return;
     }
+    /* RFC 3550 A.1: a sequence number a little ahead (losses), a timestamp
+     * not behind (video packets of one frame share theirs) */
+    uint16_t step = (uint16_t)(h.seq - s->last_seq);
+    if (s->packets > 1 && step >= 1 && step <= 100 && h.timestamp - s->last_timestamp < 0x80000000u)
+        s->in_order++;
+    s->last_seq = h.seq;
+    s->last_timestamp = h.timestamp;
     if (h.extension) {
         s->header_extensions++;
         s->opacity.ext_profile = h.ext_profile;

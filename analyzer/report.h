@@ -15,11 +15,11 @@ typedef struct {
     const ca_audit_t *audit;
     const ca_pipeline_stats_t *stats;
     const ca_ipfrag_stats_t *frags;
-    uint64_t filtered_out;     /* frames the BPF filter skipped */
-    size_t sdp_in_capture;     /* SDP bodies found in clear in the capture */
-    uint64_t stray_dtls_flows; /* DTLS records with no handshake and no media */
-    bool live;                 /* the kernel's counters below are meaningful */
-    const char *expect_path;   /* --expect: the expectation compared, and its differences */
+    uint64_t filtered_out;           /* frames the BPF filter skipped */
+    size_t sdp_in_capture;           /* SDP bodies found in clear in the capture */
+    const ca_not_calls_t *not_calls; /* flows that were not calls, by reason; may be NULL */
+    bool live;                       /* the kernel's counters below are meaningful */
+    const char *expect_path;         /* --expect: the expectation compared, and its differences */
     const struct ca_expect_diff *expect_diff;
     uint64_t received, dropped, if_dropped; /* pcap_stats */
 } ca_report_input_t;

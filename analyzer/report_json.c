@@ -226,6 +226,7 @@ static json_t *call_json(const ca_call_t *call)
 static json_t *summary_json(const ca_report_input_t *in)
 {
     const ca_audit_t *a = in->audit;
+    const ca_not_calls_t *nc = in->not_calls;
     json_t *undecoded = json_object();
     for (int r = 0; r < CA_SKIP_COUNT; r++)
         if (in->stats->skipped[r])
@@ -243,12 +244,15 @@ static json_t *summary_json(const ca_report_input_t *in)
         return NULL;
     json_object_set_new(summary, "sdp_in_capture", json_integer((json_int_t)in->sdp_in_capture));
     json_object_set_new(summary, "flows",
-                        json_pack("{s:I,s:I,s:I,s:I,s:I}", "expired",
+                        json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "expired",
                                   (json_int_t)in->stats->flows_expired, "peak_live",
                                   (json_int_t)in->stats->flows_peak, "dtls_sessions_dropped",
                                   (json_int_t)in->stats->sessions_dropped, "stream_packets_dropped",
                                   (json_int_t)in->stats->stream_packets_dropped, "stray_dtls",
-                                  (json_int_t)in->stray_dtls_flows));
+                                  (json_int_t)(nc ? nc->stray_dtls : 0), "not_media",
+                                  (json_int_t)(nc ? nc->not_media_flows : 0), "not_media_packets",
+                                  (json_int_t)(nc ? nc->not_media_packets : 0), "dtls_without_srtp",
+                                  (json_int_t)(nc ? nc->dtls_without_srtp : 0)));
     if (in->live)
         json_object_set_new(summary, "capture",
                             json_pack("{s:I,s:I,s:I}", "received", (json_int_t)in->received,

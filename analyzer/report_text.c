@@ -226,9 +226,17 @@ void ca_report_text_summary(FILE *out, const ca_report_input_t *in)
         ADD("; over the per-flow caps: %llu DTLS sessions, %llu RTP/RTCP packets",
             (unsigned long long)in->stats->sessions_dropped,
             (unsigned long long)in->stats->stream_packets_dropped);
-    if (in->stray_dtls_flows)
-        ADD("; %llu flows of DTLS records without handshake or media",
-            (unsigned long long)in->stray_dtls_flows);
+    const ca_not_calls_t *nc = in->not_calls;
+    if (nc && nc->not_media_flows)
+        ADD("; not media: %llu flows (%llu packets) whose RTP-like bytes never showed RTP's "
+            "structure",
+            (unsigned long long)nc->not_media_flows, (unsigned long long)nc->not_media_packets);
+    if (nc && nc->dtls_without_srtp)
+        ADD("; %llu DTLS handshakes without use_srtp or media: not calls",
+            (unsigned long long)nc->dtls_without_srtp);
+    if (nc && nc->stray_dtls)
+        ADD("; %llu flows of DTLS-like records without handshake or media",
+            (unsigned long long)nc->stray_dtls);
     if (in->live)
         ADD("; captured %llu, dropped by the kernel %llu, by the interface %llu",
             (unsigned long long)in->received, (unsigned long long)in->dropped,

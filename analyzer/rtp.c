@@ -57,6 +57,30 @@ bool ca_rtcp_plain_bye(ca_cursor_t c)
     return bye;
 }
 
+static bool compound_head(uint8_t type)
+{
+    return type == 200 || type == 201 || type == 205 || type == 206;
+}
+
+ca_rtcp_shape_t ca_rtcp_shape(ca_cursor_t c)
+{
+    uint8_t b0, type;
+    uint16_t words;
+    if (ca_cursor_u8(&c, &b0) != CA_OK || (b0 >> 6) != 2 || ca_cursor_u8(&c, &type) != CA_OK ||
+        !compound_head(type) || ca_cursor_u16(&c, &words) != CA_OK ||
+        ca_cursor_skip(&c, 4u * words) != CA_OK)
+        return CA_RTCP_UNSHAPED;
+    /* SRTCP: E flag and 31-bit index, then a tag of 4 bytes or more */
+    bool trailer = ca_cursor_left(&c) >= 8;
+    while (ca_cursor_left(&c) > 0) {
+        if (ca_cursor_u8(&c, &b0) != CA_OK || (b0 >> 6) != 2 || ca_cursor_u8(&c, &type) != CA_OK ||
+            type < 192 || type > 223 || ca_cursor_u16(&c, &words) != CA_OK ||
+            ca_cursor_skip(&c, 4u * words) != CA_OK)
+            return trailer ? CA_RTCP_SHAPED : CA_RTCP_UNSHAPED;
+    }
+    return CA_RTCP_EXACT;
+}
+
 ca_err_t ca_rtcp_decode(ca_cursor_t *c, ca_rtcp_t *rtcp)
 {
     uint8_t b0;

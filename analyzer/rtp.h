@@ -40,4 +40,12 @@ CA_MUST_CHECK ca_err_t ca_rtcp_decode(ca_cursor_t *c, ca_rtcp_t *rtcp);
  * taken for one. */
 bool ca_rtcp_plain_bye(ca_cursor_t c);
 
+/* How a datagram whose second byte says RTCP is laid out: CA_RTCP_EXACT, a
+ * compound of readable packets (the first SR, RR or, RFC 5506, feedback)
+ * whose lengths add up to the datagram; CA_RTCP_SHAPED, a first packet of
+ * those types that fits, followed by at least an SRTCP index and a short
+ * tag (RFC 3711 3.4: the rest is ciphertext); CA_RTCP_UNSHAPED otherwise. */
+typedef enum { CA_RTCP_UNSHAPED = 0, CA_RTCP_SHAPED, CA_RTCP_EXACT } ca_rtcp_shape_t;
+ca_rtcp_shape_t ca_rtcp_shape(ca_cursor_t c);
+
 #endif

@@ -51,7 +51,9 @@ expect_status 2 no_file "at least one capture" "$CALLAUDIT" analyze
 expect_status 2 empty_file "" "$CALLAUDIT" analyze /dev/null
 pcap_file "$T/usb.pcap" 220 "00"
 expect_status 2 linktype "unsupported link type" "$CALLAUDIT" analyze "$T/usb.pcap"
-pcap_file "$T/rtp.pcap" 1 "$(rtp_frame 1)" "$(rtp_frame 2)" "$(rtp_frame 3)"
+# (four packets in sequence: fewer would not show RTP's structure, and
+# would not be media at all)
+pcap_file "$T/rtp.pcap" 1 "$(rtp_frame 1)" "$(rtp_frame 2)" "$(rtp_frame 3)" "$(rtp_frame 4)"
 expect_status 2 bad_filter "bad filter" "$CALLAUDIT" analyze -f 'udp and and' "$T/rtp.pcap"
 expect_status 2 keylog "no TLS secrets" "$CALLAUDIT" analyze --keylog /dev/null "$T/rtp.pcap"
 echo "GET / HTTP/1.1" >"$T/not.keys"
@@ -69,15 +71,16 @@ expect_status 2 code_garbage "not a PEM or DER" "$CALLAUDIT" code "$T/text.pcap"
 # the same transport the capture saw the call begin, and the call fails.
 expect_status 3 plain_rtp "NO_DTLS" "$CALLAUDIT" analyze "$T/rtp.pcap"
 tr -s ' \n' ' ' <"$T/plain_rtp.out" | grep -q "the call may have begun before it" || fail "plain_rtp: $(cat "$T/plain_rtp.out")"
-pcap_file "$T/stun-rtp.pcap" 1 "$(stun_frame)" "$(rtp_frame 1)" "$(rtp_frame 2)" "$(rtp_frame 3)"
+pcap_file "$T/stun-rtp.pcap" 1 "$(stun_frame)" "$(rtp_frame 1)" "$(rtp_frame 2)" "$(rtp_frame 3)" \
+    "$(rtp_frame 4)" "$(rtp_frame 5)"
 expect_status 1 stun_then_rtp "NO_DTLS" "$CALLAUDIT" analyze "$T/stun-rtp.pcap"
 # An empty capture: no call at all is a failure, not a pass.
 pcap_file "$T/empty.pcap" 1
 expect_status 1 no_call "NO_CALL" "$CALLAUDIT" analyze "$T/empty.pcap"
-# Cut in the middle of the third packet: the first two are audited, the cut reported.
+# Cut in the middle of the fifth packet: the first four are audited, the cut reported.
 head -c $(($(stat -c %s "$T/stun-rtp.pcap") - 10)) "$T/stun-rtp.pcap" >"$T/cut.pcap"
 expect_status 1 truncated "CAPTURE_TRUNCATED" "$CALLAUDIT" analyze --format json "$T/cut.pcap"
-[ "$(json "$T/truncated.out" '.calls[0].media.streams[0].packets')" = 2 ] || fail "cut: 2 packets"
+[ "$(json "$T/truncated.out" '.calls[0].media.streams[0].packets')" = 4 ] || fail "cut: 4 packets"
 [ "$(json "$T/truncated.out" '[.findings[].id] | index("CAPTURE_TRUNCATED") != null')" = true ] ||
     fail "cut: run-level CAPTURE_TRUNCATED"
 # Snaplen: a frame captured shorter than it was is counted.

@@ -169,8 +169,15 @@ int main(int argc, char **argv)
     /* lengths pointing past the end */
     frame(&f, &p, 1500, 0);
     one(dir, "ip-length-past-end", &f);
-    frame(&f, &p, 0, 1400);
-    one(dir, "udp-length-past-end", &f);
+    /* five RTP packets in sequence (media, to a reader that trusts the
+     * UDP length), each claiming more than the datagram holds */
+    x = open_pcap(dir, "udp-length-past-end", 0xa1b2c3d4, 1);
+    for (unsigned seq = 1; seq <= 5; seq++) {
+        p.b[3] = (uint8_t)seq;
+        frame(&f, &p, 0, 1400);
+        record(x, &f, (uint32_t)f.n, (uint32_t)f.n);
+    }
+    fclose(x);
     /* --- RTP ----------------------------------------------------------------------- */
     p.n = 0;
     u8(&p, 0x8f); /* 15 CSRCs announced, none there */
@@ -224,7 +231,12 @@ int main(int argc, char **argv)
         u16(&hello, 0xc02b);
         u8(&hello, 1);
         u8(&hello, 0);
-        u16(&hello, 0);
+        u16(&hello, 9); /* use_srtp (RFC 5764 4.1.1): SRTP_AES128_CM_SHA1_80, no MKI */
+        u16(&hello, 0x000e);
+        u16(&hello, 5);
+        u16(&hello, 2);
+        u16(&hello, 0x0001);
+        u8(&hello, 0);
         p.n = 0;
         u8(&p, 22);
         u16(&p, 0xfeff);

@@ -840,6 +840,80 @@ static ca_severity_t no_dtls_severity(int64_t capture_began_before_us, bool stun
     return sev;
 }
 
+/* RFC 7983's first-byte rule is for a port known to carry WebRTC; on an
+ * arbitrary capture a flow earns "media" or "DTLS" from structure. */
+static void sc_bytes(scenario_t *sc, bool from_client, const uint8_t *b, size_t n)
+{
+    tb_t pkt = {.len = 0};
+    tb_bytes(&pkt, b, n);
+    sc_send(sc, from_client, &pkt);
+}
+
+static void only_structure_makes_a_call(void **state)
+{
+    (void)state;
+    scenario_t sc;
+    /* DNS queries whose ids fall in RTP's range: flags (the "sequence
+     * number") never advance; NTP's 0x23 reads as a DTLS 1.3 header */
+    sc_init(&sc);
+    for (int i = 0; i < 20; i++) {
+        uint8_t dns[] = {(uint8_t)(0x80 + i),
+                         (uint8_t)(7 * i),
+                         0x01,
+                         0x00,
+                         0,
+                         1,
+                         0,
+                         0,
+                         0,
+                         0,
+                         0,
+                         0,
+                         3,
+                         'w',
+                         'w',
+                         'w'};
+        uint8_t ntp[48] = {0x23, 0x02, 0x06, 0xe9};
+        sc_bytes(&sc, true, dns, sizeof dns);
+        sc_bytes(&sc, true, ntp, sizeof ntp);
+    }
+    sc_audit(&sc, NULL);
+    assert_int_equal(sc.audit.n_calls, 0);
+    sc_free(&sc);
+
+    /* RTP: three in-order successors are not yet a stream, four are */
+    for (int n = 3; n <= 4; n++) {
+        sc_init(&sc);
+        sc_rtp(&sc, true, 0x1234, n);
+        sc_audit(&sc, NULL);
+        assert_int_equal(sc.audit.n_calls, n == 4 ? 1 : 0);
+        if (n == 4)
+            assert_true(has_finding(&sc.audit.calls[0], "NO_DTLS"));
+        sc_free(&sc);
+    }
+
+    /* one plain receiver report whose length fills the datagram is RTCP */
+    sc_init(&sc);
+    const uint8_t rr[] = {0x80, 201, 0x00, 0x01, 0xde, 0xad, 0xbe, 0xef};
+    sc_bytes(&sc, true, rr, sizeof rr);
+    sc_audit(&sc, NULL);
+    assert_int_equal(sc.audit.n_calls, 1);
+    assert_true(has_finding(&sc.audit.calls[0], "RTCP_PLAINTEXT"));
+    sc_free(&sc);
+
+    /* a DTLS handshake that offered no use_srtp, with no media: not a call;
+     * one that offered it: a call whose media the capture did not show */
+    for (int srtp = 0; srtp <= 1; srtp++) {
+        sc_init(&sc);
+        tb_t body;
+        client_hello_body(&body, srtp != 0);
+        sc_handshake_msg(&sc, true, CA_HS_CLIENT_HELLO, 0, &body);
+        sc_audit(&sc, NULL);
+        assert_int_equal(sc.audit.n_calls, (size_t)srtp);
+        sc_free(&sc);
+    }
+}
+
 static void capture_that_joined_a_call(void **state)
 {
     (void)state;
@@ -868,6 +942,7 @@ int ca_test_audit(void)
         cmocka_unit_test(cross_rules_look_back_over_a_window),
         cmocka_unit_test(drops_and_cut_calls_are_inconclusive),
         cmocka_unit_test(capture_that_joined_a_call),
+        cmocka_unit_test(only_structure_makes_a_call),
     };
     return cmocka_run_group_tests_name("audit", tests, NULL, NULL);
 }
