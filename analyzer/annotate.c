@@ -190,7 +190,8 @@ int ca_annotations_write(ca_annotations_t *an, const char *out_path, char *const
         snprintf(err, err_size, "out of memory collecting annotations");
         return -1;
     }
-    qsort(an->notes, an->n, sizeof *an->notes, by_frame);
+    if (an->n > 1) /* qsort's base must not be NULL, even for no elements */
+        qsort(an->notes, an->n, sizeof *an->notes, by_frame);
     copy_t c = {.an = an, .out_path = out_path, .dlt = -1, .err = err, .err_size = err_size};
     snprintf(c.section, sizeof c.section,
              "callaudit %s: every frame of the capture, with a comment on each frame a "

@@ -56,7 +56,14 @@ note "two captures, EN10MB and SLL2: $tot frames, 2 interfaces, second call's he
     >/dev/null 2>&1
 dump "$T/f.pcapng" | cmp -s - "$T/orig.txt" || fail "a filter changed the annotated copy's frames"
 
-# errors: one line, exit 2, nothing left behind
+# a capture with nothing to note (no call: frames of nothing callaudit
+# reads) is copied whole, comments on none (the sanitizer build once
+# aborted here, sorting no notes)
+editcap -r "$PCAPS/call-plain.pcap" "$T/one.pcap" 1 2>/dev/null || fail "editcap"
+"$CALLAUDIT" analyze --annotate "$T/none.pcapng" "$T/one.pcap" >/dev/null 2>"$T/err"
+[ $? = 1 ] || fail "nothing to note: $(cat "$T/err")"
+[ "$(tcpdump -r "$T/none.pcapng" -nn 2>/dev/null | wc -l)" = 1 ] || fail "nothing to note: not one frame"
+
 "$CALLAUDIT" analyze --annotate "$T/s.pcapng" - <"$PCAPS/call-plain.pcap" >/dev/null 2>"$T/err"
 [ $? = 2 ] && [ "$(wc -l <"$T/err")" = 1 ] && [ ! -e "$T/s.pcapng" ] || fail "stdin: $(cat "$T/err")"
 "$CALLAUDIT" analyze --annotate "$T/no/dir/a.pcapng" "$PCAPS/call-plain.pcap" >/dev/null 2>"$T/err"
