@@ -334,6 +334,7 @@ static void rule_opacity(ca_call_t *call)
 {
     size_t rtp = 0, judged = 0;
     uint64_t few = 0;
+    const ca_stream_t *undecided = NULL;
     for (size_t i = 0; i < call->n_streams; i++) {
         const ca_stream_t *st = &call->streams[i];
         const ca_opacity_t *o = &st->opacity;
@@ -364,10 +365,16 @@ static void rule_opacity(ca_call_t *call)
                 "payloads of SSRC 0x%08x (%s) are readable media, not ciphertext: their first "
                 "bytes repeat across packets (chi-square %.0f, p=%.1e over %u packets)",
                 st->ssrc, dir, stat, p, o->samples);
-        if (v != CA_OPAQUE_UNKNOWN)
+        /* authenticated under the key log: libsrtp2 decrypted every packet */
+        bool authentic = st->auth_ok > 0 && st->auth_failed == 0;
+        if (v != CA_OPAQUE_UNKNOWN || authentic)
             judged++;
-        else if (o->samples > few)
-            few = o->samples;
+        else {
+            if (o->samples > few)
+                few = o->samples;
+            if (!undecided)
+                undecided = st;
+        }
         if (o->keystream_reuse)
             ca_call_find(call, "SRTP_KEYSTREAM_REUSE", CA_SEV_FAIL, o->reuse_frame,
                          "SSRC 0x%08x (%s): %llu sequence numbers carried two different payloads",
@@ -398,6 +405,14 @@ static void rule_opacity(ca_call_t *call)
                      "too few RTP packets (at most %llu in a stream, %d needed) or too ambiguous a "
                      "distribution to tell ciphertext from readable media",
                      (unsigned long long)few, CA_OPACITY_MIN_SAMPLES);
+    else if (undecided)
+        /* The call's other streams vouch for nothing: a stream of its own
+         * (a late SSRC, another codec) may be the one sent in clear. */
+        ca_call_find(call, "MEDIA_OPACITY_UNKNOWN", CA_SEV_INCONCLUSIVE, undecided->first_frame,
+                     "SSRC 0x%08x: %llu RTP packets, too few (%d needed) or too ambiguous to tell "
+                     "ciphertext from readable media; %zu of the call's %zu RTP streams undecided",
+                     undecided->ssrc, (unsigned long long)undecided->packets,
+                     CA_OPACITY_MIN_SAMPLES, rtp - judged, rtp);
 }
 
 static void rule_media(ca_call_t *call)

@@ -914,6 +914,32 @@ static void only_structure_makes_a_call(void **state)
     }
 }
 
+/* A stream too short to judge is not vouched for by the call's others: 63
+ * readable packets beside two opaque streams once passed. */
+static void every_stream_is_judged(void **state)
+{
+    (void)state;
+    for (int n = 63; n <= 64; n++) {
+        scenario_t sc;
+        sc_init(&sc);
+        sc_handshake(&sc, &good);
+        sc_rtp(&sc, true, 0x11111111, 80);
+        sc_rtp(&sc, false, 0x22222222, 80);
+        sc_rtp_kind(&sc, true, 0x33333333, n, PAYLOAD_OPUS_CLEAR);
+        sc_audit(&sc, NULL);
+        const ca_call_t *c = &sc.audit.calls[0];
+        assert_int_equal(c->verdict, n == 63 ? CA_VERDICT_INCONCLUSIVE : CA_VERDICT_FAIL);
+        assert_true(has_finding(c, n == 63 ? "MEDIA_OPACITY_UNKNOWN" : "MEDIA_PLAINTEXT"));
+        if (n == 63) {
+            bool named = false;
+            for (size_t i = 0; i < c->n_findings; i++)
+                named |= strstr(c->findings[i].message, "0x33333333") != NULL;
+            assert_true(named);
+        }
+        sc_free(&sc);
+    }
+}
+
 static void capture_that_joined_a_call(void **state)
 {
     (void)state;
@@ -943,6 +969,7 @@ int ca_test_audit(void)
         cmocka_unit_test(drops_and_cut_calls_are_inconclusive),
         cmocka_unit_test(capture_that_joined_a_call),
         cmocka_unit_test(only_structure_makes_a_call),
+        cmocka_unit_test(every_stream_is_judged),
     };
     return cmocka_run_group_tests_name("audit", tests, NULL, NULL);
 }
