@@ -40,6 +40,7 @@ typedef struct {
     uint64_t truncated;
     uint64_t capture_drops; /* packets the capture lost while the flow was live */
     uint64_t other;         /* datagrams that were not STUN, DTLS, RTP or RTCP */
+    uint64_t sent[2];       /* packets from a, from b */
     char ice_username[2][65];
 } ca_flow_info_t;
 

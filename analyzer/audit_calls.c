@@ -86,6 +86,8 @@ static ca_call_t *new_call(ca_auditor_t *au, const ca_flow_t *f)
     call->flow.truncated = f->truncated;
     call->flow.capture_drops = f->capture_drops;
     call->flow.other = f->other;
+    call->flow.sent[0] = f->sent[0];
+    call->flow.sent[1] = f->sent[1];
     call->ended_us = f->last_us;
     call->in_progress = au->taking_in_progress && !f->closed;
     memcpy(call->flow.ice_username, f->ice_username, sizeof call->flow.ice_username);
@@ -206,6 +208,7 @@ static bool flow_is_call(ca_auditor_t *au, const ca_flow_t *f)
     for (size_t i = 0; i < f->n_streams && !media; i++)
         media = ca_stream_is_media(&f->streams[i]);
     for (size_t k = 0; k < f->n_sessions; k++) {
+        ca_dtls_session_finish(f->sessions[k]); /* what waited for a missing piece counts too */
         bool h = handshake_shown(f->sessions[k]);
         shown |= h;
         srtp |= h && may_key_srtp(f->sessions[k]);

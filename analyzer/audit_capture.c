@@ -72,6 +72,21 @@ static void rule_capture(ca_call_t *call, const ca_audit_opts_t *opts)
                  (double)(opened_us - opts->capture_start_us) / 1e6);
         excuse_absences(call, why);
     }
+    /* A capture point on one leg of asymmetric routing, or a filter on one
+     * address, sees one direction: the peer's answer, its Finished, went
+     * another way, and the handshake is not seen to complete. (Without any
+     * DTLS the seen side would still have shown its own flight: NO_DTLS
+     * stands.) */
+    if (call->dtls && (call->flow.sent[0] == 0 || call->flow.sent[1] == 0)) {
+        const ca_endpoint_t *sender = call->flow.sent[0] ? &call->flow.a : &call->flow.b;
+        char addr[64];
+        ca_endpoint_format(sender, addr, sizeof addr);
+        excuse_absences(call, "the capture saw one direction of this transport only");
+        ca_call_find(call, "ONE_DIRECTION", CA_SEV_INCONCLUSIVE, 0,
+                     "every packet of this transport came from %s: the other direction was not "
+                     "captured, so the peer's side of the handshake and media is unseen",
+                     addr);
+    }
     if (call->in_progress)
         ca_call_find(
             call, "CALL_IN_PROGRESS", CA_SEV_INCONCLUSIVE, 0,

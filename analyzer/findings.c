@@ -64,6 +64,8 @@ static const struct {
     {"SDP_UNMATCHED", "Each SDP given should describe a call in the capture."},
     {"FRAGMENT_CONFLICT", "RFC 6347 4.2.3: overlapping fragments of one message carry the same "
                           "bytes."},
+    {"ONE_DIRECTION", "A verdict on a call rests on both directions of its transport: a capture "
+                      "that saw one cannot see the peer's handshake or media."},
     {"PACKETS_DROPPED", "A verdict rests on every packet: the kernel dropped some (pcap_stats)."},
     {"CALL_IN_PROGRESS", "A verdict needs the end of the call."},
     {"KEYLOG_MISSING", "--keylog: every session is opened with its secrets."},

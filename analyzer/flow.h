@@ -63,6 +63,7 @@ typedef struct {
     uint64_t first_frame, last_frame;
     int64_t first_us, last_us;
     uint64_t packets;
+    uint64_t sent[2]; /* packets from endpoint a, from b */
     uint64_t stun, dtls, rtp, rtcp, other;
     ca_dtls_session_t *sessions[CA_FLOW_MAX_SESSIONS]; /* owned */
     size_t n_sessions, sessions_dropped;

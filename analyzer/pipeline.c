@@ -430,6 +430,7 @@ ca_flow_t *ca_pipeline_flow_for(ca_pipeline_t *p, const ca_endpoint_t *src,
     if (f->packets == 0 && p->last_drop_us && ts_us - p->last_drop_us < DROP_SHADOW_US)
         f->capture_drops += p->last_drop_count;
     flow_touch(f, frame, ts_us);
+    f->sent[*from]++;
     f->relayed |= depth > 0;
     f->truncated += p->frame_truncated;
     return f;

@@ -940,6 +940,27 @@ static void every_stream_is_judged(void **state)
     }
 }
 
+/* A capture of one direction (asymmetric routing, a filter on one host):
+ * the peer's flight and Finished went another way. */
+static void one_direction_is_inconclusive(void **state)
+{
+    (void)state;
+    scenario_t sc;
+    sc_init(&sc);
+    tb_t body;
+    client_hello_body(&body, true);
+    sc_handshake_msg(&sc, true, CA_HS_CLIENT_HELLO, 0, &body);
+    sc_ccs_finished(&sc, true);
+    sc_rtp(&sc, true, 0x11111111, 80);
+    sc_audit(&sc, NULL);
+    const ca_call_t *c = &sc.audit.calls[0];
+    assert_int_equal(c->verdict, CA_VERDICT_INCONCLUSIVE);
+    assert_true(has_finding(c, "ONE_DIRECTION"));
+    for (size_t i = 0; i < c->n_findings; i++)
+        assert_true(c->findings[i].severity != CA_SEV_FAIL);
+    sc_free(&sc);
+}
+
 static void capture_that_joined_a_call(void **state)
 {
     (void)state;
@@ -970,6 +991,7 @@ int ca_test_audit(void)
         cmocka_unit_test(capture_that_joined_a_call),
         cmocka_unit_test(only_structure_makes_a_call),
         cmocka_unit_test(every_stream_is_judged),
+        cmocka_unit_test(one_direction_is_inconclusive),
     };
     return cmocka_run_group_tests_name("audit", tests, NULL, NULL);
 }
