@@ -183,9 +183,12 @@ typedef struct {
     char code[CA_SECCODE_TEXT_LEN];
     bool parsed[2];
     uint8_t thumbprint[2][CA_SHA256_LEN];
+    /* its real sources (ca_call_key_of: no SSRC 0, no stream of a few
+     * packets), and when its media ran */
     uint32_t ssrc[CA_CALL_MAX_STREAMS];
     bool rtcp[CA_CALL_MAX_STREAMS];
     uint8_t n_ssrcs;
+    int64_t media_first_us, media_last_us;
 } ca_call_key_t;
 
 void ca_call_key_of(const ca_call_t *c, ca_call_key_t *k);

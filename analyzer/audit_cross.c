@@ -7,6 +7,17 @@
 
 #include "audit.h"
 
+/* A source that can tie two legs together: a relay forwards a sender's
+ * stream with its SSRC. SSRC 0 is what SFUs and probes use as a
+ * placeholder, and a stream of a few packets (a probe, RTX padding) may be
+ * anybody's: neither is evidence that two calls carry the same media. */
+#define CA_REAL_SOURCE_PACKETS 10
+
+static bool real_source(const ca_stream_t *s)
+{
+    return s->ssrc != 0 && s->packets >= CA_REAL_SOURCE_PACKETS && ca_stream_is_media(s);
+}
+
 void ca_call_key_of(const ca_call_t *c, ca_call_key_t *k)
 {
     memset(k, 0, sizeof *k);
@@ -20,8 +31,15 @@ void ca_call_key_of(const ca_call_t *c, ca_call_key_t *k)
         memcpy(k->thumbprint[d], c->dtls->cert[d].thumbprint, CA_SHA256_LEN);
     }
     for (size_t i = 0; i < c->n_streams && k->n_ssrcs < CA_CALL_MAX_STREAMS; i++) {
-        k->ssrc[k->n_ssrcs] = c->streams[i].ssrc;
-        k->rtcp[k->n_ssrcs++] = c->streams[i].rtcp;
+        const ca_stream_t *s = &c->streams[i];
+        if (k->media_first_us == 0 || s->first_us < k->media_first_us)
+            k->media_first_us = s->first_us;
+        if (s->last_us > k->media_last_us)
+            k->media_last_us = s->last_us;
+        if (!real_source(s))
+            continue;
+        k->ssrc[k->n_ssrcs] = s->ssrc;
+        k->rtcp[k->n_ssrcs++] = s->rtcp;
     }
 }
 
@@ -58,7 +76,9 @@ void ca_audit_cross_call_rules(ca_call_t *x, const ca_call_key_t *y)
     if (!x->dtls || !y->dtls)
         return;
     ca_call_key_of(x, &xk);
-    if (x->have_code && y->have_code && share_ssrc(&xk, y) && !same_pair(&xk, y)) {
+    /* legs of one call carry its media at the same time */
+    bool overlap = xk.media_first_us <= y->media_last_us && y->media_first_us <= xk.media_last_us;
+    if (x->have_code && y->have_code && overlap && share_ssrc(&xk, y) && !same_pair(&xk, y)) {
         x->other_leg = y->id;
         memcpy(x->other_code, y->code, sizeof x->other_code);
         ca_call_find(x, "MITM_SUSPECTED", CA_SEV_FAIL, 0,

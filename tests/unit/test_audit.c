@@ -18,6 +18,7 @@ typedef struct {
     ca_audit_t audit;
     uint16_t turn_channel; /* non-zero: every payload goes in TURN ChannelData */
     tb_t transcript;       /* what CertificateVerify signs (RFC 6347 4.2.6) */
+    int64_t t0_us;         /* capture time of frame 0 */
 } scenario_t;
 
 static void sc_init(scenario_t *sc)
@@ -63,8 +64,8 @@ static void sc_send(scenario_t *sc, bool from_client, const tb_t *inner)
     tb_u16(&f, 0);
     tb_bytes(&f, payload->data, payload->len);
     sc->frame++;
-    ca_pipeline_frame(sc->p, 1 /* DLT_EN10MB */, sc->frame, (int64_t)sc->frame * 20000, f.data,
-                      (uint32_t)f.len, (uint32_t)f.len);
+    ca_pipeline_frame(sc->p, 1 /* DLT_EN10MB */, sc->frame, sc->t0_us + (int64_t)sc->frame * 20000,
+                      f.data, (uint32_t)f.len, (uint32_t)f.len);
 }
 
 static void sc_handshake_msg(scenario_t *sc, bool from_client, uint8_t type, uint16_t seq,
@@ -961,6 +962,45 @@ static void one_direction_is_inconclusive(void **state)
     sc_free(&sc);
 }
 
+/* Two legs with different certificate pairs are one intercepted call only
+ * when they carry the same real source at the same time: SSRC 0 (an SFU's
+ * placeholder) or legs an hour apart tie nothing together. */
+static bool legs_suspected(uint32_t ssrc, int64_t second_leg_at_us)
+{
+    static const hs_opts_t other = {0x0007, 0xC02B, "vectors/rsa.pem", "vectors/callee.pem", false};
+    ca_audit_opts_t none;
+    memset(&none, 0, sizeof none);
+    ca_auditor_t *au = ca_auditor_new();
+    assert_non_null(au);
+    scenario_t sc[2];
+    bool suspected = false;
+    for (size_t i = 0; i < 2; i++) {
+        sc_init(&sc[i]);
+        sc[i].t0_us = i == 1 ? second_leg_at_us : 0;
+        sc_handshake(&sc[i], i == 0 ? &good : &other);
+        sc_rtp(&sc[i], true, ssrc, 80);
+        sc_rtp(&sc[i], false, 0x22222222u + (uint32_t)i, 80);
+        take_all(au, &sc[i]);
+    }
+    ca_audit_t audit;
+    assert_int_equal(ca_auditor_finish(au, NULL, &none, NULL, NULL, &audit), CA_OK);
+    for (size_t i = 0; i < audit.n_calls; i++)
+        suspected |= has_finding(&audit.calls[i], "MITM_SUSPECTED");
+    ca_audit_free(&audit);
+    ca_auditor_free(au);
+    for (size_t i = 0; i < 2; i++)
+        sc_free(&sc[i]);
+    return suspected;
+}
+
+static void legs_need_real_sources_at_one_time(void **state)
+{
+    (void)state;
+    assert_true(legs_suspected(0x11111111, 0));
+    assert_false(legs_suspected(0, 0));
+    assert_false(legs_suspected(0x11111111, 3600 * 1000000LL));
+}
+
 static void capture_that_joined_a_call(void **state)
 {
     (void)state;
@@ -992,6 +1032,7 @@ int ca_test_audit(void)
         cmocka_unit_test(only_structure_makes_a_call),
         cmocka_unit_test(every_stream_is_judged),
         cmocka_unit_test(one_direction_is_inconclusive),
+        cmocka_unit_test(legs_need_real_sources_at_one_time),
     };
     return cmocka_run_group_tests_name("audit", tests, NULL, NULL);
 }
