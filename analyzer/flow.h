@@ -85,10 +85,12 @@ typedef struct {
 
 typedef enum {
     CA_TCP_MODE_UNKNOWN = 0,
-    CA_TCP_MODE_RFC4571, /* 16-bit length-prefixed STUN/DTLS/RTP (RFC 4571, RFC 6544) */
-    CA_TCP_MODE_TEXT,    /* a text protocol carrying SDP bodies (Content-Length framed) */
-    CA_TCP_MODE_OTHER,   /* anything else: counted, not buffered */
-    CA_TCP_MODE_LOST,    /* a gap broke the framing */
+    CA_TCP_MODE_RFC4571,     /* 16-bit length-prefixed STUN/DTLS/RTP (RFC 4571, RFC 6544) */
+    CA_TCP_MODE_TEXT,        /* a text protocol carrying SDP bodies (Content-Length framed) */
+    CA_TCP_MODE_TURN,        /* TURN over TCP: STUN messages and padded ChannelData (RFC 8656) */
+    CA_TCP_MODE_OTHER,       /* anything else: counted, not buffered */
+    CA_TCP_MODE_LOST,        /* a gap broke the framing */
+    CA_TCP_MODE_TURN_RESYNC, /* TURN after a gap: waiting for a segment of whole messages */
 } ca_tcp_mode_t;
 
 typedef struct ca_flow_table ca_flow_table_t;

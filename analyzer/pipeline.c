@@ -1,6 +1,7 @@
 /* pipeline.c - frame decoding and demultiplexing into flows; see pipeline.h. */
 #include "pipeline_priv.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -462,10 +463,11 @@ void ca_pipeline_demux(ca_pipeline_t *p, const ca_endpoint_t *src, const ca_endp
                 continue;
             const ca_endpoint_t *client = &outer->turn_channels[i].client;
             const ca_endpoint_t *peer = &outer->turn_channels[i].peer;
+            /* the relay reaches the peer over UDP, whatever the client's transport */
             if (ca_endpoint_equal(src, client))
-                ca_pipeline_demux(p, src, peer, transport, 0, frame, ts_us, inner, depth + 1);
+                ca_pipeline_demux(p, src, peer, CA_IPPROTO_UDP, 0, frame, ts_us, inner, depth + 1);
             else
-                ca_pipeline_demux(p, peer, dst, transport, 0, frame, ts_us, inner, depth + 1);
+                ca_pipeline_demux(p, peer, dst, CA_IPPROTO_UDP, 0, frame, ts_us, inner, depth + 1);
             return;
         }
         ca_pipeline_demux(p, src, dst, transport, ch, frame, ts_us, inner, depth + 1);
@@ -502,6 +504,65 @@ static void read_rfc4571(ca_pipeline_t *p, ca_flow_t *f, uint8_t from, const ca_
         if (len > 0)
             ca_pipeline_demux(p, src, dst, CA_IPPROTO_TCP, 0, frame, ts_us, body, 0);
         ca_tcp_stream_consume(s, 2u + len);
+    }
+}
+
+/* RFC 8656 12.5 / RFC 8489 6: on a TCP connection to a TURN server,
+ * messages follow each other with no framing of their own: a STUN message
+ * is its 20-byte header and the length it gives, a ChannelData message its
+ * 4-byte header and data padded to a multiple of 4. The length of the
+ * message at the head of BYTES (N of them, at least 4), or 0 if it is
+ * neither. */
+static size_t turn_tcp_message_len(ca_cursor_t c)
+{
+    uint8_t first;
+    uint16_t type, len;
+    uint32_t cookie;
+    if (ca_cursor_peek_u8(&c, &first) != CA_OK || ca_cursor_u16(&c, &type) != CA_OK ||
+        ca_cursor_u16(&c, &len) != CA_OK)
+        return 0;
+    if (first >= 0x40 && first <= 0x4f)
+        return 4 + (((size_t)len + 3) & ~(size_t)3);
+    if ((first & 0xc0) == 0 && len % 4 == 0 && ca_cursor_u32(&c, &cookie) == CA_OK &&
+        cookie == 0x2112A442u)
+        return 20 + (size_t)len;
+    return 0;
+}
+
+/* Whether a segment is whole TURN messages end to end: one or several of
+ * them, STUN with the magic cookie or ChannelData, filling it exactly. A
+ * connection seen from its middle starts so as well, at a segment's start. */
+static bool turn_tcp_segment(ca_cursor_t c)
+{
+    size_t messages = 0;
+    while (ca_cursor_left(&c) > 0) {
+        size_t m = turn_tcp_message_len(c);
+        if (m == 0 || ca_cursor_skip(&c, m) != CA_OK)
+            return false;
+        messages++;
+    }
+    return messages > 0;
+}
+
+/* TURN over TCP: each message to the demultiplexer as a datagram would go
+ * (STUN, ChannelData unwrapped onto the relayed flow); a message that is
+ * neither breaks the framing for good. */
+static void read_turn_tcp(ca_pipeline_t *p, ca_flow_t *f, uint8_t from, const ca_endpoint_t *src,
+                          const ca_endpoint_t *dst, uint64_t frame, int64_t ts_us)
+{
+    ca_tcp_stream_t *s = f->tcp[from];
+    while (s->len >= 4) {
+        size_t m = turn_tcp_message_len(ca_cursor_make(s->buf, s->len));
+        if (m == 0) {
+            f->tcp_mode[from] = CA_TCP_MODE_LOST;
+            ca_pipeline_skip(p, CA_SKIP_STUN_MALFORMED);
+            return;
+        }
+        if (m > s->len)
+            return; /* wait for the rest */
+        ca_pipeline_demux(p, src, dst, CA_IPPROTO_TCP, 0, frame, ts_us, ca_cursor_make(s->buf, m),
+                          0);
+        ca_tcp_stream_consume(s, m);
     }
 }
 
@@ -585,6 +646,8 @@ static void read_text(ca_pipeline_t *p, ca_flow_t *f, uint8_t from, uint64_t fra
 /* How to read a TCP stream, judged from its first payload bytes. */
 static ca_tcp_mode_t tcp_mode_of(ca_cursor_t payload)
 {
+    if (turn_tcp_segment(payload))
+        return CA_TCP_MODE_TURN;
     uint16_t len;
     uint8_t first;
     ca_cursor_t c = payload;
@@ -633,14 +696,28 @@ static void on_tcp(ca_pipeline_t *p, const ca_ip_t *ip, ca_cursor_t c, uint64_t 
             ca_pipeline_skip(p, CA_SKIP_TCP_OTHER);
         return; /* handshake segments, or a stream nobody reads */
     }
+    if (f->tcp_mode[from] == CA_TCP_MODE_TURN_RESYNC) {
+        /* TURN messages are self-delimiting: a segment that is whole
+         * messages end to end is a new start (one that RFC 4571 lacks) */
+        if (!turn_tcp_segment(seg.payload)) {
+            if (ca_cursor_left(&seg.payload) > 0)
+                ca_pipeline_skip(p, CA_SKIP_TCP_GAP);
+            return;
+        }
+        memset(s, 0, offsetof(ca_tcp_stream_t, buf));
+        s->len = s->n_held = 0;
+        f->tcp_mode[from] = CA_TCP_MODE_TURN;
+    }
     if (f->tcp_mode[from] == CA_TCP_MODE_LOST) {
         ca_pipeline_skip(p, CA_SKIP_TCP_GAP);
         return;
     }
     bool appended = ca_tcp_stream_add(s, &seg);
-    if (f->tcp_mode[from] == CA_TCP_MODE_RFC4571 && s->gap) {
+    if ((f->tcp_mode[from] == CA_TCP_MODE_RFC4571 || f->tcp_mode[from] == CA_TCP_MODE_TURN) &&
+        s->gap) {
         /* Without the missing bytes the next length prefix cannot be found. */
-        f->tcp_mode[from] = CA_TCP_MODE_LOST;
+        f->tcp_mode[from] =
+            f->tcp_mode[from] == CA_TCP_MODE_TURN ? CA_TCP_MODE_TURN_RESYNC : CA_TCP_MODE_LOST;
         ca_pipeline_skip(p, CA_SKIP_TCP_GAP);
         return;
     }
@@ -648,6 +725,8 @@ static void on_tcp(ca_pipeline_t *p, const ca_ip_t *ip, ca_cursor_t c, uint64_t 
         return;
     if (f->tcp_mode[from] == CA_TCP_MODE_RFC4571)
         read_rfc4571(p, f, from, &src, &dst, frame, ts_us);
+    else if (f->tcp_mode[from] == CA_TCP_MODE_TURN)
+        read_turn_tcp(p, f, from, &src, &dst, frame, ts_us);
     else
         read_text(p, f, from, frame);
 }
