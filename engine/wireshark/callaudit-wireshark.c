@@ -301,7 +301,11 @@ static void field(walk_t *w, proto_node *node, field_info *fi)
         w->dgram_used = true;
         dtls_record(node);
         return;
-    } else if (!strcmp(a, "stun") && w->in_dgram) {
+    } else if (!strcmp(a, "stun") && (w->in_dgram || w->transport == 6)) {
+        /* TURN over TCP (RFC 8656 12.5): no udp.payload; each STUN or
+         * ChannelData PDU of the segment is a message of the connection */
+        if (!w->in_dgram)
+            begin_datagram(w);
         w->dgram_used = true;
     } else if (!strcmp(a, "rtp") || !strcmp(a, "srtp")) {
         w->dgram_used = true;
@@ -367,8 +371,12 @@ static void field(walk_t *w, proto_node *node, field_info *fi)
         }
     } else if (!strcmp(a, "stun.channel") && w->in_dgram) {
         guint32 ch = uint_of(fi);
+        /* the data, by the message's own length: on TCP the padding and the
+         * next messages follow it in the same buffer */
+        gint avail = (gint)tvb_captured_length(fi->ds_tvb) - fi->start - 4;
+        gint len = avail >= 0 ? (gint)tvb_get_ntohs(fi->ds_tvb, fi->start + 2) : 0;
         printf("T %u ", ch);
-        tvb_hex(fi->ds_tvb, fi->start + 4, (gint)tvb_captured_length(fi->ds_tvb) - fi->start - 4);
+        tvb_hex(fi->ds_tvb, fi->start + 4, len < avail ? len : avail);
         putchar('\n');
         w->done = true;
         return;
@@ -380,8 +388,13 @@ static void walk(proto_node *node, gpointer data)
 {
     walk_t *w = data;
     field_info *fi = PNODE_FINFO(node);
-    if (w->done)
-        return;
+    if (w->done) {
+        /* what a ChannelData carried was handed on whole; the next STUN or
+         * ChannelData message of a TCP segment is read again */
+        if (!fi || !fi->hfinfo || strcmp(fi->hfinfo->abbrev, "stun") != 0)
+            return;
+        w->done = false;
+    }
     if (!fi) {
         proto_tree_children_foreach(node, walk, w);
         return;
