@@ -61,7 +61,7 @@ ca_err_t ca_dtls_record_next(ca_cursor_t *dgram, ca_dtls_record_t *rec)
     CA_ENSURE(first >= CA_DTLS_CT_CCS && first <= CA_DTLS_CT_ACK, CA_ERR_MALFORMED);
     rec->content_type = first;
     CA_GUARD(ca_cursor_u16(dgram, &rec->version));
-    CA_ENSURE((rec->version >> 8) == 0xfe, CA_ERR_MALFORMED);
+    CA_ENSURE((rec->version >> 8) == 0xfe || rec->version == CA_DTLS_BAD_VER, CA_ERR_MALFORMED);
     CA_GUARD(ca_cursor_u16(dgram, &rec->epoch));
     CA_GUARD(ca_cursor_u48(dgram, &rec->seq));
     CA_GUARD(ca_cursor_u16(dgram, &len));

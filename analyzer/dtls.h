@@ -19,6 +19,8 @@
 #define CA_DTLS_V10 0xfeff
 #define CA_DTLS_V12 0xfefd
 #define CA_DTLS_V13 0xfefc
+/* OpenSSL before 0.9.8f (and Cisco's AnyConnect since) numbered DTLS 1.0 so */
+#define CA_DTLS_BAD_VER 0x0100
 
 /* Handshake types (IANA TLS HandshakeType) */
 #define CA_HS_CLIENT_HELLO         1

@@ -63,6 +63,7 @@ static const name_t alert_names[] = {
 
 static const name_t version_names[] = {
     {CA_DTLS_V10, "1.0"},
+    {CA_DTLS_BAD_VER, "1.0 (DTLS_BAD_VER)"},
     {CA_DTLS_V12, "1.2"},
     {CA_DTLS_V13, "1.3"},
 };

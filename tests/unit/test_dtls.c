@@ -363,6 +363,11 @@ static void records_and_unified_header(void **state)
     uint8_t v[] = {22, 0x03, 0x03, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
     c = ca_cursor_make(v, sizeof v);
     assert_int_equal(ca_dtls_record_next(&c, &rec), CA_ERR_MALFORMED); /* TLS, not DTLS */
+    /* DTLS_BAD_VER: DTLS 1.0 as OpenSSL before 0.9.8f numbered it */
+    uint8_t old[] = {22, 0x01, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xee};
+    c = ca_cursor_make(old, sizeof old);
+    assert_int_equal(ca_dtls_record_next(&c, &rec), CA_OK);
+    assert_int_equal(rec.version, CA_DTLS_BAD_VER);
 }
 
 static void dtls13_hellos(void **state)
