@@ -152,11 +152,18 @@ static void rule_handshake(ca_call_t *call, const ca_audit_opts_t *opts)
     /* What the capture did not show cannot be judged either way. */
     if (ca_dtls_session_gap(s)) {
         uint64_t missed = s->messages_missed[CA_C2S] + s->messages_missed[CA_S2C];
-        ca_call_find(call, "HANDSHAKE_NOT_SEEN", CA_SEV_INCONCLUSIVE, s->first_frame,
-                     "the capture misses part of the handshake (%s%llu message%s never seen): it "
-                     "starts late or dropped packets",
-                     s->have_client_hello ? "" : "no client_hello; ", (unsigned long long)missed,
-                     missed == 1 ? "" : "s");
+        if (s->finished[CA_S2C] && !s->finished[CA_C2S] && !s->resumed && !s->ccs[CA_C2S])
+            ca_call_find(call, "HANDSHAKE_NOT_SEEN", CA_SEV_INCONCLUSIVE, s->first_frame,
+                         "the capture misses the client's flight before its Finished: the "
+                         "server's Finished (frame %llu) shows it reached the server by a path "
+                         "the capture did not see",
+                         (unsigned long long)s->finished_frame[CA_S2C]);
+        else
+            ca_call_find(call, "HANDSHAKE_NOT_SEEN", CA_SEV_INCONCLUSIVE, s->first_frame,
+                         "the capture misses part of the handshake (%s%llu message%s never seen): "
+                         "it starts late or dropped packets",
+                         s->have_client_hello ? "" : "no client_hello; ",
+                         (unsigned long long)missed, missed == 1 ? "" : "s");
         if (!s->complete)
             return;
     }

@@ -196,17 +196,20 @@ static bool may_key_srtp(const ca_dtls_session_t *s)
 
 /* A flow is a call when it carries media or a DTLS handshake that can key
  * SRTP (its media may have gone elsewhere, or not have been captured).
- * Media is a stream with RTP's or RTCP's structure, or any stream on a
- * transport that ICE checks (a STUN USERNAME) tie to a WebRTC session, where
- * RFC 7983's first byte decides. Anything else is counted by reason and
+ * Media is a stream with RTP's or RTCP's structure; on a transport that ICE
+ * checks (a STUN USERNAME) tie to a WebRTC session, where RFC 7983's first
+ * byte decides, two packets of one SSRC in sequence will do (a sender's
+ * last packets after the call moved to another pair), but packets of a
+ * different SSRC each are not media. Anything else is counted by reason and
  * dropped: a first byte in RTP's or DTLS's range is not enough on an
  * arbitrary capture. */
 static bool flow_is_call(ca_auditor_t *au, const ca_flow_t *f)
 {
     bool ice = f->ice_username[0][0] || f->ice_username[1][0];
-    bool media = ice && f->n_streams > 0, shown = false, srtp = false;
+    bool media = false, shown = false, srtp = false;
     for (size_t i = 0; i < f->n_streams && !media; i++)
-        media = ca_stream_is_media(&f->streams[i]);
+        media = ca_stream_is_media(&f->streams[i]) ||
+                (ice && (f->streams[i].in_order > 0 || f->streams[i].rtcp_shaped > 0));
     for (size_t k = 0; k < f->n_sessions; k++) {
         ca_dtls_session_finish(f->sessions[k]); /* what waited for a missing piece counts too */
         bool h = handshake_shown(f->sessions[k]);

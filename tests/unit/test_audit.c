@@ -1103,6 +1103,32 @@ static void turn_over_tcp(void **state)
     }
 }
 
+/* The server's Finished of a full handshake comes after the client's
+ * flight reached it: with that flight missing from the capture (another
+ * path), the handshake was not seen, and nothing fails on the hole. */
+static void server_finished_shows_the_clients_flight(void **state)
+{
+    (void)state;
+    scenario_t sc;
+    sc_init(&sc);
+    tb_t body, empty = {.len = 0};
+    client_hello_body(&body, true);
+    sc_handshake_msg(&sc, true, CA_HS_CLIENT_HELLO, 0, &body);
+    server_hello_body(&body, 0x0007, 0xC02B);
+    sc_handshake_msg(&sc, false, CA_HS_SERVER_HELLO, 0, &body);
+    sc_handshake_msg(&sc, false, CA_HS_SERVER_HELLO_DONE, 1, &empty);
+    sc_ccs_finished(&sc, false);
+    sc_rtp(&sc, false, 0x22222222, 80);
+    sc_rtp(&sc, true, 0x11111111, 80);
+    sc_audit(&sc, NULL);
+    const ca_call_t *c = &sc.audit.calls[0];
+    assert_true(has_finding(c, "HANDSHAKE_NOT_SEEN"));
+    assert_false(has_finding(c, "MEDIA_BEFORE_HANDSHAKE"));
+    assert_false(has_finding(c, "HANDSHAKE_INCOMPLETE"));
+    assert_int_equal(c->verdict, CA_VERDICT_INCONCLUSIVE);
+    sc_free(&sc);
+}
+
 static void capture_that_joined_a_call(void **state)
 {
     (void)state;
@@ -1136,6 +1162,7 @@ int ca_test_audit(void)
         cmocka_unit_test(one_direction_is_inconclusive),
         cmocka_unit_test(legs_need_real_sources_at_one_time),
         cmocka_unit_test(turn_over_tcp),
+        cmocka_unit_test(server_finished_shows_the_clients_flight),
     };
     return cmocka_run_group_tests_name("audit", tests, NULL, NULL);
 }
