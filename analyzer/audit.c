@@ -94,12 +94,19 @@ const char *ca_call_stream_dir(const ca_call_t *call, size_t i)
 
 /* The capture stops (its end, or live's stop) before an unfinished
  * handshake had time to go on: the handshake was cut, not seen to fail.
- * An alert or an order violation is evidence of its own. */
+ * The time runs from when the unanswered flight was first sent: its
+ * retransmissions, unanswered too, are the stall itself. An alert or an
+ * order violation is evidence of its own. */
+static int64_t unanswered_since(const ca_dtls_session_t *s)
+{
+    return s->last_step_us ? s->last_step_us : s->last_us;
+}
+
 static bool handshake_cut(const ca_dtls_session_t *s, const ca_audit_opts_t *opts)
 {
     return opts->capture_now_us && !s->fatal_alert && !s->encrypted_alert_before_complete &&
            s->n_violations == 0 && s->violations_dropped == 0 &&
-           opts->capture_now_us - s->last_us < HANDSHAKE_CUT_US;
+           opts->capture_now_us - unanswered_since(s) < HANDSHAKE_CUT_US;
 }
 
 static void handshake_incomplete(ca_call_t *call, const ca_audit_opts_t *opts, const char *what)
@@ -108,9 +115,10 @@ static void handshake_incomplete(ca_call_t *call, const ca_audit_opts_t *opts, c
     const char *fin = s->finished[CA_C2S] ? "no server" : s->finished[CA_S2C] ? "no client" : "no";
     if (handshake_cut(s, opts))
         ca_call_find(call, "HANDSHAKE_INCOMPLETE", CA_SEV_INCONCLUSIVE, s->last_frame,
-                     "%s; %s Finished: the capture ends %.1f s after its last packet, too soon "
-                     "to tell a stalled handshake from one cut by the end of the capture",
-                     what, fin, (double)(opts->capture_now_us - s->last_us) / 1e6);
+                     "%s; %s Finished: the capture ends %.1f s after its last flight was first "
+                     "sent, too soon to tell a stalled handshake from one cut by the end of the "
+                     "capture",
+                     what, fin, (double)(opts->capture_now_us - unanswered_since(s)) / 1e6);
     else
         ca_call_find(call, "HANDSHAKE_INCOMPLETE", CA_SEV_FAIL, s->last_frame, "%s; %s Finished",
                      what, fin);

@@ -81,6 +81,7 @@ ca_err_t ca_dtls_reasm_add(ca_dtls_reasm_t *r, const ca_dtls_hs_t *hs, uint64_t 
      * older seq is a retransmission. */
     if (hs->message_seq < r->next_seq) {
         r->retransmitted++;
+        r->last_retransmit_frame = frame;
         return CA_OK;
     }
     if (hs->length > CA_DTLS_MAX_MESSAGE || hs->message_seq - r->next_seq >= 64) {
@@ -116,6 +117,7 @@ ca_err_t ca_dtls_reasm_add(ca_dtls_reasm_t *r, const ca_dtls_hs_t *hs, uint64_t 
     }
     if (m->frame != 0) { /* complete, waiting for an earlier message_seq */
         r->retransmitted++;
+        r->last_retransmit_frame = frame;
         return CA_OK;
     }
     const uint8_t *data;

@@ -34,11 +34,12 @@ typedef struct {
 typedef struct {
     uint16_t next_seq; /* the next message_seq to release */
     ca_dtls_inflight_t inflight[CA_DTLS_INFLIGHT];
-    uint64_t retransmitted; /* fragments of messages already released */
-    uint64_t conflicting;   /* overlapping fragments whose bytes differ */
-    uint64_t dropped;       /* over a bound: too large, too many pieces or messages */
-    uint64_t skipped;       /* message_seq values never seen, passed over by a flush */
-    uint8_t *released;      /* owned: the body of the last message handed out */
+    uint64_t retransmitted;         /* fragments of messages already released */
+    uint64_t last_retransmit_frame; /* the frame of the last of them */
+    uint64_t conflicting;           /* overlapping fragments whose bytes differ */
+    uint64_t dropped;               /* over a bound: too large, too many pieces or messages */
+    uint64_t skipped;               /* message_seq values never seen, passed over by a flush */
+    uint8_t *released;              /* owned: the body of the last message handed out */
 } ca_dtls_reasm_t;
 
 /* A message ready for the tracker: valid until the next call on the reassembler. */

@@ -117,6 +117,7 @@ ca_dtls_step_t *ca_dtls_add_step(ca_dtls_session_t *s, uint64_t frame, ca_dir_t 
     }
     ca_dtls_step_t *st = &s->steps[s->n_steps++];
     memset(st, 0, sizeof *st);
+    s->last_step_us = s->last_us;
     st->frame = frame;
     st->dir = dir;
     st->kind = kind;

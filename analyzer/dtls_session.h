@@ -174,6 +174,7 @@ typedef struct {
 
     uint64_t first_frame, last_frame;
     int64_t first_us, last_us;
+    int64_t last_step_us; /* when the latest step was first seen (not its resent copies) */
     uint64_t records, malformed_records, unsupported_records, malformed_messages;
     uint64_t encrypted_records; /* DTLS 1.3 unified-header records */
     uint64_t app_data_records;

@@ -1129,6 +1129,39 @@ static void server_finished_shows_the_clients_flight(void **state)
     sc_free(&sc);
 }
 
+/* A flight resent and still unanswered is the stall itself: the 2 s run
+ * from when it was first sent, not from its last copy. */
+static ca_severity_t client_hello_resent(int copies, int64_t capture_goes_on_us)
+{
+    scenario_t sc;
+    sc_init(&sc);
+    tb_t body;
+    client_hello_body(&body, true);
+    for (int i = 0; i < copies; i++) {
+        sc.t0_us = (int64_t)i * 1000000;
+        sc_handshake_msg(&sc, true, CA_HS_CLIENT_HELLO, 0, &body);
+    }
+    sc_rtp(&sc, false, 0x22222222, 5); /* the peer is there: not one direction */
+    ca_audit_opts_t opts;
+    memset(&opts, 0, sizeof opts);
+    opts.capture_now_us = ca_pipeline_stats(sc.p)->last_us + capture_goes_on_us;
+    sc_audit(&sc, &opts);
+    ca_severity_t sev = CA_SEV_WARN;
+    const ca_call_t *c = &sc.audit.calls[0];
+    for (size_t i = 0; i < c->n_findings; i++)
+        if (strcmp(c->findings[i].id, "HANDSHAKE_INCOMPLETE") == 0)
+            sev = c->findings[i].severity;
+    sc_free(&sc);
+    return sev;
+}
+
+static void stalled_handshake_is_not_a_cut_capture(void **state)
+{
+    (void)state;
+    assert_int_equal(client_hello_resent(4, 500000), CA_SEV_FAIL);         /* 3.5 s unanswered */
+    assert_int_equal(client_hello_resent(1, 500000), CA_SEV_INCONCLUSIVE); /* 0.5 s */
+}
+
 static void capture_that_joined_a_call(void **state)
 {
     (void)state;
@@ -1163,6 +1196,7 @@ int ca_test_audit(void)
         cmocka_unit_test(legs_need_real_sources_at_one_time),
         cmocka_unit_test(turn_over_tcp),
         cmocka_unit_test(server_finished_shows_the_clients_flight),
+        cmocka_unit_test(stalled_handshake_is_not_a_cut_capture),
     };
     return cmocka_run_group_tests_name("audit", tests, NULL, NULL);
 }
