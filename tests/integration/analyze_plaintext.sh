@@ -37,16 +37,18 @@ stop_capture
     fail "the handshake said AES-CM"
 note "NULL-cipher SRTP under an AES-CM profile: MEDIA_PLAINTEXT, RTCP_PLAINTEXT (E=0)"
 
-# Ten plain RTP packets as soon as ICE is up, before DTLS: MEDIA_BEFORE_HANDSHAKE.
+# Ten plain RTP packets as soon as ICE is up, before DTLS: MEDIA_BEFORE_HANDSHAKE,
+# and their stream (too short to judge) leaves the opacity undecided.
 start_capture "$T/early.pcap"
 callstack_call $((PORT + 3)) 2 --fault early-media
 stop_capture
 "$CALLAUDIT" analyze --format json "$T/early.pcap" >"$T/early.json"
 [ $? -eq 1 ] || fail "early media must fail"
-[ "$(json "$T/early.json" '[.calls[0].findings[].id] | unique | join(",")')" = MEDIA_BEFORE_HANDSHAKE ] ||
+[ "$(json "$T/early.json" '[.calls[0].findings[].id] | unique | join(",")')" = \
+    MEDIA_BEFORE_HANDSHAKE,MEDIA_OPACITY_UNKNOWN ] ||
     fail "early media findings: $(json "$T/early.json" '[.calls[0].findings[].id]')"
-[ "$(json "$T/early.json" '.calls[0].findings[0].message | test("^10 RTP packets of SSRC 0x0ea71ed1")')" = true ] ||
-    fail "message: $(json "$T/early.json" '.calls[0].findings[0].message')"
+[ "$(json "$T/early.json" '[.calls[0].findings[] | select(.id == "MEDIA_BEFORE_HANDSHAKE")][0].message | test("^10 RTP packets of SSRC 0x0ea71ed1")')" = true ] ||
+    fail "message: $(json "$T/early.json" '.calls[0].findings')"
 note "10 plain RTP packets before the handshake: MEDIA_BEFORE_HANDSHAKE"
 
 start_capture "$T/srtp.pcap"
