@@ -527,10 +527,28 @@ static const ca_sdp_media_t *sdp_for_endpoint(const ca_audit_opts_t *opts, const
     return NULL;
 }
 
+/* An SDP whose a=fingerprint is one of the call's certificates describes
+ * it, whatever its ufrags and candidates say (a relay, a NAT). */
+static void note_fingerprint_matches(const ca_call_t *call, const ca_audit_opts_t *opts,
+                                     bool *sdp_used)
+{
+    for (size_t i = 0; call->dtls && i < opts->n_sdps; i++)
+        for (size_t m = 0; !sdp_used[i] && m < opts->sdps[i]->n_media; m++) {
+            const ca_sdp_media_t *mm = &opts->sdps[i]->media[m];
+            for (int d = 0; d < 2 && mm->has_fingerprint; d++) {
+                bool known;
+                if (call->dtls->cert[d].der &&
+                    fingerprint_matches(&call->dtls->cert[d], &mm->fingerprint, &known))
+                    sdp_used[i] = true;
+            }
+        }
+}
+
 static void rule_sdp(ca_call_t *call, const ca_audit_opts_t *opts, bool *sdp_used)
 {
     const ca_dtls_session_t *s = call->dtls;
     const ca_sdp_media_t *side[2] = {NULL, NULL};
+    note_fingerprint_matches(call, opts, sdp_used);
     const ca_endpoint_t *eps[2] = {&call->client, &call->server};
     for (int d = 0; d < 2; d++) {
         size_t which = 0;
@@ -706,10 +724,15 @@ void ca_audit_run_findings(ca_audit_t *a, const ca_audit_opts_t *opts, const boo
     for (size_t i = 0; i < opts->n_sdps; i++) {
         if (sdp_used[i])
             continue;
-        ca_finding_t t = {.id = "SDP_UNMATCHED", .severity = CA_SEV_WARN};
-        add_finding(a->findings, &a->n_findings, CA_RUN_MAX_FINDINGS, &t,
-                    "%s matches no call in the capture (by ICE ufrag or candidate)",
-                    opts->sdp_names[i]);
+        /* a check the user asked for that could not run leaves no pass */
+        bool given = i < opts->n_sdps_given;
+        ca_finding_t t = {.id = "SDP_UNMATCHED",
+                          .severity = given ? CA_SEV_INCONCLUSIVE : CA_SEV_WARN};
+        add_finding(
+            a->findings, &a->n_findings, CA_RUN_MAX_FINDINGS, &t,
+            "%s matches no call in the capture (by ICE ufrag, candidate or a=fingerprint)%s",
+            opts->sdp_names[i],
+            given ? ": its fingerprints could not be checked against any handshake" : "");
     }
     if (opts->keylog_malformed) {
         ca_finding_t t = {.id = "KEYLOG_MALFORMED", .severity = CA_SEV_WARN};
@@ -767,10 +790,12 @@ bool ca_call_keys_srtp(const ca_call_t *call)
 
 int ca_audit_exit_status(const ca_audit_t *a)
 {
-    bool run_fail = false;
-    for (size_t i = 0; i < a->n_findings; i++)
+    bool run_fail = false, run_inconclusive = false;
+    for (size_t i = 0; i < a->n_findings; i++) {
         run_fail |= a->findings[i].severity == CA_SEV_FAIL;
+        run_inconclusive |= a->findings[i].severity == CA_SEV_INCONCLUSIVE;
+    }
     if (a->fail > 0 || run_fail)
         return 1;
-    return a->inconclusive > 0 ? 3 : 0;
+    return a->inconclusive > 0 || run_inconclusive ? 3 : 0;
 }

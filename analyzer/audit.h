@@ -86,6 +86,7 @@ typedef struct {
     const ca_sdp_t *sdps[CA_AUDIT_MAX_SDP];
     const char *sdp_names[CA_AUDIT_MAX_SDP];
     size_t n_sdps;
+    size_t n_sdps_given; /* the first ones: asked for with --sdp (the rest seen in the capture) */
     bool capture_truncated; /* a file ended mid-packet */
     const char *capture_truncated_why;
     uint64_t truncated_frames; /* caplen < len */

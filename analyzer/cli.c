@@ -199,7 +199,7 @@ void ca_cli_audit_opts(const ca_cli_opts_t *o, const ca_pipeline_t *p, ca_audit_
         aopts->sdps[i] = o->sdps[i];
         aopts->sdp_names[i] = o->sdp_names[i];
     }
-    aopts->n_sdps = o->n_sdps;
+    aopts->n_sdps = aopts->n_sdps_given = o->n_sdps;
     /* SDP seen in clear in the capture is checked the same way as --sdp. */
     const ca_sdp_t *const *seen;
     const uint64_t *seen_frames;

@@ -109,3 +109,22 @@ printf "\\x$(printf '%02x' $((16#$byte ^ 1)))" |
 [ "$(json "$T/forged-ske.json" '[.calls[0].findings[].id] | unique | join(",")')" = SIGNATURE_INVALID ] ||
     fail "findings: $(json "$T/forged-ske.json" '[.calls[0].findings[].id]')"
 note "one bit of the ServerKeyExchange signature flipped: SIGNATURE_INVALID"
+
+# An SDP the user gave that matches no call: the fingerprint check asked for
+# could not run, so a passing call makes the run inconclusive (exit 3).
+PCAPS=$(cd "$(dirname "$0")/../../pcaps" && pwd)
+"$CALLAUDIT" analyze --format json --sdp "$FIXTURES/firefox-esr153-dtls13.offer.sdp" \
+    "$PCAPS/call-plain.pcap" >"$T/unmatched.json"
+rc=$?
+[ $rc = 3 ] || fail "an SDP matching no call: exit $rc, wanted 3"
+[ "$(json "$T/unmatched.json" '[.findings[] | select(.id == "SDP_UNMATCHED") | .severity] | .[0]')" = \
+    inconclusive ] || fail "SDP_UNMATCHED: $(json "$T/unmatched.json" .findings)"
+note "an SDP given that matches no call: SDP_UNMATCHED inconclusive, exit 3"
+# ... while one whose a=fingerprint is a certificate of the call matches it,
+# whatever its ufrags and candidates say
+fp=$(jq -r '.calls[0].client_sha256' "$FIXTURES/call-plain.json")
+printf 'v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=fingerprint:sha-256 %s\r\na=setup:actpass\r\n' \
+    "$fp" >"$T/fp.sdp"
+"$CALLAUDIT" analyze --sdp "$T/fp.sdp" "$PCAPS/call-plain.pcap" >"$T/fp.out" ||
+    fail "an SDP matched by its fingerprint: exit $?: $(tail -3 "$T/fp.out")"
+note "an SDP matched by a=fingerprint alone: no SDP_UNMATCHED, pass"
