@@ -121,11 +121,12 @@ static void codes(FILE *out, const ca_call_t *call)
         return;
     }
     fprintf(out, "<div><div class=\"codelabel\">%s</div><div class=\"code\">%s</div>%s</div>",
-            call->other_leg ? "the code on this leg" : "security code (both ends read this)",
+            call->other_leg ? "the code on this leg" : "security code (callaudit spec v1)",
             call->code,
             call->code_from_sdp
                 ? "<div class=\"warn\">from the SDP fingerprints: signalled, not verified</div>"
-                : "");
+                : "<div>derived from the two thumbprints as callstack shows it; a Teams "
+                  "client derives its code its own way: compare the thumbprints</div>");
     if (call->other_leg)
         fprintf(out,
                 "<div><div class=\"codelabel\">the code on the other leg (call %u)</div>"

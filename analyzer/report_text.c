@@ -90,11 +90,18 @@ static void print_call(FILE *out, const ca_call_t *call, bool update)
             call->flow.relayed ? ", relayed by TURN" : "");
     print_endpoint(out, "client", call, CA_C2S);
     print_endpoint(out, "server", call, CA_S2C);
-    if (call->have_code)
+    if (call->have_code) {
         fprintf(out, "  security code:  %s%s%s%s\n", sgr("\033[1m"), call->code, sgr("\033[0m"),
                 call->code_from_sdp ? "  (from the SDP fingerprints: signalled, not verified)"
                                     : "");
-    else
+        /* Microsoft has not published how the Teams client derives its
+         * code: nobody should read a man in the middle into a difference
+         * between this and a Teams screen. The thumbprints are common. */
+        fprintf(out, "%18s", "");
+        wrapped(out, 18, 18,
+                "callaudit's own derivation (spec v1) from the two thumbprints, as callstack "
+                "shows it; a Teams client's code is derived its own way: compare thumbprints");
+    } else
         fprintf(out, "  security code:  (none: not computable from this capture)\n");
     if (s) {
         wrapped(out, 0, 7, "  dtls %s, %s, %s%s",
