@@ -160,7 +160,7 @@ static void rule_handshake(ca_call_t *call, const ca_audit_opts_t *opts)
     /* What the capture did not show cannot be judged either way. */
     if (ca_dtls_session_gap(s)) {
         uint64_t missed = s->messages_missed[CA_C2S] + s->messages_missed[CA_S2C];
-        if (s->finished[CA_S2C] && !s->finished[CA_C2S] && !s->resumed && !s->ccs[CA_C2S])
+        if (ca_dtls_client_flight_missed(s))
             ca_call_find(call, "HANDSHAKE_NOT_SEEN", CA_SEV_INCONCLUSIVE, s->first_frame,
                          "the capture misses the client's flight before its Finished: the "
                          "server's Finished (frame %llu) shows it reached the server by a path "
@@ -537,8 +537,7 @@ static void note_fingerprint_matches(const ca_call_t *call, const ca_audit_opts_
             const ca_sdp_media_t *mm = &opts->sdps[i]->media[m];
             for (int d = 0; d < 2 && mm->has_fingerprint; d++) {
                 bool known;
-                if (call->dtls->cert[d].der &&
-                    fingerprint_matches(&call->dtls->cert[d], &mm->fingerprint, &known))
+                if (fingerprint_matches(&call->dtls->cert[d], &mm->fingerprint, &known))
                     sdp_used[i] = true;
             }
         }

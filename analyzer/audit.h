@@ -212,6 +212,9 @@ const char *ca_severity_name(ca_severity_t s);
 const char *ca_verdict_name(ca_verdict_t v);
 /* "c2s" or "s2c" for the I-th stream of CALL. */
 const char *ca_call_stream_dir(const ca_call_t *call, size_t i);
+/* The call's transport as people read it: "UDP", "TCP" (relayed over a TURN
+ * connection) or "TCP, RFC 4571 framing". */
+const char *ca_call_transport_name(const ca_call_t *call);
 /* "srtp", "srtcp", "rtp" or "rtcp" for the I-th stream of CALL. */
 const char *ca_call_stream_kind(const ca_call_t *call, size_t i);
 

@@ -59,6 +59,13 @@ void ca_auditor_set_retire(ca_auditor_t *au, bool retire)
     au->retire = retire;
 }
 
+const char *ca_call_transport_name(const ca_call_t *call)
+{
+    if (call->flow.transport != 6)
+        return "UDP";
+    return call->flow.relayed ? "TCP" : "TCP, RFC 4571 framing";
+}
+
 const ca_not_calls_t *ca_auditor_not_calls(const ca_auditor_t *au)
 {
     return &au->not_calls;
@@ -240,8 +247,7 @@ ca_err_t ca_auditor_take_flow(ca_auditor_t *au, ca_flow_t *f)
         ca_call_t *call = new_call(au, f);
         CA_ENSURE(call != NULL, CA_ERR_NOMEM);
         if (f->n_sessions) {
-            call->dtls = f->sessions[k];
-            ca_dtls_session_finish(call->dtls);
+            call->dtls = f->sessions[k];             /* finished by flow_is_call */
             ca_dtls_keys_check_finished(call->dtls); /* a key log: with what was seen */
             if (call->dtls->roles_known) {
                 call->client = call->dtls->client;

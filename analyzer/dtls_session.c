@@ -534,17 +534,15 @@ void ca_dtls_release_messages(ca_dtls_session_t *s, ca_dir_t dir)
     }
 }
 
+bool ca_dtls_client_flight_missed(const ca_dtls_session_t *s)
+{
+    return s->finished[CA_S2C] && !s->finished[CA_C2S] && !s->resumed && !s->ccs[CA_C2S];
+}
+
 bool ca_dtls_session_gap(const ca_dtls_session_t *s)
 {
-    /* RFC 6347 4.2.4 (a full handshake): the server sends its Finished only
-     * after the client's second flight has reached it and verified. A
-     * server Finished with none of that flight seen says the capture missed
-     * it (it went by another path, a relay's other allocation), not that the
-     * client never sent it. */
-    bool flight_missed =
-        s->finished[CA_S2C] && !s->finished[CA_C2S] && !s->resumed && !s->ccs[CA_C2S];
     return s->messages_missed[CA_C2S] > 0 || s->messages_missed[CA_S2C] > 0 || !s->roles_known ||
-           !s->have_client_hello || flight_missed;
+           !s->have_client_hello || ca_dtls_client_flight_missed(s);
 }
 
 /* The certificates' public keys (a few KB each in OpenSSL 3), once no

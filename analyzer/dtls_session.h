@@ -213,6 +213,11 @@ ca_dtls_feed_t ca_dtls_session_feed(ca_dtls_session_t *s, const ca_endpoint_t *s
  * and cv_signature are read only after it. */
 void ca_dtls_session_finish(ca_dtls_session_t *s);
 
+/* RFC 6347 4.2.4 (a full handshake): the server sends its Finished only
+ * after the client's second flight reached it and verified. Whether a
+ * server Finished came with none of that flight seen: the capture missed
+ * it (another path, a relay's other allocation). */
+bool ca_dtls_client_flight_missed(const ca_dtls_session_t *s);
 /* Whether the capture missed part of this handshake (started late, dropped). */
 bool ca_dtls_session_gap(const ca_dtls_session_t *s);
 

@@ -511,8 +511,7 @@ static void read_rfc4571(ca_pipeline_t *p, ca_flow_t *f, uint8_t from, const ca_
  * messages follow each other with no framing of their own: a STUN message
  * is its 20-byte header and the length it gives, a ChannelData message its
  * 4-byte header and data padded to a multiple of 4. The length of the
- * message at the head of BYTES (N of them, at least 4), or 0 if it is
- * neither. */
+ * message at the head of C, or 0 if it is neither. */
 static size_t turn_tcp_message_len(ca_cursor_t c)
 {
     uint8_t first;

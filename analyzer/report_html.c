@@ -175,9 +175,7 @@ void ca_report_html_call(FILE *out, const ca_call_t *call)
             "%s\">%s</span></h2>\n",
             call->id, call->id, verdict_class(call->verdict), ca_verdict_name(call->verdict));
     codes(out, call);
-    fprintf(out, "<p>%s%s",
-            call->flow.transport == 6 ? (call->flow.relayed ? "TCP" : "TCP, RFC 4571 framing")
-                                      : "UDP",
+    fprintf(out, "<p>%s%s", ca_call_transport_name(call),
             call->flow.relayed ? ", relayed by TURN" : "");
     if (s)
         fprintf(out, "; DTLS %s, %s, %s%s", s->version ? ca_dtls_version_name(s->version) : "?",

@@ -42,15 +42,23 @@ ca_err_t ca_rtp_decode(ca_cursor_t *c, ca_rtp_t *rtp)
     return CA_OK;
 }
 
+/* One readable packet of a compound (version 2, an RTCP type, a length
+ * that fits): its type in *TYPE, the cursor past it. */
+static bool next_rtcp_packet(ca_cursor_t *c, uint8_t *type)
+{
+    uint8_t b0;
+    uint16_t words;
+    return ca_cursor_u8(c, &b0) == CA_OK && (b0 >> 6) == 2 && ca_cursor_u8(c, type) == CA_OK &&
+           *type >= 192 && *type <= 223 && ca_cursor_u16(c, &words) == CA_OK &&
+           ca_cursor_skip(c, 4u * words) == CA_OK;
+}
+
 bool ca_rtcp_plain_bye(ca_cursor_t c)
 {
     bool bye = false;
+    uint8_t type;
     while (ca_cursor_left(&c) > 0) {
-        uint8_t b0, type;
-        uint16_t words;
-        if (ca_cursor_u8(&c, &b0) != CA_OK || (b0 >> 6) != 2 || ca_cursor_u8(&c, &type) != CA_OK ||
-            type < 192 || type > 223 || ca_cursor_u16(&c, &words) != CA_OK ||
-            ca_cursor_skip(&c, 4u * words) != CA_OK)
+        if (!next_rtcp_packet(&c, &type))
             return false;
         bye |= type == 203;
     }
@@ -64,20 +72,14 @@ static bool compound_head(uint8_t type)
 
 ca_rtcp_shape_t ca_rtcp_shape(ca_cursor_t c)
 {
-    uint8_t b0, type;
-    uint16_t words;
-    if (ca_cursor_u8(&c, &b0) != CA_OK || (b0 >> 6) != 2 || ca_cursor_u8(&c, &type) != CA_OK ||
-        !compound_head(type) || ca_cursor_u16(&c, &words) != CA_OK ||
-        ca_cursor_skip(&c, 4u * words) != CA_OK)
+    uint8_t type;
+    if (!next_rtcp_packet(&c, &type) || !compound_head(type))
         return CA_RTCP_UNSHAPED;
     /* SRTCP: E flag and 31-bit index, then a tag of 4 bytes or more */
     bool trailer = ca_cursor_left(&c) >= 8;
-    while (ca_cursor_left(&c) > 0) {
-        if (ca_cursor_u8(&c, &b0) != CA_OK || (b0 >> 6) != 2 || ca_cursor_u8(&c, &type) != CA_OK ||
-            type < 192 || type > 223 || ca_cursor_u16(&c, &words) != CA_OK ||
-            ca_cursor_skip(&c, 4u * words) != CA_OK)
+    while (ca_cursor_left(&c) > 0)
+        if (!next_rtcp_packet(&c, &type))
             return trailer ? CA_RTCP_SHAPED : CA_RTCP_UNSHAPED;
-    }
     return CA_RTCP_EXACT;
 }
 
