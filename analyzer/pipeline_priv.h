@@ -1,6 +1,7 @@
-/* pipeline_priv.h - what pipeline.c (the native demultiplexer) and
- * pipeline_events.c (the Wireshark engine's entry points) share: the
- * pipeline's state and the steps both feed; not for other modules. */
+/* pipeline_priv.h - what pipeline.c (the native demultiplexer), its TCP
+ * streams (pipeline_tcp.c) and pipeline_events.c (the Wireshark engine's
+ * entry points) share: the pipeline's state and the steps they feed; not
+ * for other modules. */
 #ifndef CA_PIPELINE_PRIV_H
 #define CA_PIPELINE_PRIV_H
 
@@ -45,5 +46,9 @@ void ca_pipeline_on_media(ca_pipeline_t *p, ca_flow_t *f, uint8_t from, uint64_t
 void ca_pipeline_demux(ca_pipeline_t *p, const ca_endpoint_t *src, const ca_endpoint_t *dst,
                        uint8_t transport, uint16_t channel, uint64_t frame, int64_t ts_us,
                        ca_cursor_t c, int depth);
+/* A TCP segment (pipeline_tcp.c): reassembled per direction and read by
+ * the framing its stream shows. */
+void ca_pipeline_on_tcp(ca_pipeline_t *p, const ca_ip_t *ip, ca_cursor_t c, uint64_t frame,
+                        int64_t ts_us);
 
 #endif
