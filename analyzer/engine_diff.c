@@ -17,7 +17,7 @@ static bool same_flow(const ca_call_t *x, const ca_call_t *y)
     bool direct = ca_endpoint_equal(&a->a, &b->a) && ca_endpoint_equal(&a->b, &b->b);
     bool swapped = ca_endpoint_equal(&a->a, &b->b) && ca_endpoint_equal(&a->b, &b->a);
     return (direct || swapped) && a->transport == b->transport && a->channel == b->channel &&
-           a->relayed == b->relayed;
+           a->relayed == b->relayed && a->relay_hop == b->relay_hop;
 }
 
 bool ca_engine_finding(const char *id)
@@ -85,11 +85,14 @@ static void compare_handshake(const ca_call_t *x, const ca_call_t *y, diff_t *d)
     }
 }
 
-static const ca_stream_t *find_stream(const ca_call_t *c, const ca_stream_t *s, size_t *index)
+/* S's stream in C; SWAPPED: C's flow names the endpoints the other way round
+ * (each engine's "a" is the sender of the first packet it saw). */
+static const ca_stream_t *find_stream(const ca_call_t *c, const ca_stream_t *s, bool swapped,
+                                      size_t *index)
 {
     for (size_t i = 0; i < c->n_streams; i++) {
         const ca_stream_t *t = &c->streams[i];
-        if (t->ssrc == s->ssrc && t->rtcp == s->rtcp && t->from == s->from) {
+        if (t->ssrc == s->ssrc && t->rtcp == s->rtcp && t->from == (s->from ^ swapped)) {
             *index = i;
             return t;
         }
@@ -101,12 +104,13 @@ static void compare_streams(const ca_call_t *x, const ca_call_t *y, diff_t *d, b
 {
     *rtcp_only = true;
     bool any = false;
+    bool swapped = !ca_endpoint_equal(&x->flow.a, &y->flow.a);
     for (int pass = 0; pass < 2; pass++) {
         const ca_call_t *a = pass ? y : x, *b = pass ? x : y;
         for (size_t i = 0; i < a->n_streams; i++) {
             const ca_stream_t *s = &a->streams[i];
             size_t j;
-            const ca_stream_t *t = find_stream(b, s, &j);
+            const ca_stream_t *t = find_stream(b, s, swapped, &j);
             if (t && (pass || t->packets == s->packets))
                 continue;
             any = true;

@@ -266,6 +266,15 @@ static bool on_line(reader_t *r, char *line)
         ca_pipeline_event_channel_bind(r->p, &r->src, &r->dst, r->transport, (uint16_t)c, &peer);
         return true;
     }
+    case 'I': {
+        ca_endpoint_t peer;
+        if (n != 6 || !r->have_addr || !parse_u64(f[1], 7, &a) || (a != 6 && a != 7) ||
+            !parse_addr(f[2], f[3], f[4], &peer) || !unhex(f[5], r->bytes, sizeof r->bytes, &len))
+            return false;
+        ca_pipeline_event_indication(r->p, &r->src, &r->dst, r->transport, r->frame, r->ts_us,
+                                     a == 6, &peer, ca_cursor_make(r->bytes, len));
+        return true;
+    }
     case 'T':
         if (n != 3 || !r->have_addr || !parse_u64(f[1], 0xffff, &c) ||
             !unhex(f[2], r->bytes + 4, sizeof r->bytes - 4, &len) || len > 0xffff)

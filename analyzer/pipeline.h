@@ -111,6 +111,12 @@ void ca_pipeline_event_channel_bind(ca_pipeline_t *p, const ca_endpoint_t *src,
 void ca_pipeline_event_channel_data(ca_pipeline_t *p, const ca_endpoint_t *src,
                                     const ca_endpoint_t *dst, uint8_t transport, uint64_t frame,
                                     int64_t ts_us, ca_cursor_t message);
+/* A TURN Send (SEND true) or Data indication on SRC->DST carrying DATA to or
+ * from PEER: the relayed flow's datagram, as the native path unwraps it. */
+void ca_pipeline_event_indication(ca_pipeline_t *p, const ca_endpoint_t *src,
+                                  const ca_endpoint_t *dst, uint8_t transport, uint64_t frame,
+                                  int64_t ts_us, bool send, const ca_endpoint_t *peer,
+                                  ca_cursor_t data);
 void ca_pipeline_event_other(ca_pipeline_t *p, const ca_endpoint_t *src, const ca_endpoint_t *dst,
                              uint8_t transport, uint64_t frame, int64_t ts_us);
 

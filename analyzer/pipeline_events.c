@@ -68,6 +68,18 @@ void ca_pipeline_event_channel_data(ca_pipeline_t *p, const ca_endpoint_t *src,
     ca_pipeline_demux(p, src, dst, transport, 0, frame, ts_us, message, 0);
 }
 
+void ca_pipeline_event_indication(ca_pipeline_t *p, const ca_endpoint_t *src,
+                                  const ca_endpoint_t *dst, uint8_t transport, uint64_t frame,
+                                  int64_t ts_us, bool send, const ca_endpoint_t *peer,
+                                  ca_cursor_t data)
+{
+    p->hop_transport = transport;
+    if (send)
+        ca_pipeline_demux(p, src, peer, CA_IPPROTO_UDP, 0, frame, ts_us, data, 1);
+    else
+        ca_pipeline_demux(p, peer, dst, CA_IPPROTO_UDP, 0, frame, ts_us, data, 1);
+}
+
 void ca_pipeline_event_other(ca_pipeline_t *p, const ca_endpoint_t *src, const ca_endpoint_t *dst,
                              uint8_t transport, uint64_t frame, int64_t ts_us)
 {

@@ -24,6 +24,8 @@
  *   C bytes                                 an RTCP (compound) packet
  *   S method class username                 a STUN message
  *   B channel family peer port              a TURN ChannelBind request
+ *   I method family peer port bytes         a TURN Send (6) or Data (7) indication and
+ *                                           what its DATA attribute carries
  *   T channel bytes                         TURN ChannelData and what it carries
  *   X                                       a datagram none of those dissectors took
  *   E message                               the capture could not be read (then exit 2)
@@ -78,7 +80,8 @@ typedef struct {
     tvbuff_t *rtp_tvb;
     gint rtp_start, rtp_end, rtp_payload;
     bool rtcp_done;
-    bool done; /* TURN ChannelData: what it carries was handed on whole */
+    bool done;   /* TURN ChannelData: what it carries was handed on whole */
+    bool quoted; /* an ICMP error: the layers after it dissect the datagram it quotes */
 } walk_t;
 
 static void hex(const guint8 *p, gint n)
@@ -243,13 +246,17 @@ static void dtls_record(proto_node *node)
 
 static void walk(proto_node *node, gpointer data);
 
-/* The attributes of a STUN message that matter: USERNAME (ICE), and the
- * channel and peer of a ChannelBind (RFC 8656 12). */
+/* The attributes of a STUN message that matter: USERNAME (ICE), the
+ * channel and peer of a ChannelBind (RFC 8656 12), the peer and DATA of a
+ * Send or Data indication (RFC 8656 11). */
 typedef struct {
     const char *user;
-    guint32 channel, port;
+    guint32 channel, port, type;
     int family;
+    guint8 id[16]; /* the magic cookie and transaction ID: XOR-PEER-ADDRESS's key */
     guint8 peer[16];
+    tvbuff_t *data_tvb;
+    gint data_start, data_len; /* data_len < 0: no DATA attribute */
 } stun_attrs_t;
 
 static void stun_attrs(proto_node *node, gpointer data)
@@ -259,15 +266,23 @@ static void stun_attrs(proto_node *node, gpointer data)
     const char *a = abbrev(fi);
     if (!strcmp(a, "stun.att.username")) {
         at->user = fvalue_get_string(&fi->value);
+    } else if (!strcmp(a, "stun.id") && fi->length == 12) {
+        tvb_memcpy(fi->ds_tvb, at->id + 4, fi->start, 12);
+    } else if (!strcmp(a, "stun.att.type")) {
+        at->type = uint_of(fi);
+    } else if (!strcmp(a, "stun.value") && at->type == 0x0013 && at->data_len < 0) {
+        at->data_tvb = fi->ds_tvb;
+        at->data_start = fi->start;
+        at->data_len = fi->length;
     } else if (!strcmp(a, "stun.att.channelnum")) {
         at->channel = uint_of(fi);
-    } else if (!strcmp(a, "stun.att.ipv4-xord") && fi->length == 4) {
-        guint8 b[4];
-        tvb_memcpy(fi->ds_tvb, b, fi->start, 4);
-        static const guint8 cookie[4] = {0x21, 0x12, 0xa4, 0x42};
-        for (int i = 0; i < 4; i++)
-            at->peer[i] = b[i] ^ cookie[i];
-        at->family = 4;
+    } else if ((!strcmp(a, "stun.att.ipv4-xord") && fi->length == 4) ||
+               (!strcmp(a, "stun.att.ipv6-xord") && fi->length == 16)) {
+        guint8 b[16];
+        tvb_memcpy(fi->ds_tvb, b, fi->start, (size_t)fi->length);
+        for (gint i = 0; i < fi->length; i++)
+            at->peer[i] = b[i] ^ at->id[i];
+        at->family = fi->length == 4 ? 4 : 6;
     } else if (!strcmp(a, "stun.att.port-xord")) {
         at->port = (tvb_get_ntohs(fi->ds_tvb, fi->start) ^ 0x2112u) & 0xffffu;
     }
@@ -277,8 +292,12 @@ static void stun_attrs(proto_node *node, gpointer data)
 static void field(walk_t *w, proto_node *node, field_info *fi)
 {
     const char *a = abbrev(fi);
-    if (!strcmp(a, "icmp") || !strcmp(a, "icmpv6"))
-        return; /* the headers quoted in an error are not traffic */
+    if (!strcmp(a, "icmp") || !strcmp(a, "icmpv6")) {
+        /* the datagram quoted in an error is not traffic; Wireshark hangs
+         * what it carries (STUN, RTP) beside the ICMP layer, not under it */
+        w->quoted = true;
+        return;
+    }
     if (!strcmp(a, "ip.src") || !strcmp(a, "ip.dst")) {
         w->family = 4;
         tvb_memcpy(fi->ds_tvb, !strcmp(a, "ip.src") ? w->src : w->dst, fi->start, 4);
@@ -355,7 +374,7 @@ static void field(walk_t *w, proto_node *node, field_info *fi)
         guint32 method = (type & 0x000f) | ((type & 0x00e0) >> 1) | ((type & 0x3e00) >> 2);
         guint32 klass = ((type & 0x0010) >> 4) | ((type & 0x0100) >> 7);
         printf("S %u %u ", method, klass);
-        stun_attrs_t at = {0};
+        stun_attrs_t at = {.id = {0x21, 0x12, 0xa4, 0x42}, .data_len = -1};
         if (node->parent)
             proto_tree_children_foreach(node->parent, stun_attrs, &at);
         const char *user = at.user;
@@ -366,8 +385,16 @@ static void field(walk_t *w, proto_node *node, field_info *fi)
         putchar('\n');
         if (method == 0x009 && klass == 0 && channel && pfam) {
             printf("B %u %d ", channel, pfam);
-            hex(peer, 4);
+            hex(peer, pfam == 6 ? 16 : 4);
             printf(" %u\n", pport);
+        }
+        if ((method == 0x006 || method == 0x007) && klass == 1 && pfam && at.data_len >= 0) {
+            printf("I %u %d ", method, pfam);
+            hex(peer, pfam == 6 ? 16 : 4);
+            printf(" %u ", pport);
+            tvb_hex(at.data_tvb, at.data_start, at.data_len);
+            putchar('\n');
+            w->done = true; /* what DATA carries belongs to the relayed flow */
         }
     } else if (!strcmp(a, "stun.channel") && w->in_dgram) {
         guint32 ch = uint_of(fi);
@@ -388,6 +415,8 @@ static void walk(proto_node *node, gpointer data)
 {
     walk_t *w = data;
     field_info *fi = PNODE_FINFO(node);
+    if (w->quoted)
+        return;
     if (w->done) {
         /* what a ChannelData carried was handed on whole; the next STUN or
          * ChannelData message of a TCP segment is read again */
@@ -444,7 +473,7 @@ static int read_file(epan_t *session, struct packet_provider_data *prov, const c
                               (gint)rec.rec_header.packet_header.len);
         epan_dissect_run(edt, wtap_file_type_subtype(wth), &rec, tvb, &fd, NULL);
         w.family = 0;
-        w.in_dgram = w.dgram_used = w.rtcp_done = w.in_rtp = w.done = false;
+        w.in_dgram = w.dgram_used = w.rtcp_done = w.in_rtp = w.done = w.quoted = false;
         w.transport = 0;
         proto_tree_children_foreach(edt->tree, walk, &w);
         if (w.in_dgram && !w.dgram_used)
