@@ -35,7 +35,8 @@ typedef struct {
     ca_endpoint_t a, b;
     uint8_t transport;
     uint16_t channel;
-    bool relayed; /* unwrapped from TURN */
+    bool relayed;      /* unwrapped from TURN */
+    uint8_t relay_hop; /* relayed: how the client reached the TURN server (UDP, TCP) */
     uint64_t first_frame, last_frame;
     uint64_t truncated;
     uint64_t capture_drops; /* packets the capture lost while the flow was live */
@@ -215,6 +216,8 @@ const char *ca_call_stream_dir(const ca_call_t *call, size_t i);
 /* The call's transport as people read it: "UDP", "TCP" (relayed over a TURN
  * connection) or "TCP, RFC 4571 framing". */
 const char *ca_call_transport_name(const ca_call_t *call);
+/* "", ", relayed by TURN" or ", relayed by TURN over TCP": what follows it. */
+const char *ca_call_relay_name(const ca_call_t *call);
 /* "srtp", "srtcp", "rtp" or "rtcp" for the I-th stream of CALL. */
 const char *ca_call_stream_kind(const ca_call_t *call, size_t i);
 

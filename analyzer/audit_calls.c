@@ -66,6 +66,15 @@ const char *ca_call_transport_name(const ca_call_t *call)
     return call->flow.relayed ? "TCP" : "TCP, RFC 4571 framing";
 }
 
+const char *ca_call_relay_name(const ca_call_t *call)
+{
+    if (!call->flow.relayed)
+        return "";
+    /* a TCP call flow is the client-server connection itself (channel unbound) */
+    return call->flow.relay_hop == 6 && call->flow.transport != 6 ? ", relayed by TURN over TCP"
+                                                                  : ", relayed by TURN";
+}
+
 const ca_not_calls_t *ca_auditor_not_calls(const ca_auditor_t *au)
 {
     return &au->not_calls;
@@ -88,6 +97,7 @@ static ca_call_t *new_call(ca_auditor_t *au, const ca_flow_t *f)
     call->flow.transport = f->transport;
     call->flow.channel = f->channel;
     call->flow.relayed = f->relayed;
+    call->flow.relay_hop = f->relay_hop;
     call->flow.first_frame = f->first_frame;
     call->flow.last_frame = f->last_frame;
     call->flow.truncated = f->truncated;

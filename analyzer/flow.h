@@ -54,6 +54,7 @@ typedef struct {
     uint8_t transport;  /* CA_IPPROTO_UDP or CA_IPPROTO_TCP */
     uint16_t channel;   /* TURN channel or 0; relayed flows are keyed by it too */
     bool relayed;       /* an inner flow unwrapped from TURN */
+    uint8_t relay_hop;  /* relayed: the client-to-server hop's transport (UDP, TCP) */
     /* TURN only: channels bound on this client-server flow (RFC 8656 12) */
     struct {
         uint16_t number;

@@ -432,6 +432,8 @@ ca_flow_t *ca_pipeline_flow_for(ca_pipeline_t *p, const ca_endpoint_t *src,
     flow_touch(f, frame, ts_us);
     f->sent[*from]++;
     f->relayed |= depth > 0;
+    if (depth > 0)
+        f->relay_hop = p->hop_transport;
     f->truncated += p->frame_truncated;
     return f;
 }
@@ -446,6 +448,8 @@ void ca_pipeline_demux(ca_pipeline_t *p, const ca_endpoint_t *src, const ca_endp
         ca_pipeline_skip(p, CA_SKIP_UNKNOWN_PAYLOAD);
         return;
     }
+    if (depth == 0)
+        p->hop_transport = transport;
     if (first >= 64 && first <= 79 && depth < MAX_TURN_DEPTH) {
         uint16_t ch;
         ca_cursor_t inner;

@@ -23,7 +23,8 @@ struct ca_pipeline {
     ca_handshake_fn on_handshake;
     void *handshake_user;
     bool frame_relevant;
-    int64_t last_drop_us; /* when the capture last reported lost packets */
+    uint8_t hop_transport; /* the transport of the frame's outermost flow (TURN's hop) */
+    int64_t last_drop_us;  /* when the capture last reported lost packets */
     uint64_t last_drop_count;
     const ca_keylog_t *keylog;
     bool keep_ladder; /* sessions log every handshake datagram (HTML, --annotate) */

@@ -175,8 +175,7 @@ void ca_report_html_call(FILE *out, const ca_call_t *call)
             "%s\">%s</span></h2>\n",
             call->id, call->id, verdict_class(call->verdict), ca_verdict_name(call->verdict));
     codes(out, call);
-    fprintf(out, "<p>%s%s", ca_call_transport_name(call),
-            call->flow.relayed ? ", relayed by TURN" : "");
+    fprintf(out, "<p>%s%s", ca_call_transport_name(call), ca_call_relay_name(call));
     if (s)
         fprintf(out, "; DTLS %s, %s, %s%s", s->version ? ca_dtls_version_name(s->version) : "?",
                 s->have_server_hello ? ca_dtls_cipher_suite_name(s->cipher_suite) : "no suite",

@@ -140,8 +140,11 @@ static json_t *call_json(const ca_call_t *call)
     json_t *o =
         json_pack("{s:i,s:s,s:s}", "id", (int)call->id, "verdict", ca_verdict_name(call->verdict),
                   "transport", call->flow.transport == 6 ? "tcp" : "udp");
-    if (call->flow.relayed)
+    if (call->flow.relayed) {
         json_object_set_new(o, "relayed_by_turn", json_true());
+        json_object_set_new(o, "turn_transport",
+                            json_string(call->flow.relay_hop == 6 ? "tcp" : "udp"));
+    }
     if (call->in_progress)
         json_object_set_new(o, "in_progress", json_true());
     json_object_set_new(o, "client", endpoint_json(call, CA_C2S));

@@ -84,8 +84,7 @@ static void print_call(FILE *out, const ca_call_t *call, bool update)
                       : call->verdict == CA_VERDICT_FAIL ? "\033[1;31m"
                                                          : "\033[1;33m";
     fprintf(out, "call %u%s: %s%s%s (%s%s)\n", call->id, update ? " (updated)" : "", sgr(hue),
-            verdict, sgr("\033[0m"), ca_call_transport_name(call),
-            call->flow.relayed ? ", relayed by TURN" : "");
+            verdict, sgr("\033[0m"), ca_call_transport_name(call), ca_call_relay_name(call));
     print_endpoint(out, "client", call, CA_C2S);
     print_endpoint(out, "server", call, CA_S2C);
     if (call->have_code) {

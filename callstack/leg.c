@@ -156,24 +156,30 @@ static void on_receive(NiceAgent *agent, guint stream_id, guint component, guint
 }
 
 /* TURN (RFC 8656) for every candidate pair: a relayed candidate from the
- * server, and force-relay so that no host pair is used even on one host. */
+ * server, and force-relay so that no host pair is used even on one host.
+ * SPEC is USER:PASS@ADDR:PORT, with "/tcp" to reach the server over TCP
+ * (RFC 6062's client-to-server leg: STUN and padded ChannelData framed on
+ * one connection, what browsers fall back to behind UDP-blocking firewalls). */
 static int set_turn(cs_leg_t *leg, const char *spec, char *err, size_t err_size)
 {
-    char user[64], pass[64], host[64];
+    char user[64], pass[64], host[64], tail[8] = "";
     unsigned port = 0;
     const char *at = strrchr(spec, '@'), *colon = at ? strchr(spec, ':') : NULL;
     const char *pcolon = at ? strrchr(at, ':') : NULL;
+    int fields = pcolon ? sscanf(pcolon + 1, "%u%7s", &port, tail) : 0;
+    bool tcp = fields == 2 && strcmp(tail, "/tcp") == 0;
     if (!at || !colon || colon > at || !pcolon || (size_t)(colon - spec) >= sizeof user ||
         (size_t)(at - colon - 1) >= sizeof pass || (size_t)(pcolon - at - 1) >= sizeof host ||
-        sscanf(pcolon + 1, "%u", &port) != 1 || port == 0 || port > 65535) {
-        snprintf(err, err_size, "%s: --turn '%s' is not USER:PASS@ADDR:PORT", leg->name, spec);
+        fields < 1 || (fields == 2 && !tcp) || port == 0 || port > 65535) {
+        snprintf(err, err_size, "%s: --turn '%s' is not USER:PASS@ADDR:PORT[/tcp]", leg->name,
+                 spec);
         return -1;
     }
     snprintf(user, sizeof user, "%.*s", (int)(colon - spec), spec);
     snprintf(pass, sizeof pass, "%.*s", (int)(at - colon - 1), colon + 1);
     snprintf(host, sizeof host, "%.*s", (int)(pcolon - at - 1), at + 1);
     if (!nice_agent_set_relay_info(leg->agent, leg->stream_id, 1, host, port, user, pass,
-                                   NICE_RELAY_TYPE_TURN_UDP)) {
+                                   tcp ? NICE_RELAY_TYPE_TURN_TCP : NICE_RELAY_TYPE_TURN_UDP)) {
         snprintf(err, err_size, "%s: libnice refuses TURN server %s:%u", leg->name, host, port);
         return -1;
     }

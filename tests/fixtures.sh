@@ -98,6 +98,27 @@ kill -INT $turn_cap
 wait $turn_cap
 keep call-turn
 
+# TURN over TCP (RFC 6062's client leg, what a browser behind a UDP-blocking
+# firewall uses): STUN and padded ChannelData framed on one connection,
+# captured between caller and server; and an SDES call relayed the same way
+# (the corpus's TURN/TCP calls are SDES: the keys are the signaling's)
+turn_tcp_capture() { # NAME CALLEE_OPTS -- CALLER_OPTS
+    local name=$1 copts=$2
+    shift 2
+    next_port
+    tcpdump -i lo -B 16384 --immediate-mode -U -n -w "$T/$name.pcap" "tcp port $TURN_PORT" \
+        2>"$T/turn.err" &
+    turn_cap=$!
+    sleep 1
+    CALLEE_OPTS=$copts callstack_call $PORT 2 "$@" --turn "$TURN/tcp"
+    sleep 0.3
+    kill -INT $turn_cap
+    wait $turn_cap
+    keep "$name"
+}
+turn_tcp_capture call-turn-tcp "$CALLEE" $CALLER
+turn_tcp_capture sdes-turn-tcp "$CALLEE --sdes" $CALLER --sdes
+
 # IPv6 loopback
 next_port
 tcpdump -i lo -B 16384 --immediate-mode -U -n -w "$T/call-ipv6.pcap" "udp and host ::1" \

@@ -97,6 +97,7 @@ start_capture() {
     local file=$1; shift
     [ "$(id -u)" = 0 ] || skip "capturing on lo needs root"
     command -v tcpdump >/dev/null || skip "tcpdump missing"
+    : >"$T/tcpdump.err" # before tcpdump's own redirect: the wait below reads it at once
     tcpdump -i lo -B 16384 --immediate-mode -U -n -w "$file" "(${*:-udp}) and host $LO" \
         2>"$T/tcpdump.err" &
     CAPTURE_PID=$!
