@@ -504,13 +504,12 @@ static const ca_sdp_media_t *sdp_for_endpoint(const ca_audit_opts_t *opts, const
                                               const ca_endpoint_t *ep, size_t *which)
 {
     uint8_t from = ca_endpoint_equal(ep, &f->a) ? 0 : 1;
-    const char *user = f->ice_username[from]; /* "remote:local" sent by EP */
-    const char *colon = strchr(user, ':');
+    const char *ufrag = f->ice_ufrag[from];
     for (size_t i = 0; i < opts->n_sdps; i++) {
         const ca_sdp_t *sdp = opts->sdps[i];
         for (size_t m = 0; m < sdp->n_media; m++) {
             const ca_sdp_media_t *mm = &sdp->media[m];
-            if (colon && mm->ice_ufrag[0] && strcmp(colon + 1, mm->ice_ufrag) == 0) {
+            if (ufrag[0] && strcmp(ufrag, mm->ice_ufrag) == 0) {
                 *which = i;
                 return mm;
             }

@@ -39,10 +39,10 @@ typedef struct {
     uint8_t relay_hop; /* relayed: how the client reached the TURN server (UDP, TCP) */
     uint64_t first_frame, last_frame;
     uint64_t truncated;
-    uint64_t capture_drops; /* packets the capture lost while the flow was live */
-    uint64_t other;         /* datagrams that were not STUN, DTLS, RTP or RTCP */
-    uint64_t sent[2];       /* packets from a, from b */
-    char ice_username[2][65];
+    uint64_t capture_drops;                  /* packets the capture lost while the flow was live */
+    uint64_t other;                          /* datagrams that were not STUN, DTLS, RTP or RTCP */
+    uint64_t sent[2];                        /* packets from a, from b */
+    char ice_ufrag[2][CA_ICE_UFRAG_MAX + 1]; /* a's and b's, from their checks' USERNAMEs */
 } ca_flow_info_t;
 
 /* A call record: self-contained, so that its flow can expire mid-capture. */
@@ -62,7 +62,7 @@ typedef struct {
     ca_dir_t stream_dirs[CA_CALL_MAX_STREAMS];
     bool stream_paired[CA_CALL_MAX_STREAMS]; /* on another 5-tuple of the same ICE session */
     size_t n_streams, streams_dropped;
-    char ice_ufrags[2][33]; /* client's and server's ICE ufrag, from STUN USERNAME */
+    char ice_ufrags[2][CA_ICE_UFRAG_MAX + 1]; /* client's and server's, from STUN USERNAME */
     ca_finding_t *findings; /* owned, grown as needed up to CA_CALL_MAX_FINDINGS */
     size_t findings_cap;
     size_t n_findings, findings_dropped;
@@ -177,10 +177,10 @@ void ca_audit_call_rules(ca_call_t *call, const ca_audit_opts_t *opts, bool *sdp
 /* Rules about the capture (audit_capture.c), the last of them. */
 void ca_audit_capture_rules(ca_call_t *call, const ca_audit_opts_t *opts);
 /* What rules across calls need of a call, kept when the call itself has
- * been reported and freed (a long capture): a few hundred bytes. */
+ * been reported and freed (a long capture): under a kilobyte. */
 typedef struct {
     unsigned id;
-    char ice_ufrags[2][33];
+    char ice_ufrags[2][CA_ICE_UFRAG_MAX + 1];
     bool dtls, have_code;
     char code[CA_SECCODE_TEXT_LEN];
     bool parsed[2];

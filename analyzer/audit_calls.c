@@ -80,6 +80,25 @@ const ca_not_calls_t *ca_auditor_not_calls(const ca_auditor_t *au)
     return &au->not_calls;
 }
 
+/* The ICE ufrag of the flow's endpoint SIDE (0: a, 1: b), from the STUN
+ * USERNAME "RFRAG:LFRAG" of the checks it sent (LFRAG) or received (RFRAG),
+ * RFC 8445 7.2.2. Empty when no check was seen. */
+static void flow_ufrag(const ca_flow_t *f, uint8_t side, char *out, size_t size)
+{
+    const char *sent = f->ice_username[side], *got = f->ice_username[side ^ 1];
+    const char *colon = sent ? strchr(sent, ':') : NULL;
+    out[0] = '\0';
+    if (colon) {
+        snprintf(out, size, "%s", colon + 1);
+        return;
+    }
+    colon = got ? strchr(got, ':') : NULL;
+    if (colon && (size_t)(colon - got) < size) {
+        memcpy(out, got, (size_t)(colon - got));
+        out[colon - got] = '\0';
+    }
+}
+
 static ca_call_t *new_call(ca_auditor_t *au, const ca_flow_t *f)
 {
     if (au->n == au->cap) {
@@ -107,29 +126,11 @@ static ca_call_t *new_call(ca_auditor_t *au, const ca_flow_t *f)
     call->flow.sent[1] = f->sent[1];
     call->ended_us = f->last_us;
     call->in_progress = au->taking_in_progress && !f->closed;
-    memcpy(call->flow.ice_username, f->ice_username, sizeof call->flow.ice_username);
+    flow_ufrag(f, 0, call->flow.ice_ufrag[0], sizeof call->flow.ice_ufrag[0]);
+    flow_ufrag(f, 1, call->flow.ice_ufrag[1], sizeof call->flow.ice_ufrag[1]);
     call->client = f->a;
     call->server = f->b;
     return call;
-}
-
-/* The ICE ufrag of the flow's endpoint SIDE (0: a, 1: b), from the STUN
- * USERNAME "RFRAG:LFRAG" of the checks it sent (LFRAG) or received (RFRAG),
- * RFC 8445 7.2.2. Empty when no check was seen. */
-static void flow_ufrag(const ca_flow_info_t *f, uint8_t side, char *out, size_t size)
-{
-    const char *sent = f->ice_username[side], *got = f->ice_username[side ^ 1];
-    const char *colon = strchr(sent, ':');
-    out[0] = '\0';
-    if (colon) {
-        snprintf(out, size, "%s", colon + 1);
-        return;
-    }
-    colon = strchr(got, ':');
-    if (colon && (size_t)(colon - got) < size) {
-        memcpy(out, got, (size_t)(colon - got));
-        out[colon - got] = '\0';
-    }
 }
 
 static void add_stream(ca_call_t *call, const ca_stream_t *s, ca_dir_t dir, bool paired)
@@ -222,7 +223,8 @@ static bool may_key_srtp(const ca_dtls_session_t *s)
  * arbitrary capture. */
 static bool flow_is_call(ca_auditor_t *au, const ca_flow_t *f)
 {
-    bool ice = f->ice_username[0][0] || f->ice_username[1][0];
+    bool ice = (f->ice_username[0] && f->ice_username[0][0]) ||
+               (f->ice_username[1] && f->ice_username[1][0]);
     bool media = false, shown = false, srtp = false;
     for (size_t i = 0; i < f->n_streams && !media; i++)
         media = ca_stream_is_media(&f->streams[i]) ||
@@ -265,8 +267,9 @@ ca_err_t ca_auditor_take_flow(ca_auditor_t *au, ca_flow_t *f)
             }
         }
         uint8_t client_side = ca_endpoint_equal(&call->client, &f->a) ? 0 : 1;
-        flow_ufrag(&call->flow, client_side, call->ice_ufrags[0], sizeof call->ice_ufrags[0]);
-        flow_ufrag(&call->flow, client_side ^ 1, call->ice_ufrags[1], sizeof call->ice_ufrags[1]);
+        memcpy(call->ice_ufrags[0], call->flow.ice_ufrag[client_side], sizeof call->ice_ufrags[0]);
+        memcpy(call->ice_ufrags[1], call->flow.ice_ufrag[client_side ^ 1],
+               sizeof call->ice_ufrags[1]);
         attach_streams(call, f, k);
     }
     /* The sessions are the calls' now; the flow keeps no pointer to them. */

@@ -3,6 +3,7 @@
 
 #include "srtp_check.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,12 +37,25 @@ ca_flow_table_t *ca_flow_table_new(void)
     return t;
 }
 
+bool ca_flow_set_ice_username(ca_flow_t *f, uint8_t from, const char *user)
+{
+    if (!f->ice_username[from]) {
+        f->ice_username[from] = malloc(CA_STUN_USERNAME_MAX + 1);
+        if (!f->ice_username[from])
+            return false;
+    }
+    snprintf(f->ice_username[from], CA_STUN_USERNAME_MAX + 1, "%s", user);
+    return true;
+}
+
 static void flow_free(ca_flow_t *f)
 {
     for (size_t i = 0; i < f->n_sessions; i++)
         ca_dtls_session_free(f->sessions[i]);
     free(f->tcp[0]);
     free(f->tcp[1]);
+    free(f->ice_username[0]);
+    free(f->ice_username[1]);
     ca_srtp_check_free(f->srtp);
     free(f->streams);
     free(f);

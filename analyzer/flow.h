@@ -16,6 +16,7 @@
 #include "addr.h"
 #include "dtls_session.h"
 #include "opacity.h"
+#include "stun.h"
 #include "timeline.h"
 #include "tcp.h"
 
@@ -70,13 +71,13 @@ typedef struct {
     size_t n_sessions, sessions_dropped;
     ca_stream_t *streams; /* owned, grown up to CA_FLOW_MAX_STREAMS (most flows have none) */
     size_t n_streams, streams_cap;
-    uint64_t streams_dropped;   /* packets of SSRCs beyond CA_FLOW_MAX_STREAMS */
-    char ice_username[2][65];   /* last STUN USERNAME per sender */
-    uint64_t truncated;         /* packets cut by the snaplen */
-    bool closed;                /* a goodbye (DTLS alert, RTCP BYE both ways): end when quiet */
-    bool bye[2];                /* a clear RTCP BYE from each sender */
-    uint64_t capture_drops;     /* packets the kernel dropped while this flow was live */
-    struct ca_srtp_check *srtp; /* owned: the current session's keys, with a key log */
+    uint64_t streams_dropped; /* packets of SSRCs beyond CA_FLOW_MAX_STREAMS */
+    char *ice_username[2];  /* last STUN USERNAME per sender, owned; NULL until one (most flows) */
+    uint64_t truncated;     /* packets cut by the snaplen */
+    bool closed;            /* a goodbye (DTLS alert, RTCP BYE both ways): end when quiet */
+    bool bye[2];            /* a clear RTCP BYE from each sender */
+    uint64_t capture_drops; /* packets the kernel dropped while this flow was live */
+    struct ca_srtp_check *srtp;          /* owned: the current session's keys, with a key log */
     const ca_dtls_session_t *srtp_keyed; /* the session SRTP was keyed from */
     /* TCP only: per sender, the reassembled stream and how it is read */
     ca_tcp_stream_t *tcp[2];  /* owned; NULL until a stream worth reading appears */
@@ -126,6 +127,9 @@ void ca_flow_each(ca_flow_table_t *t, void (*fn)(void *, ca_flow_t *), void *use
 bool ca_stream_is_media(const ca_stream_t *s);
 
 /* The stream of SSRC sent by FROM, created on first sight; NULL past the cap. */
+/* Keep USER (at most CA_STUN_USERNAME_MAX bytes) as the last STUN USERNAME
+ * sent from side FROM; false when out of memory. */
+bool ca_flow_set_ice_username(ca_flow_t *f, uint8_t from, const char *user);
 ca_stream_t *ca_flow_stream(ca_flow_t *f, uint32_t ssrc, uint8_t from, bool rtcp);
 
 #endif

@@ -146,6 +146,7 @@ const char *ca_skip_name(ca_skip_t reason)
         [CA_SKIP_UDP_MALFORMED] = "udp_malformed",
         [CA_SKIP_UNKNOWN_PAYLOAD] = "unknown_payload",
         [CA_SKIP_STUN_MALFORMED] = "stun_malformed",
+        [CA_SKIP_STUN_USERNAME_LONG] = "stun_username_too_long",
         [CA_SKIP_RTP_MALFORMED] = "rtp_malformed",
         [CA_SKIP_DTLS_MALFORMED] = "dtls_malformed",
         [CA_SKIP_TABLE_FULL] = "out_of_memory",
@@ -386,11 +387,11 @@ static void on_stun(ca_pipeline_t *p, ca_flow_t *f, uint8_t from, const ca_endpo
     f->stun++;
     if (msg.has_username && msg.method == CA_STUN_METHOD_BINDING &&
         msg.klass == CA_STUN_CLASS_REQUEST) {
-        size_t n = strlen(msg.username);
-        if (n >= sizeof f->ice_username[0])
-            n = sizeof f->ice_username[0] - 1;
-        memcpy(f->ice_username[from], msg.username, n);
-        f->ice_username[from][n] = '\0';
+        /* one cut short would match no SDP and no other check: not kept */
+        if (msg.username_truncated)
+            ca_pipeline_skip(p, CA_SKIP_STUN_USERNAME_LONG);
+        else if (!ca_flow_set_ice_username(f, from, msg.username))
+            ca_pipeline_skip(p, CA_SKIP_TABLE_FULL);
     }
     /* RFC 8656 12.1: a ChannelBind names the peer its ChannelData reach */
     if (msg.method == CA_STUN_METHOD_CHANNEL_BIND && msg.klass == CA_STUN_CLASS_REQUEST &&

@@ -28,6 +28,7 @@ typedef enum {
     CA_SKIP_UDP_MALFORMED,
     CA_SKIP_UNKNOWN_PAYLOAD, /* not STUN, TURN, DTLS, RTP or RTCP by RFC 7983 */
     CA_SKIP_STUN_MALFORMED,
+    CA_SKIP_STUN_USERNAME_LONG, /* a USERNAME over CA_STUN_USERNAME_MAX bytes: not kept */
     CA_SKIP_RTP_MALFORMED,
     CA_SKIP_DTLS_MALFORMED, /* records that could not be parsed (counted per datagram) */
     CA_SKIP_TABLE_FULL,     /* out of memory for a new flow or session */

@@ -35,11 +35,10 @@ void ca_pipeline_event_stun(ca_pipeline_t *p, const ca_endpoint_t *src, const ca
         return;
     f->stun++;
     if (username && method == CA_STUN_METHOD_BINDING && klass == CA_STUN_CLASS_REQUEST) {
-        size_t n = strlen(username);
-        if (n >= sizeof f->ice_username[0])
-            n = sizeof f->ice_username[0] - 1;
-        memcpy(f->ice_username[from], username, n);
-        f->ice_username[from][n] = '\0';
+        if (strlen(username) > CA_STUN_USERNAME_MAX)
+            ca_pipeline_skip(p, CA_SKIP_STUN_USERNAME_LONG);
+        else if (!ca_flow_set_ice_username(f, from, username))
+            ca_pipeline_skip(p, CA_SKIP_TABLE_FULL);
     }
 }
 

@@ -13,6 +13,11 @@
 #include "addr.h"
 #include "cursor.h"
 
+/* RFC 5389 15.3 puts USERNAME under 513 bytes, but an ICE check's is
+ * "RFRAG:LFRAG" of two ufrags of up to 256 characters (RFC 8839 5.4): 513. */
+#define CA_STUN_USERNAME_MAX 513
+#define CA_ICE_UFRAG_MAX     256
+
 #define CA_STUN_METHOD_BINDING      0x001
 #define CA_STUN_METHOD_SEND         0x006
 #define CA_STUN_METHOD_DATA         0x007
@@ -28,7 +33,7 @@ typedef struct {
     uint8_t klass;
     uint8_t transaction_id[12];
     bool has_username;
-    char username[129]; /* RFC 8489 14.3: < 513 bytes; ICE ufrag pairs are short */
+    char username[CA_STUN_USERNAME_MAX + 1]; /* printable ASCII, others as '?' */
     bool username_truncated;
     bool has_peer;
     ca_endpoint_t peer; /* XOR-PEER-ADDRESS, decoded */

@@ -340,6 +340,7 @@ int cs_endpoint_run(const cs_options_t *opt, bool caller)
                            .keylog_path = opt->keylog_path,
                            .srtp_profiles = opt->srtp_profile,
                            .ice_tcp = opt->ice_tcp,
+                           .long_ice = opt->long_ice,
                            .turn = opt->turn,
                            .fault = opt->fault};
     uint8_t sdes_key[30];

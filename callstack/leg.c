@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 
 void cs_leg_fail(cs_leg_t *leg, const char *fmt, ...)
 {
@@ -187,6 +188,31 @@ static int set_turn(cs_leg_t *leg, const char *spec, char *err, size_t err_size)
     return 0;
 }
 
+/* RFC 8839 5.4: ufrag and password of up to 256 ice-chars. libnice makes
+ * 4 and 22 (the least); some stacks send far longer, and an auditor that cut
+ * them would lose the ICE session that ties a call's candidate pairs. */
+static int set_long_credentials(cs_leg_t *leg, char *err, size_t err_size)
+{
+    static const char ice_chars[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    uint8_t rnd[2 * 256];
+    char ufrag[257], pwd[257];
+    if (RAND_bytes(rnd, sizeof rnd) != 1) {
+        snprintf(err, err_size, "%s: no randomness for ICE credentials", leg->name);
+        return -1;
+    }
+    for (size_t i = 0; i < 256; i++) {
+        ufrag[i] = ice_chars[rnd[i] % 64];
+        pwd[i] = ice_chars[rnd[256 + i] % 64];
+    }
+    ufrag[256] = pwd[256] = '\0';
+    if (!nice_agent_set_local_credentials(leg->agent, leg->stream_id, ufrag, pwd)) {
+        snprintf(err, err_size, "%s: libnice refuses 256-character ICE credentials", leg->name);
+        return -1;
+    }
+    return 0;
+}
+
 cs_leg_t *cs_leg_new(const cs_leg_config_t *cfg, const cs_leg_events_t *events, void *user,
                      char *err, size_t err_size)
 {
@@ -219,6 +245,8 @@ cs_leg_t *cs_leg_new(const cs_leg_config_t *cfg, const cs_leg_events_t *events, 
         snprintf(err, err_size, "%s: cannot add an ICE stream", cfg->name);
         goto fail;
     }
+    if (cfg->long_ice && set_long_credentials(leg, err, err_size) != 0)
+        goto fail;
     if (cfg->turn && set_turn(leg, cfg->turn, err, err_size) != 0)
         goto fail;
     g_signal_connect(leg->agent, "candidate-gathering-done", G_CALLBACK(on_gathering_done), leg);

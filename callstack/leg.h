@@ -51,6 +51,7 @@ typedef struct {
     const char *keylog_path;   /* NULL: none */
     const char *srtp_profiles; /* OpenSSL use_srtp list; NULL: AEAD-GCM then AES-CM-SHA1-80 */
     bool ice_tcp;              /* ICE over TCP only (RFC 6544, RFC 4571 framing) */
+    bool long_ice;             /* test only: ufrag and password of 256 characters (RFC 8839 max) */
     const char *turn;          /* "USER:PASS@ADDR:PORT": relay all media through TURN; NULL: none */
     const uint8_t *sdes_key;   /* 30 bytes: SRTP keyed by SDES (RFC 4568), no DTLS; NULL: DTLS */
     cs_fault_t fault;

@@ -39,6 +39,8 @@ static const char usage_text[] =
     "                    with /tcp), never directly (e.g. coturn; tests use it on loopback)\n"
     "  --audio-level     test only: send the RFC 6464 audio level in a header extension,\n"
     "                    which SRTP leaves in clear (as browsers do without cryptex)\n"
+    "  --long-ice        test only: ICE ufrag and password of 256 characters each, the\n"
+    "                    most RFC 8839 allows (libnice's own are 4 and 22)\n"
     "  --sdes            attack demonstration: SRTP keyed by SDES a=crypto in the SDP\n"
     "                    (RFC 4568), no DTLS, so the signaling service holds the keys\n"
     "  --fault wrong-fingerprint|silent-dtls|no-encrypt|null-cipher|early-media\n"
@@ -67,6 +69,7 @@ enum {
     OPT_MITM,
     OPT_ICE_TCP,
     OPT_AUDIO_LEVEL,
+    OPT_LONG_ICE,
     OPT_TURN,
     OPT_SDES,
     OPT_FAULT,
@@ -93,6 +96,7 @@ static const struct option long_options[] = {
     {"mitm", no_argument, NULL, OPT_MITM},
     {"ice-tcp", no_argument, NULL, OPT_ICE_TCP},
     {"audio-level", no_argument, NULL, OPT_AUDIO_LEVEL},
+    {"long-ice", no_argument, NULL, OPT_LONG_ICE},
     {"turn", required_argument, NULL, OPT_TURN},
     {"sdes", no_argument, NULL, OPT_SDES},
     {"fault", required_argument, NULL, OPT_FAULT},
@@ -198,6 +202,9 @@ static int parse_options(int argc, char **argv, cs_options_t *opt)
             break;
         case OPT_AUDIO_LEVEL:
             opt->audio_level = true;
+            break;
+        case OPT_LONG_ICE:
+            opt->long_ice = true;
             break;
         case OPT_TURN:
             opt->turn = optarg;

@@ -24,6 +24,7 @@ typedef struct {
     bool ice_tcp;     /* ICE-TCP only */
     bool sdes;        /* attack demonstration: SRTP keyed by SDES, no DTLS */
     bool audio_level; /* test only: RFC 6464 header extension on every RTP packet */
+    bool long_ice;    /* test only: 256-character ICE ufrag and password */
     const char *turn; /* USER:PASS@ADDR:PORT: media relayed by a TURN server */
     unsigned mtu;
     const char *srtp_profile; /* offer only this SRTP profile */

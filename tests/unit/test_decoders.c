@@ -345,6 +345,35 @@ static void stun_binding_and_turn(void **state)
     assert_int_equal(ca_turn_channel_decode(&c, &ch, &inner), CA_ERR_MALFORMED);
 }
 
+/* RFC 8839: ufrags of up to 256 characters, so an ICE check's USERNAME
+ * "RFRAG:LFRAG" reaches 513 bytes: kept whole; one longer is flagged cut. */
+static void stun_long_username(void **state)
+{
+    (void)state;
+    for (size_t len = 513; len <= 514; len++) {
+        tb_t b = {.len = 0};
+        tb_u16(&b, 0x0001);
+        tb_u16(&b, 0);
+        tb_u32(&b, 0x2112A442);
+        tb_fill(&b, 0x11, 12);
+        tb_u16(&b, 0x0006);
+        tb_u16(&b, (uint32_t)len);
+        tb_fill(&b, 'u', 256);
+        tb_u8(&b, ':');
+        tb_fill(&b, 'l', len - 257);
+        tb_fill(&b, 0, (4 - len % 4) % 4);
+        b.data[2] = (uint8_t)((b.len - 20) >> 8);
+        b.data[3] = (uint8_t)(b.len - 20);
+        ca_cursor_t c = ca_cursor_make(b.data, b.len);
+        ca_stun_t m;
+        assert_int_equal(ca_stun_decode(&c, &m), CA_OK);
+        assert_true(m.has_username);
+        assert_int_equal(m.username_truncated, len > CA_STUN_USERNAME_MAX);
+        assert_int_equal(strlen(m.username), 513);
+        assert_int_equal(strlen(strchr(m.username, ':') + 1), 256);
+    }
+}
+
 static void rtp_and_rtcp_headers(void **state)
 {
     (void)state;
@@ -474,8 +503,9 @@ int ca_test_decoders(void)
         cmocka_unit_test(ethernet_qinq_ipv4_udp), cmocka_unit_test(frame_prefixes_fail_cleanly),
         cmocka_unit_test(other_link_types),       cmocka_unit_test(ipv6_extension_headers),
         cmocka_unit_test(ipv4_bad_headers),       cmocka_unit_test(fragments_in_any_order),
-        cmocka_unit_test(stun_binding_and_turn),  cmocka_unit_test(rtp_and_rtcp_headers),
-        cmocka_unit_test(tcp_stream_reassembly),  cmocka_unit_test(rtcp_plain_bye),
+        cmocka_unit_test(stun_binding_and_turn),  cmocka_unit_test(stun_long_username),
+        cmocka_unit_test(rtp_and_rtcp_headers),   cmocka_unit_test(tcp_stream_reassembly),
+        cmocka_unit_test(rtcp_plain_bye),
     };
     return cmocka_run_group_tests_name("decoders", tests, NULL, NULL);
 }
