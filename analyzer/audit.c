@@ -6,8 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
 const char *ca_severity_name(ca_severity_t s)
 {
     return s == CA_SEV_FAIL ? "fail" : s == CA_SEV_INCONCLUSIVE ? "inconclusive" : "warn";
@@ -484,114 +482,7 @@ static void rule_media(ca_call_t *call)
     }
 }
 
-/* --- rules needing options: --expect-code, --sdp ------------------------------------ */
-
-static bool fingerprint_matches(const ca_dtls_cert_t *c, const ca_sdp_fingerprint_t *fp,
-                                bool *known_hash)
-{
-    const EVP_MD *md = EVP_get_digestbyname(fp->hash);
-    uint8_t digest[EVP_MAX_MD_SIZE];
-    unsigned len = 0;
-    *known_hash = md != NULL;
-    if (!md || !c->der || EVP_Digest(c->der, c->der_len, digest, &len, md, NULL) != 1)
-        return false;
-    return len == fp->len && memcmp(digest, fp->bytes, len) == 0;
-}
-
-/* The SDP media section of the endpoint EP, matched by ICE ufrag (the
- * USERNAME of its connectivity checks, RFC 8445 7.2.2) or by a candidate. */
-static const ca_sdp_media_t *sdp_for_endpoint(const ca_audit_opts_t *opts, const ca_flow_info_t *f,
-                                              const ca_endpoint_t *ep, size_t *which)
-{
-    uint8_t from = ca_endpoint_equal(ep, &f->a) ? 0 : 1;
-    const char *ufrag = f->ice_ufrag[from];
-    for (size_t i = 0; i < opts->n_sdps; i++) {
-        const ca_sdp_t *sdp = opts->sdps[i];
-        for (size_t m = 0; m < sdp->n_media; m++) {
-            const ca_sdp_media_t *mm = &sdp->media[m];
-            if (ufrag[0] && strcmp(ufrag, mm->ice_ufrag) == 0) {
-                *which = i;
-                return mm;
-            }
-            char addr[64];
-            ca_addr_format(&ep->addr, addr, sizeof addr);
-            for (size_t c = 0; c < mm->n_candidates; c++)
-                if (mm->candidates[c].port == ep->port &&
-                    strcmp(mm->candidates[c].addr, addr) == 0) {
-                    *which = i;
-                    return mm;
-                }
-        }
-    }
-    return NULL;
-}
-
-/* An SDP whose a=fingerprint is one of the call's certificates describes
- * it, whatever its ufrags and candidates say (a relay, a NAT). */
-static void note_fingerprint_matches(const ca_call_t *call, const ca_audit_opts_t *opts,
-                                     bool *sdp_used)
-{
-    for (size_t i = 0; call->dtls && i < opts->n_sdps; i++)
-        for (size_t m = 0; !sdp_used[i] && m < opts->sdps[i]->n_media; m++) {
-            const ca_sdp_media_t *mm = &opts->sdps[i]->media[m];
-            for (int d = 0; d < 2 && mm->has_fingerprint; d++) {
-                bool known;
-                if (fingerprint_matches(&call->dtls->cert[d], &mm->fingerprint, &known))
-                    sdp_used[i] = true;
-            }
-        }
-}
-
-static void rule_sdp(ca_call_t *call, const ca_audit_opts_t *opts, bool *sdp_used)
-{
-    const ca_dtls_session_t *s = call->dtls;
-    const ca_sdp_media_t *side[2] = {NULL, NULL};
-    note_fingerprint_matches(call, opts, sdp_used);
-    const ca_endpoint_t *eps[2] = {&call->client, &call->server};
-    for (int d = 0; d < 2; d++) {
-        size_t which = 0;
-        side[d] = sdp_for_endpoint(opts, &call->flow, eps[d], &which);
-        if (!side[d])
-            continue;
-        sdp_used[which] = true;
-        call->sdp_names[d] = opts->sdp_names[which];
-        call->sdp_media[d] = side[d];
-        const ca_sdp_media_t *m = side[d];
-        if (!s) {
-            if (m->has_crypto)
-                ca_call_find(call, "NO_DTLS", CA_SEV_FAIL, 0,
-                             "the %s's SDP (%s) carries a=crypto: SRTP keyed by SDES through the "
-                             "signaling service, which can read them",
-                             d == 0 ? "first endpoint" : "second endpoint", opts->sdp_names[which]);
-            continue;
-        }
-        const ca_dtls_cert_t *c = &s->cert[d];
-        /* RFC 8122 5: the certificate presented MUST match the a=fingerprint. */
-        if (m->has_fingerprint && c->der) {
-            bool known = false;
-            if (!fingerprint_matches(c, &m->fingerprint, &known))
-                ca_call_find(call, "FINGERPRINT_MISMATCH", CA_SEV_FAIL, c->frame,
-                             "the %s's certificate does not match a=fingerprint:%s in %s%s",
-                             ca_side_name(d), m->fingerprint.hash, opts->sdp_names[which],
-                             known ? "" : " (unknown hash function)");
-        }
-        /* RFC 4145 4 / RFC 5763 5: active is the DTLS client, passive the server. */
-        if (s->roles_known && ((m->setup == CA_SDP_SETUP_ACTIVE && d != CA_C2S) ||
-                               (m->setup == CA_SDP_SETUP_PASSIVE && d != CA_S2C)))
-            ca_call_find(call, "SETUP_ROLE_MISMATCH", CA_SEV_FAIL, s->first_frame,
-                         "%s says a=setup:%s but that endpoint is the DTLS %s on the wire",
-                         opts->sdp_names[which], ca_sdp_setup_name(m->setup), ca_side_name(d));
-    }
-    /* DTLS 1.3 hides the certificates: the code can only be shown as signalled. */
-    if (s && s->version == CA_DTLS_V13 && !call->have_code && side[0] && side[1] &&
-        side[0]->has_fingerprint && side[1]->has_fingerprint &&
-        side[0]->fingerprint.len == CA_SHA256_LEN && side[1]->fingerprint.len == CA_SHA256_LEN) {
-        ca_seccode_from_thumbprints(side[0]->fingerprint.bytes, side[1]->fingerprint.bytes,
-                                    call->code);
-        call->have_code = true;
-        call->code_from_sdp = true;
-    }
-}
+/* --- rules needing options: --expect-code (--sdp: audit_sdp.c) ------------------- */
 
 static void rule_expect_code(ca_call_t *call, const ca_audit_opts_t *opts)
 {
@@ -703,7 +594,7 @@ void ca_audit_call_rules(ca_call_t *call, const ca_audit_opts_t *opts, bool *sdp
         rule_certificates(call);
         rule_signatures(call);
     }
-    rule_sdp(call, opts, sdp_used); /* first: the media rules name extensions from the SDP */
+    ca_audit_sdp_rules(call, opts, sdp_used); /* first: media rules name extensions from it */
     rule_media(call);
     rule_dtls13(call);
     rule_expect_code(call, opts);
@@ -726,11 +617,16 @@ void ca_audit_run_findings(ca_audit_t *a, const ca_audit_opts_t *opts, const boo
         bool given = i < opts->n_sdps_given;
         ca_finding_t t = {.id = "SDP_UNMATCHED",
                           .severity = given ? CA_SEV_INCONCLUSIVE : CA_SEV_WARN};
-        add_finding(
-            a->findings, &a->n_findings, CA_RUN_MAX_FINDINGS, &t,
-            "%s matches no call in the capture (by ICE ufrag, candidate or a=fingerprint)%s",
-            opts->sdp_names[i],
-            given ? ": its fingerprints could not be checked against any handshake" : "");
+        char lost[160], why[200] = "";
+        ca_sdp_left_out_text(opts->sdps[i], lost, sizeof lost);
+        if (lost[0])
+            snprintf(why, sizeof why, " (the parse left out %s, from line %u)", lost,
+                     opts->sdps[i]->left_out.first_line);
+        add_finding(a->findings, &a->n_findings, CA_RUN_MAX_FINDINGS, &t,
+                    "%s matches no call in the capture (by ICE ufrag, candidate, a=ssrc or "
+                    "a=fingerprint)%s%s",
+                    opts->sdp_names[i], why,
+                    given ? ": its fingerprints could not be checked against any handshake" : "");
     }
     if (opts->keylog_malformed) {
         ca_finding_t t = {.id = "KEYLOG_MALFORMED", .severity = CA_SEV_WARN};

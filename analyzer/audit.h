@@ -174,6 +174,10 @@ const char *ca_side_name(int dir);
 
 /* Rules of audit.c, run by ca_auditor_finish. */
 void ca_audit_call_rules(ca_call_t *call, const ca_audit_opts_t *opts, bool *sdp_used);
+/* Rules of --sdp (audit_sdp.c): SDP_USED[i] is set for each SDP that describes CALL. */
+void ca_audit_sdp_rules(ca_call_t *call, const ca_audit_opts_t *opts, bool *sdp_used);
+/* Whether stream S is evidence of its sender (audit_cross.c): not SSRC 0, not a few packets. */
+bool ca_stream_real_source(const ca_stream_t *s);
 /* Rules about the capture (audit_capture.c), the last of them. */
 void ca_audit_capture_rules(ca_call_t *call, const ca_audit_opts_t *opts);
 /* What rules across calls need of a call, kept when the call itself has

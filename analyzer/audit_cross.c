@@ -13,7 +13,7 @@
  * anybody's: neither is evidence that two calls carry the same media. */
 #define CA_REAL_SOURCE_PACKETS 10
 
-static bool real_source(const ca_stream_t *s)
+bool ca_stream_real_source(const ca_stream_t *s)
 {
     return s->ssrc != 0 && s->packets >= CA_REAL_SOURCE_PACKETS && ca_stream_is_media(s);
 }
@@ -36,7 +36,7 @@ void ca_call_key_of(const ca_call_t *c, ca_call_key_t *k)
             k->media_first_us = s->first_us;
         if (s->last_us > k->media_last_us)
             k->media_last_us = s->last_us;
-        if (!real_source(s))
+        if (!ca_stream_real_source(s))
             continue;
         k->ssrc[k->n_ssrcs] = s->ssrc;
         k->rtcp[k->n_ssrcs++] = s->rtcp;

@@ -10,6 +10,7 @@
  */
 #include "sdp.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "cursor.h"
@@ -62,14 +63,16 @@ CA_MUST_CHECK static ca_err_t sdp_split(ca_cursor_t *c, char delim, ca_cursor_t 
     return CA_OK;
 }
 
-/* Copy a token into a fixed field, failing rather than truncating. Control
- * characters and NULs are refused so copied strings are safe to print. */
+/* Copy a token into a fixed field, failing rather than truncating: with
+ * CA_ERR_LIMIT when it is too long (the caller leaves it out and counts it,
+ * or refuses it where the RFC bounds it), CA_ERR_MALFORMED for control
+ * characters and NULs, refused so copied strings are safe to print. */
 CA_MUST_CHECK static ca_err_t sdp_copy(const ca_cursor_t *tok, char *dst, size_t dst_size)
 {
     size_t n = ca_cursor_left(tok);
-    CA_ENSURE(n < dst_size, CA_ERR_MALFORMED);
     for (size_t i = 0; i < n; i++)
         CA_ENSURE(tok->p[i] >= 0x20 && tok->p[i] != 0x7f, CA_ERR_MALFORMED);
+    CA_ENSURE(n < dst_size, CA_ERR_LIMIT);
     memcpy(dst, tok->p, n);
     dst[n] = '\0';
     return CA_OK;
@@ -159,12 +162,12 @@ CA_MUST_CHECK static ca_err_t parse_setup(const ca_cursor_t *v, ca_sdp_setup_t *
     return CA_OK;
 }
 
-/* candidate:<foundation> <component> <transport> <priority> <addr> <port> typ <type> ... */
+/* candidate:<foundation> <component> <transport> <priority> <addr> <port> typ <type>
+ *           [raddr <addr>] [rport <port>] *(<extension name> <extension value>) */
 CA_MUST_CHECK static ca_err_t parse_candidate(ca_cursor_t *v, ca_sdp_candidate_t *cand)
 {
-    ca_cursor_t all = *v, tok;
+    ca_cursor_t tok;
     uint64_t n;
-    CA_GUARD(sdp_copy(&all, cand->value, sizeof cand->value));
     CA_GUARD(sdp_token(v, &tok));
     CA_GUARD(sdp_copy(&tok, cand->foundation, sizeof cand->foundation));
     CA_GUARD(sdp_token(v, &tok));
@@ -185,6 +188,14 @@ CA_MUST_CHECK static ca_err_t parse_candidate(ca_cursor_t *v, ca_sdp_candidate_t
     CA_ENSURE(cursor_equals(&tok, "typ"), CA_ERR_MALFORMED);
     CA_GUARD(sdp_token(v, &tok));
     CA_GUARD(sdp_copy(&tok, cand->type, sizeof cand->type));
+    /* Chrome adds generation, ufrag, network-id, network-cost; RFC 6544 tcptype */
+    while (sdp_token(v, &tok) == CA_OK) {
+        ca_cursor_t value;
+        if (sdp_token(v, &value) != CA_OK)
+            break;
+        if (cursor_equals(&tok, "tcptype"))
+            CA_GUARD(sdp_copy(&value, cand->tcptype, sizeof cand->tcptype));
+    }
     return CA_OK;
 }
 
@@ -212,19 +223,50 @@ CA_MUST_CHECK static ca_err_t parse_extmap(ca_cursor_t *v, ca_sdp_extmap_t *map)
     uint64_t n;
     CA_GUARD(sdp_token(v, &tok));
     CA_GUARD(sdp_split(&tok, '/', &id));
-    CA_GUARD(sdp_uint(&id, 255, &n));
-    CA_ENSURE(n >= 1, CA_ERR_MALFORMED);
-    map->id = (uint8_t)n;
+    CA_GUARD(sdp_uint(&id, 4351, &n));
+    CA_ENSURE(n >= 1 && (n <= 255 || n >= 4096), CA_ERR_MALFORMED);
     CA_GUARD(sdp_token(v, &tok));
-    CA_GUARD(sdp_copy(&tok, map->uri, sizeof map->uri));
+    map->id = 0; /* 4096-4351: an offer's "answerer, choose" id (RFC 8285 5), never on the wire */
+    if (n <= 255)
+        map->id = (uint8_t)n;
+    return sdp_copy(&tok, map->uri, sizeof map->uri);
+}
+
+/* ssrc:<ssrc-id> <attribute>[:<value>] (RFC 5576 4.1) */
+CA_MUST_CHECK static ca_err_t parse_ssrc(ca_cursor_t *v, uint32_t *ssrc)
+{
+    ca_cursor_t tok;
+    uint64_t n;
+    CA_GUARD(sdp_token(v, &tok));
+    CA_GUARD(sdp_uint(&tok, UINT32_MAX, &n));
+    *ssrc = (uint32_t)n;
     return CA_OK;
 }
 
-/* m=<media> <port>[/<number of ports>] <proto> <fmt> ... */
-CA_MUST_CHECK static ca_err_t parse_media_line(ca_cursor_t *v, ca_sdp_media_t *m)
+/* The parse of one description: where it is, and what it has left out. */
+typedef struct {
+    ca_sdp_t *sdp;
+    sdp_session_attrs_t session;
+    ca_sdp_media_t *m; /* the media section being read; NULL: session level */
+    bool skipping;     /* in a media section beyond CA_SDP_MAX_MEDIA */
+    unsigned lineno;
+} sdp_parser_t;
+
+/* Count one thing left out in *COUNT, and where the first one was. */
+static void left_out(sdp_parser_t *ps, size_t *count)
 {
+    (*count)++;
+    if (ps->sdp->left_out.first_line == 0)
+        ps->sdp->left_out.first_line = ps->lineno;
+}
+
+/* m=<media> <port>[/<number of ports>] <proto> <fmt> ... */
+CA_MUST_CHECK static ca_err_t parse_media_line(sdp_parser_t *ps, ca_cursor_t *v)
+{
+    ca_sdp_media_t *m = ps->m;
     ca_cursor_t tok, port;
     uint64_t n;
+    size_t seen = 0;
     CA_GUARD(sdp_token(v, &tok));
     CA_GUARD(sdp_copy(&tok, m->media, sizeof m->media));
     CA_GUARD(sdp_token(v, &tok));
@@ -233,21 +275,99 @@ CA_MUST_CHECK static ca_err_t parse_media_line(ca_cursor_t *v, ca_sdp_media_t *m
     m->port = (uint16_t)n;
     CA_GUARD(sdp_token(v, &tok));
     CA_GUARD(sdp_copy(&tok, m->proto, sizeof m->proto));
-    while (ca_cursor_left(v) > 0) {
-        if (sdp_token(v, &tok) != CA_OK)
-            break; /* trailing spaces */
-        CA_ENSURE(m->n_formats < CA_SDP_MAX_FORMATS, CA_ERR_LIMIT);
-        CA_GUARD(sdp_copy(&tok, m->formats[m->n_formats], sizeof m->formats[0]));
-        m->n_formats++;
+    while (sdp_token(v, &tok) == CA_OK) { /* none left, or trailing spaces */
+        seen++;
+        ca_err_t rc = CA_ERR_LIMIT;
+        if (m->n_formats < CA_SDP_MAX_FORMATS)
+            rc = sdp_copy(&tok, m->formats[m->n_formats], sizeof m->formats[0]);
+        if (rc == CA_OK)
+            m->n_formats++;
+        else if (rc == CA_ERR_LIMIT)
+            left_out(ps, &ps->sdp->left_out.formats);
+        else
+            return rc;
     }
-    CA_ENSURE(m->n_formats > 0, CA_ERR_MALFORMED);
+    CA_ENSURE(seen > 0, CA_ERR_MALFORMED);
     return CA_OK;
 }
 
-/* An attribute that may stand at session level (SESSION) or in a media section (MEDIA). */
-CA_MUST_CHECK static ca_err_t parse_attribute(ca_cursor_t *line, sdp_session_attrs_t *session,
-                                              ca_sdp_media_t *m)
+/* Parse one element of a list attribute into SLOT (NULL: the list is full)
+ * with PARSE; an element too long for its fields is left out and counted in
+ * *COUNT, as is one beyond the list's bound. */
+#define SDP_LIST_ADD(ps, list, n, cap, count, parse, value)                                        \
+    do {                                                                                           \
+        ca_err_t rc_ = CA_ERR_LIMIT;                                                               \
+        if ((n) < (cap)) {                                                                         \
+            memset(&(list)[n], 0, sizeof(list)[n]);                                                \
+            rc_ = parse((value), &(list)[n]);                                                      \
+        }                                                                                          \
+        if (rc_ == CA_OK)                                                                          \
+            (n)++;                                                                                 \
+        else if (rc_ == CA_ERR_LIMIT)                                                              \
+            left_out((ps), (count));                                                               \
+        else                                                                                       \
+            return rc_;                                                                            \
+    } while (0)
+
+static ca_err_t add_ssrc(sdp_parser_t *ps, ca_cursor_t *value)
 {
+    ca_sdp_media_t *m = ps->m;
+    uint32_t ssrc;
+    CA_GUARD(parse_ssrc(value, &ssrc));
+    if (ca_sdp_media_has_ssrc(m, ssrc))
+        return CA_OK; /* a=ssrc repeats the id once per attribute (cname, msid, ...) */
+    if (m->n_ssrcs == CA_SDP_MAX_SSRCS) {
+        left_out(ps, &ps->sdp->left_out.ssrcs);
+        return CA_OK;
+    }
+    m->ssrcs[m->n_ssrcs++] = ssrc;
+    return CA_OK;
+}
+
+/* The attributes only a media section has. */
+CA_MUST_CHECK static ca_err_t parse_media_attribute(sdp_parser_t *ps, const ca_cursor_t *name,
+                                                    ca_cursor_t *value)
+{
+    ca_sdp_media_t *m = ps->m;
+    ca_sdp_left_out_t *lost = &ps->sdp->left_out;
+    if (cursor_equals(name, "candidate")) {
+        SDP_LIST_ADD(ps, m->candidates, m->n_candidates, CA_SDP_MAX_CANDIDATES, &lost->candidates,
+                     parse_candidate, value);
+    } else if (cursor_equals(name, "rtpmap")) {
+        SDP_LIST_ADD(ps, m->rtpmap, m->n_rtpmap, CA_SDP_MAX_RTPMAP, &lost->rtpmap, parse_rtpmap,
+                     value);
+    } else if (cursor_equals(name, "extmap")) {
+        SDP_LIST_ADD(ps, m->extmap, m->n_extmap, CA_SDP_MAX_EXTMAP, &lost->extmap, parse_extmap,
+                     value);
+        if (m->n_extmap > 0 && m->extmap[m->n_extmap - 1].id == 0)
+            m->n_extmap--; /* an id for the answerer to choose: nothing on the wire uses it */
+    } else if (cursor_equals(name, "ssrc")) {
+        return add_ssrc(ps, value);
+    } else if (cursor_equals(name, "mid")) {
+        ca_err_t rc = sdp_copy(value, m->mid, sizeof m->mid);
+        if (rc == CA_ERR_LIMIT)
+            left_out(ps, &lost->values);
+        else
+            return rc;
+    } else if (cursor_equals(name, "rtcp-mux")) {
+        m->rtcp_mux = true;
+    } else if (cursor_equals(name, "crypto")) {
+        if (!m->has_crypto && sdp_copy(value, m->crypto, sizeof m->crypto) != CA_OK)
+            m->crypto[0] = '\0';
+        m->has_crypto = true;
+    } else if (cursor_equals(name, "cryptex")) {
+        m->cryptex = true;
+    }
+    return CA_OK;
+}
+
+/* An attribute that may stand at session level or in a media section. The
+ * RFCs bound ICE credentials (RFC 8839 5.4) and fingerprints: a longer one
+ * is refused, not left out, since it is what the audit compares. */
+CA_MUST_CHECK static ca_err_t parse_attribute(sdp_parser_t *ps, ca_cursor_t *line)
+{
+    ca_sdp_media_t *m = ps->m;
+    sdp_session_attrs_t *session = &ps->session;
     ca_cursor_t name, value = *line;
     CA_GUARD(sdp_split(&value, ':', &name));
     char *ufrag = m ? m->ice_ufrag : session->ice_ufrag;
@@ -267,39 +387,7 @@ CA_MUST_CHECK static ca_err_t parse_attribute(ca_cursor_t *line, sdp_session_att
         return parse_setup(&value, m ? &m->setup : &session->setup);
     if (!m)
         return CA_OK; /* other session-level attributes do not matter here */
-
-    if (cursor_equals(&name, "candidate")) {
-        if (m->n_candidates == CA_SDP_MAX_CANDIDATES) {
-            m->candidates_dropped++;
-            return CA_OK;
-        }
-        CA_GUARD(parse_candidate(&value, &m->candidates[m->n_candidates]));
-        m->n_candidates++;
-        return CA_OK;
-    }
-    if (cursor_equals(&name, "rtpmap")) {
-        CA_ENSURE(m->n_rtpmap < CA_SDP_MAX_RTPMAP, CA_ERR_LIMIT);
-        CA_GUARD(parse_rtpmap(&value, &m->rtpmap[m->n_rtpmap]));
-        m->n_rtpmap++;
-        return CA_OK;
-    }
-    if (cursor_equals(&name, "extmap")) {
-        CA_ENSURE(m->n_extmap < CA_SDP_MAX_EXTMAP, CA_ERR_LIMIT);
-        CA_GUARD(parse_extmap(&value, &m->extmap[m->n_extmap]));
-        m->n_extmap++;
-        return CA_OK;
-    }
-    if (cursor_equals(&name, "mid"))
-        return sdp_copy(&value, m->mid, sizeof m->mid);
-    if (cursor_equals(&name, "rtcp-mux"))
-        m->rtcp_mux = true;
-    else if (cursor_equals(&name, "crypto")) {
-        if (!m->has_crypto && sdp_copy(&value, m->crypto, sizeof m->crypto) != CA_OK)
-            m->crypto[0] = '\0';
-        m->has_crypto = true;
-    } else if (cursor_equals(&name, "cryptex"))
-        m->cryptex = true;
-    return CA_OK;
+    return parse_media_attribute(ps, &name, &value);
 }
 
 /* o=<username> <sess-id> <sess-version> <nettype> <addrtype> <unicast-address> */
@@ -330,56 +418,94 @@ static void inherit_session_attrs(ca_sdp_t *sdp, const sdp_session_attrs_t *sess
     }
 }
 
+/* One line of the description. */
+CA_MUST_CHECK static ca_err_t parse_line(sdp_parser_t *ps, uint8_t type, ca_cursor_t *line)
+{
+    ca_sdp_t *sdp = ps->sdp;
+    switch (type) {
+    case 'o':
+        return ps->m || ps->skipping ? CA_OK : parse_origin(line, sdp);
+    case 'm':
+        ps->skipping = sdp->n_media == CA_SDP_MAX_MEDIA;
+        if (ps->skipping) {
+            left_out(ps, &sdp->left_out.media);
+            return CA_OK;
+        }
+        ps->m = &sdp->media[sdp->n_media++];
+        return parse_media_line(ps, line);
+    case 'a':
+        return ps->skipping ? CA_OK : parse_attribute(ps, line);
+    default:
+        return CA_OK; /* s=, t=, c=, b=, ... carry nothing this audit needs */
+    }
+}
+
 ca_err_t ca_sdp_parse(const uint8_t *text, size_t len, ca_sdp_t *sdp)
 {
-    sdp_session_attrs_t session;
+    sdp_parser_t ps;
     memset(sdp, 0, sizeof *sdp);
-    memset(&session, 0, sizeof session);
+    memset(&ps, 0, sizeof ps);
+    ps.sdp = sdp;
     ca_cursor_t c = ca_cursor_make(text, len), line;
-    unsigned lineno = 0;
-    ca_sdp_media_t *m = NULL;
 
+    /* No bound on a line's length: every field copied is bounded, and long
+     * lines are valid (an H.264 a=fmtp with its parameter sets). */
     while (ca_cursor_left(&c) > 0) {
         CA_GUARD(ca_cursor_line(&c, &line));
-        lineno++;
+        ps.lineno++;
         if (ca_cursor_left(&line) == 0)
             continue; /* tolerate blank lines, as most stacks do */
-        if (ca_cursor_left(&line) > CA_SDP_MAX_LINE)
-            SDP_FAIL(sdp, lineno, "line too long");
         uint8_t type, eq;
         CA_GUARD(ca_cursor_u8(&line, &type));
         if (ca_cursor_u8(&line, &eq) != CA_OK || eq != '=' || type < 'a' || type > 'z')
-            SDP_FAIL(sdp, lineno, "not a <type>=<value> line");
-        if (lineno == 1 && (type != 'v' || !cursor_equals(&line, "0")))
-            SDP_FAIL(sdp, lineno, "an SDP description starts with v=0");
-
-        ca_err_t rc = CA_OK;
-        switch (type) {
-        case 'o':
-            if (!m)
-                rc = parse_origin(&line, sdp);
-            break;
-        case 'm':
-            if (sdp->n_media == CA_SDP_MAX_MEDIA)
-                SDP_FAIL(sdp, lineno, "too many media sections");
-            m = &sdp->media[sdp->n_media++];
-            rc = parse_media_line(&line, m);
-            break;
-        case 'a':
-            rc = parse_attribute(&line, &session, m);
-            break;
-        default:
-            break; /* s=, t=, c=, b=, ... carry nothing this audit needs */
-        }
-        if (rc != CA_OK)
-            SDP_FAIL(sdp, lineno, type == 'm' ? "bad media line" : "bad attribute");
+            SDP_FAIL(sdp, ps.lineno, "not a <type>=<value> line");
+        if (ps.lineno == 1 && (type != 'v' || !cursor_equals(&line, "0")))
+            SDP_FAIL(sdp, ps.lineno, "an SDP description starts with v=0");
+        if (parse_line(&ps, type, &line) != CA_OK)
+            SDP_FAIL(sdp, ps.lineno, type == 'm' ? "bad media line" : "bad attribute");
     }
-    if (lineno == 0)
+    if (ps.lineno == 0)
         SDP_FAIL(sdp, 1, "empty description");
     if (sdp->n_media == 0)
-        SDP_FAIL(sdp, lineno, "no media section");
-    inherit_session_attrs(sdp, &session);
+        SDP_FAIL(sdp, ps.lineno, "no media section");
+    inherit_session_attrs(sdp, &ps.session);
     return CA_OK;
+}
+
+bool ca_sdp_media_has_ssrc(const ca_sdp_media_t *m, uint32_t ssrc)
+{
+    for (size_t i = 0; i < m->n_ssrcs; i++)
+        if (m->ssrcs[i] == ssrc)
+            return true;
+    return false;
+}
+
+void ca_sdp_left_out_text(const ca_sdp_t *sdp, char *out, size_t size)
+{
+    const ca_sdp_left_out_t *l = &sdp->left_out;
+    const struct {
+        size_t n;
+        const char *one, *many;
+    } kinds[] = {
+        {l->media, "media section", "media sections"},
+        {l->candidates, "candidate", "candidates"},
+        {l->formats, "format", "formats"},
+        {l->rtpmap, "a=rtpmap", "a=rtpmap"},
+        {l->extmap, "a=extmap", "a=extmap"},
+        {l->ssrcs, "a=ssrc", "a=ssrc"},
+        {l->values, "value too long", "values too long"},
+    };
+    size_t used = 0;
+    if (size == 0)
+        return;
+    out[0] = '\0';
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        if (kinds[i].n == 0 || used >= size)
+            continue;
+        int w = snprintf(out + used, size - used, "%s%zu %s", used ? ", " : "", kinds[i].n,
+                         kinds[i].n == 1 ? kinds[i].one : kinds[i].many);
+        used += w > 0 ? (size_t)w : 0;
+    }
 }
 
 const char *ca_sdp_setup_name(ca_sdp_setup_t setup)

@@ -366,7 +366,11 @@ int cs_leg_set_remote(cs_leg_t *leg, const ca_sdp_media_t *remote, bool dtls_cli
 
     GSList *list = NULL;
     for (size_t i = 0; i < remote->n_candidates; i++) {
-        gchar *line = g_strdup_printf("a=candidate:%s", remote->candidates[i].value);
+        const ca_sdp_candidate_t *rc = &remote->candidates[i];
+        gchar *line =
+            g_strdup_printf("a=candidate:%s %u %s %u %s %u typ %s%s%s", rc->foundation,
+                            rc->component, rc->transport, rc->priority, rc->addr, rc->port,
+                            rc->type, rc->tcptype[0] ? " tcptype " : "", rc->tcptype);
         NiceCandidate *c = nice_agent_parse_remote_candidate_sdp(leg->agent, leg->stream_id, line);
         g_free(line);
         if (c && c->component_id == 1)

@@ -80,8 +80,9 @@ static void parses_offer(void **state)
     assert_int_equal(m->candidates[0].port, 40000);
     assert_int_equal(m->candidates[0].priority, 2015363327u);
     assert_string_equal(m->candidates[0].type, "host");
-    assert_string_equal(m->candidates[0].value, "1 1 UDP 2015363327 127.0.0.1 40000 typ host");
+    assert_string_equal(m->candidates[0].tcptype, "");
     assert_string_equal(m->candidates[1].transport, "TCP");
+    assert_string_equal(m->candidates[1].tcptype, "active");
     assert_int_equal(m->n_rtpmap, 2);
     assert_string_equal(m->rtpmap[1].encoding, "PCMA");
     assert_int_equal(m->rtpmap[1].clock_rate, 8000);
@@ -143,7 +144,16 @@ static void refuses_malformed(void **state)
     expect_malformed("v=0\r\nm=audio 9 RTP/AVP 0\r\na=extmap:0 urn:x\r\n", 3);
     expect_malformed("v=0\r\nm=audio 9 RTP/AVP 0\r\nX=1\r\n", 3);
     expect_malformed("v=0\r\nm=audio 9 RTP/AVP 0\r\na=ice-ufrag:a\x01z\r\n", 3);
-    expect_malformed("v=0\r\nm=a 9 P 0\r\nm=a 9 P 0\r\nm=a 9 P 0\r\nm=a 9 P 0\r\nm=a 9 P 0\r\n", 6);
+    expect_malformed("v=0\r\nm=audio 9 RTP/AVP 0\r\na=extmap:256 urn:x\r\n", 3);
+    expect_malformed("v=0\r\nm=audio 9 RTP/AVP 0\r\na=ssrc:4294967296 cname:x\r\n", 3);
+    /* RFC 8839 bounds the ufrag: a longer one is refused, not cut */
+    char *long_ufrag = malloc(400);
+    assert_non_null(long_ufrag);
+    int n = snprintf(long_ufrag, 400, "v=0\r\nm=audio 9 RTP/AVP 0\r\na=ice-ufrag:");
+    memset(long_ufrag + n, 'u', CA_SDP_ICE_CRED_LEN + 1);
+    strcpy(long_ufrag + n + CA_SDP_ICE_CRED_LEN + 1, "\r\n");
+    expect_malformed(long_ufrag, 3);
+    free(long_ufrag);
 }
 
 static void counts_candidates_beyond_the_cap(void **state)
@@ -159,7 +169,127 @@ static void counts_candidates_beyond_the_cap(void **state)
     assert_non_null(sdp);
     assert_int_equal(ca_sdp_parse((const uint8_t *)text, n, sdp), CA_OK);
     assert_int_equal(sdp->media[0].n_candidates, CA_SDP_MAX_CANDIDATES);
-    assert_int_equal(sdp->media[0].candidates_dropped, 3);
+    assert_int_equal(sdp->left_out.candidates, 3);
+    assert_int_equal(sdp->left_out.first_line, 3 + CA_SDP_MAX_CANDIDATES);
+    char text_out[64];
+    ca_sdp_left_out_text(sdp, text_out, sizeof text_out);
+    assert_string_equal(text_out, "3 candidates");
+    free(sdp);
+    free(text);
+}
+
+static ca_sdp_t *parse_fixture(const char *name)
+{
+    size_t len = 0;
+    uint8_t *text = ca_test_read_fixture(name, &len);
+    assert_non_null(text);
+    ca_sdp_t *sdp = calloc(1, sizeof *sdp);
+    assert_non_null(sdp);
+    assert_int_equal(ca_sdp_parse(text, len, sdp), CA_OK);
+    free(text);
+    ca_sdp_left_out_t none = {0};
+    assert_memory_equal(&sdp->left_out, &none, sizeof none);
+    return sdp;
+}
+
+/* fixtures/sdp: offers in the shape Chrome, Firefox, GStreamer webrtcbin and
+ * SIP phones write them: read whole, nothing left out. */
+static void parses_stack_offers(void **state)
+{
+    (void)state;
+    ca_sdp_t *sdp = parse_fixture("sdp/chrome-offer.sdp");
+    assert_int_equal(sdp->n_media, 3);
+    const ca_sdp_media_t *audio = &sdp->media[0], *video = &sdp->media[1], *app = &sdp->media[2];
+    assert_int_equal(audio->n_candidates, 5);
+    assert_string_equal(audio->candidates[1].addr, "4c2f7e0d-2f1b-4d5e-a1f4-3e5b1c9d7a21.local");
+    assert_string_equal(audio->candidates[3].tcptype, "active");
+    assert_string_equal(audio->candidates[4].type, "relay");
+    assert_int_equal(audio->n_ssrcs, 1);
+    assert_int_equal(audio->ssrcs[0], 1949393024u);
+    assert_int_equal(video->n_formats, 27);
+    assert_int_equal(video->n_rtpmap, 27);
+    assert_int_equal(video->n_extmap, 11);
+    assert_int_equal(video->extmap[10].id, 11);
+    assert_int_equal(video->n_ssrcs, 2); /* the FID pair, each named twice */
+    assert_true(ca_sdp_media_has_ssrc(video, 2309412545u));
+    assert_false(ca_sdp_media_has_ssrc(video, 1949393024u));
+    assert_string_equal(app->formats[0], "webrtc-datachannel");
+    assert_string_equal(app->ice_ufrag, "EsAw");
+    free(sdp);
+
+    sdp = parse_fixture("sdp/firefox-offer.sdp");
+    assert_int_equal(sdp->n_media, 3);
+    assert_int_equal(sdp->media[1].n_formats, 13);
+    assert_true(sdp->media[2].has_fingerprint); /* from the session level */
+    assert_int_equal(sdp->media[1].extmap[3].id, 6);
+    free(sdp);
+
+    sdp = parse_fixture("sdp/gstreamer-offer.sdp");
+    assert_int_equal(sdp->n_media, 2);
+    assert_string_equal(sdp->media[0].mid, "video0");
+    assert_string_equal(sdp->media[0].candidates[2].tcptype, "passive");
+    assert_int_equal(sdp->media[1].port, 0);
+    free(sdp);
+
+    sdp = parse_fixture("sdp/sip-phone-offer.sdp");
+    assert_int_equal(sdp->n_media, 2);
+    assert_string_equal(sdp->media[1].proto, "udptl");
+    assert_string_equal(sdp->media[1].formats[0], "t38");
+    free(sdp);
+
+    sdp = parse_fixture("sdp/asterisk-sdes-offer.sdp"); /* an a=fmtp line of 1366 bytes */
+    assert_true(sdp->media[0].has_crypto && sdp->media[1].has_crypto);
+    assert_int_equal(sdp->media[1].n_rtpmap, 2);
+    free(sdp);
+}
+
+/* What does not fit is left out and counted, and the rest still parses. */
+static void counts_what_is_left_out(void **state)
+{
+    (void)state;
+    size_t cap = 64 * 1024, n = 0;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    n += (size_t)snprintf(text + n, cap - n, "v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF");
+    for (int pt = 0; pt < CA_SDP_MAX_FORMATS + 2; pt++)
+        n += (size_t)snprintf(text + n, cap - n, " %d", pt);
+    n += (size_t)snprintf(text + n, cap - n, " a-format-name-longer-than-its-field\r\n");
+    for (int pt = 0; pt < CA_SDP_MAX_RTPMAP + 1; pt++)
+        n += (size_t)snprintf(text + n, cap - n, "a=rtpmap:%d VP8/90000\r\n", pt % 128);
+    n +=
+        (size_t)snprintf(text + n, cap - n, "a=extmap:4096 urn:ietf:params:rtp-hdrext:toffset\r\n");
+    n += (size_t)snprintf(text + n, cap - n, "a=extmap:1 urn:%0200d\r\n", 0);
+    for (int i = 0; i < CA_SDP_MAX_SSRCS + 1; i++)
+        n += (size_t)snprintf(text + n, cap - n, "a=ssrc:%d cname:x\r\na=ssrc:%d msid:y\r\n", i + 1,
+                              i + 1);
+    n += (size_t)snprintf(text + n, cap - n, "a=mid:%070d\r\n", 0);
+    for (int i = 0; i < CA_SDP_MAX_MEDIA + 1; i++)
+        n += (size_t)snprintf(text + n, cap - n, "m=audio 9 RTP/AVP 0\r\na=ice-ufrag:m%d\r\n", i);
+    ca_sdp_t *sdp = calloc(1, sizeof *sdp);
+    assert_non_null(sdp);
+    assert_int_equal(ca_sdp_parse((const uint8_t *)text, n, sdp), CA_OK);
+    const ca_sdp_media_t *m = &sdp->media[0];
+    assert_int_equal(m->n_formats, CA_SDP_MAX_FORMATS);
+    assert_int_equal(sdp->left_out.formats, 3);
+    assert_int_equal(sdp->left_out.first_line, 2);
+    assert_int_equal(m->n_rtpmap, CA_SDP_MAX_RTPMAP);
+    assert_int_equal(sdp->left_out.rtpmap, 1);
+    assert_int_equal(m->n_extmap, 0); /* 4096: not on the wire; the long URI left out */
+    assert_int_equal(sdp->left_out.extmap, 1);
+    assert_int_equal(m->n_ssrcs, CA_SDP_MAX_SSRCS);
+    assert_int_equal(sdp->left_out.ssrcs, 2); /* attributes: the 17th source has two */
+    assert_string_equal(m->mid, "");
+    assert_int_equal(sdp->left_out.values, 1);
+    assert_int_equal(sdp->n_media, CA_SDP_MAX_MEDIA);
+    assert_int_equal(sdp->left_out.media, 2); /* the first section and 15 more fit */
+    /* a section left out takes its attributes with it */
+    assert_string_equal(sdp->media[CA_SDP_MAX_MEDIA - 1].ice_ufrag, "m14");
+    char said[160];
+    ca_sdp_left_out_text(sdp, said, sizeof said);
+    assert_string_equal(said, "2 media sections, 3 formats, 1 a=rtpmap, 1 a=extmap, 2 a=ssrc, "
+                              "1 value too long");
+    ca_sdp_left_out_text(sdp, said, 8); /* cut, still terminated */
+    assert_int_equal(strlen(said), 7);
     free(sdp);
     free(text);
 }
@@ -205,6 +335,7 @@ int ca_test_sdp(void)
         cmocka_unit_test(parses_offer),         cmocka_unit_test(inherits_session_attributes),
         cmocka_unit_test(refuses_malformed),    cmocka_unit_test(counts_candidates_beyond_the_cap),
         cmocka_unit_test(every_prefix_is_safe), cmocka_unit_test(fingerprint_hex),
+        cmocka_unit_test(parses_stack_offers),  cmocka_unit_test(counts_what_is_left_out),
     };
     return cmocka_run_group_tests_name("sdp", tests, NULL, NULL);
 }
