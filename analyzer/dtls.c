@@ -13,6 +13,7 @@
 #define EXT_SUPPORTED_GROUPS   10
 #define EXT_SIG_ALGS           13
 #define EXT_USE_SRTP           14
+#define EXT_ETM                22
 #define EXT_EMS                23
 #define EXT_SESSION_TICKET     35
 #define EXT_SUPPORTED_VERSIONS 43
@@ -172,6 +173,10 @@ CA_MUST_CHECK static ca_err_t decode_extensions(ca_cursor_t *c, bool client, ca_
         switch (type) {
         case EXT_USE_SRTP:
             CA_GUARD(decode_use_srtp(&v, h));
+            break;
+        case EXT_ETM:
+            CA_ENSURE(len == 0, CA_ERR_MALFORMED);
+            h->encrypt_then_mac = true;
             break;
         case EXT_EMS:
             CA_ENSURE(len == 0, CA_ERR_MALFORMED);

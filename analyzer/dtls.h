@@ -81,6 +81,7 @@ typedef struct {
     size_t n_srtp_profiles;
     size_t srtp_mki_len;
     bool extended_master_secret;
+    bool encrypt_then_mac; /* RFC 7366: in a ServerHello, CBC records are MAC'ed after encryption */
     bool has_supported_versions;
     uint16_t supported_versions[CA_DTLS_MAX_LIST]; /* ServerHello: [0] is the chosen one */
     size_t n_supported_versions;

@@ -76,12 +76,13 @@ static json_t *dtls_json(const ca_dtls_session_t *s)
     }
     const ca_dtls_hello_t *ch = &s->client_hello;
     json_t *o = json_pack(
-        "{s:s?,s:s?,s:s?,s:b,s:b,s:b,s:b}", "version",
+        "{s:s?,s:s?,s:s?,s:b,s:b,s:b,s:b,s:b}", "version",
         s->version ? ca_dtls_version_name(s->version) : NULL, "cipher_suite",
         s->have_server_hello ? ca_dtls_cipher_suite_name(s->cipher_suite) : NULL, "srtp_profile",
         s->srtp_chosen ? ca_dtls_srtp_profile_name(s->srtp_profile) : NULL, "complete", s->complete,
         "resumed", s->resumed, "hello_verify_request", s->hello_verify, "extended_master_secret",
-        s->have_server_hello && s->server_hello.extended_master_secret);
+        s->have_server_hello && s->server_hello.extended_master_secret, "encrypt_then_mac",
+        s->have_server_hello && s->server_hello.encrypt_then_mac);
     json_object_set_new(
         o, "srtp_profiles_offered",
         u16_list(ch->srtp_profiles, ch->n_srtp_profiles, ca_dtls_srtp_profile_name));

@@ -50,6 +50,9 @@ typedef struct {
     unsigned mtu;              /* path MTU for DTLS records; 0: 1200 */
     const char *keylog_path;   /* NULL: none */
     const char *srtp_profiles; /* OpenSSL use_srtp list; NULL: AEAD-GCM then AES-CM-SHA1-80 */
+    const char *cipher_list;   /* OpenSSL cipher list; NULL: ECDHE with AEAD (leg_dtls.c) */
+    bool no_ems;               /* test only: refuse extended master secret (RFC 7627) */
+    bool no_etm;               /* test only: refuse encrypt-then-MAC (RFC 7366) for CBC suites */
     bool ice_tcp;              /* ICE over TCP only (RFC 6544, RFC 4571 framing) */
     bool long_ice;             /* test only: ufrag and password of 256 characters (RFC 8839 max) */
     const char *turn;          /* "USER:PASS@ADDR:PORT": relay all media through TURN; NULL: none */

@@ -142,13 +142,17 @@ int cs_leg_dtls_init(cs_leg_t *leg, char *err, size_t err_size)
     SSL_CTX *ctx = SSL_CTX_new(DTLS_method());
     leg->ssl_ctx = ctx;
     /* ECDHE only (forward secrecy), AEAD first; SRTP profiles in the order of
-     * preference of WebRTC stacks: AES-GCM, then AES-CM with HMAC-SHA1-80. */
+     * preference of WebRTC stacks: AES-GCM, then AES-CM with HMAC-SHA1-80.
+     * --cipher narrows or widens the suites (the key-log tests make a call
+     * with each suite stacks use, CBC ones included). */
+    const char *ciphers = leg->cfg.cipher_list
+                              ? leg->cfg.cipher_list
+                              : "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+                                "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+                                "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
     if (!ctx || SSL_CTX_set_min_proto_version(ctx, DTLS1_2_VERSION) != 1 ||
         SSL_CTX_set_max_proto_version(ctx, DTLS1_2_VERSION) != 1 ||
-        SSL_CTX_set_cipher_list(ctx,
-                                "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
-                                "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
-                                "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305") != 1 ||
+        SSL_CTX_set_cipher_list(ctx, ciphers) != 1 ||
         SSL_CTX_set_tlsext_use_srtp(ctx, leg->cfg.srtp_profiles ? leg->cfg.srtp_profiles
                                                                 : CS_SRTP_PROFILES_DEFAULT) != 0 ||
         SSL_CTX_use_certificate(ctx, leg->cfg.cert->x509) != 1 ||
@@ -161,6 +165,10 @@ int cs_leg_dtls_init(cs_leg_t *leg, char *err, size_t err_size)
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, verify_peer);
     SSL_CTX_set_keylog_callback(ctx, keylog_line);
     SSL_CTX_set_options(ctx, SSL_OP_NO_QUERY_MTU | SSL_OP_NO_TICKET);
+    if (leg->cfg.no_ems)
+        SSL_CTX_set_options(ctx, SSL_OP_NO_EXTENDED_MASTER_SECRET);
+    if (leg->cfg.no_etm)
+        SSL_CTX_set_options(ctx, SSL_OP_NO_ENCRYPT_THEN_MAC);
     return 0;
 }
 

@@ -9,6 +9,8 @@
 #include "version.h"
 
 #include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <srtp2/srtp.h>
 
 static const char usage_text[] =
@@ -31,6 +33,10 @@ static const char usage_text[] =
     "                    answer: the DTLS role to take when the offer says actpass\n"
     "  --srtp-profile SRTP_AEAD_AES_128_GCM|SRTP_AES128_CM_SHA1_80\n"
     "                    offer or accept only this SRTP profile (interop and tests)\n"
+    "  --cipher LIST     DTLS cipher suites, an OpenSSL cipher list (default: ECDHE with\n"
+    "                    AES-GCM or ChaCha20-Poly1305), e.g. ECDHE-ECDSA-AES128-SHA\n"
+    "  --no-ems          test only: refuse the extended master secret (RFC 7627)\n"
+    "  --no-etm          test only: refuse encrypt-then-MAC (RFC 7366) with CBC suites\n"
     "  --tone HZ         frequency of the test tone sent and expected (default 440)\n"
     "  --mitm            relay: act as a man in the middle (attack demonstration)\n"
     "  --ice-tcp         ICE over TCP only (RFC 6544; media framed by RFC 4571)\n"
@@ -66,6 +72,9 @@ enum {
     OPT_SETUP,
     OPT_TONE,
     OPT_SRTP_PROFILE,
+    OPT_CIPHER,
+    OPT_NO_EMS,
+    OPT_NO_ETM,
     OPT_MITM,
     OPT_ICE_TCP,
     OPT_AUDIO_LEVEL,
@@ -75,6 +84,16 @@ enum {
     OPT_FAULT,
     OPT_HELP,
 };
+
+/* Whether OpenSSL's DTLS has a suite in LIST, checked before any call is set up. */
+static bool cipher_list_valid(const char *list)
+{
+    SSL_CTX *ctx = SSL_CTX_new(DTLS_method());
+    bool ok = ctx && SSL_CTX_set_cipher_list(ctx, list) == 1;
+    SSL_CTX_free(ctx);
+    ERR_clear_error();
+    return ok;
+}
 
 static const struct option long_options[] = {
     {"listen", required_argument, NULL, OPT_LISTEN},
@@ -93,6 +112,9 @@ static const struct option long_options[] = {
     {"setup", required_argument, NULL, OPT_SETUP},
     {"tone", required_argument, NULL, OPT_TONE},
     {"srtp-profile", required_argument, NULL, OPT_SRTP_PROFILE},
+    {"cipher", required_argument, NULL, OPT_CIPHER},
+    {"no-ems", no_argument, NULL, OPT_NO_EMS},
+    {"no-etm", no_argument, NULL, OPT_NO_ETM},
     {"mitm", no_argument, NULL, OPT_MITM},
     {"ice-tcp", no_argument, NULL, OPT_ICE_TCP},
     {"audio-level", no_argument, NULL, OPT_AUDIO_LEVEL},
@@ -193,6 +215,17 @@ static int parse_options(int argc, char **argv, cs_options_t *opt)
                                    "SRTP_AES128_CM_SHA1_80",
                                    optarg);
             opt->srtp_profile = optarg;
+            break;
+        case OPT_CIPHER:
+            if (!cipher_list_valid(optarg))
+                return usage_error("--cipher '%s' names no cipher suite this OpenSSL has", optarg);
+            opt->cipher_list = optarg;
+            break;
+        case OPT_NO_EMS:
+            opt->no_ems = true;
+            break;
+        case OPT_NO_ETM:
+            opt->no_etm = true;
             break;
         case OPT_MITM:
             opt->mitm = true;

@@ -28,6 +28,8 @@ typedef struct {
     const char *turn; /* USER:PASS@ADDR:PORT: media relayed by a TURN server */
     unsigned mtu;
     const char *srtp_profile; /* offer only this SRTP profile */
+    const char *cipher_list;  /* OpenSSL cipher list for DTLS; NULL: the default */
+    bool no_ems, no_etm;      /* test only: refuse extended master secret, encrypt-then-MAC */
     double tone_hz;
     ca_sdp_setup_t setup; /* answer: active (default) or passive */
     cs_fault_t fault;     /* test-only faults */

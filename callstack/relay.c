@@ -207,6 +207,9 @@ static int run_mitm(const cs_options_t *opt, int fd_a, int fd_b, const ca_sdp_me
                              .mtu = opt->mtu,
                              .keylog_path = opt->keylog_path,
                              .srtp_profiles = opt->srtp_profile,
+                             .cipher_list = opt->cipher_list,
+                             .no_ems = opt->no_ems,
+                             .no_etm = opt->no_etm,
                              .ice_tcp = opt->ice_tcp};
     cs_leg_config_t cfg_b = cfg_a;
     cfg_b.name = "relay leg B (callee side)";
