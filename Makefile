@@ -51,7 +51,7 @@ CALLSTACK_SRC := callstack/cert.c callstack/endpoint.c callstack/leg.c callstack
 	callstack/signaling.c
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 # callstack pieces the unit tests exercise directly
-UNIT_EXTRA_SRC := callstack/media.c
+UNIT_EXTRA_SRC := callstack/media.c tests/unit/scenario.c
 INTEGRATION_TESTS := $(filter-out tests/integration/lib.sh,$(wildcard tests/integration/*.sh))
 FUZZERS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 

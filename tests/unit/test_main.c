@@ -71,6 +71,7 @@ int main(void)
     failed += ca_test_decoders();
     failed += ca_test_dtls();
     failed += ca_test_audit();
+    failed += ca_test_audit_capture();
     failed += ca_test_keys();
     failed += ca_test_timeline();
     failed += ca_test_report();

@@ -16,6 +16,7 @@ int ca_test_media(void);
 int ca_test_decoders(void);
 int ca_test_dtls(void);
 int ca_test_audit(void);
+int ca_test_audit_capture(void);
 int ca_test_keys(void);
 int ca_test_timeline(void);
 int ca_test_report(void);
