@@ -234,11 +234,15 @@ static void rule_cipher(ca_call_t *call)
                      "unrecognised cipher suite 0x%04x", s->cipher_suite);
         return;
     }
-    bool pfs = strncmp(name, "TLS_ECDHE_", 10) == 0 || strncmp(name, "TLS_DHE_", 8) == 0;
+    /* a TLS 1.3 suite names no key exchange; (EC)DHE_PSK and EC-JPAKE are ephemeral */
+    ca_dtls_kx_t kx = ca_dtls_suite_key_exchange(s->cipher_suite);
+    bool pfs = kx == CA_KX_SIGNED || kx == CA_KX_PSK_EPHEMERAL || kx == CA_KX_TLS13;
     bool null_cipher = strstr(name, "_NULL_") != NULL;
     if (!pfs || null_cipher)
         ca_call_find(call, "WEAK_CIPHER", CA_SEV_FAIL, s->first_frame, "cipher suite %s: %s", name,
-                     null_cipher ? "no encryption" : "no forward secrecy (static key exchange)");
+                     null_cipher       ? "no encryption"
+                     : kx == CA_KX_PSK ? "no forward secrecy (a pre-shared key alone)"
+                                       : "no forward secrecy (static key exchange)");
 }
 
 static void rule_certificates(ca_call_t *call)
@@ -299,7 +303,7 @@ static void rule_signatures(ca_call_t *call)
     } sigs[] = {
         {&s->ske_signature,
          v13 ? "the server's CertificateVerify" : "the server's ServerKeyExchange",
-         v13 || strncmp(ca_dtls_cipher_suite_name(s->cipher_suite), "TLS_ECDHE_", 10) == 0},
+         v13 || ca_dtls_suite_key_exchange(s->cipher_suite) == CA_KX_SIGNED},
         {&s->cv_signature, "the client's CertificateVerify", s->cert[CA_C2S].chain_len > 0},
     };
     for (size_t i = 0; i < 2; i++) {

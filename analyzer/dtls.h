@@ -124,6 +124,17 @@ const char *ca_dtls_alert_name(uint8_t description);
 const char *ca_dtls_version_name(uint16_t version);
 const char *ca_dtls_srtp_profile_name(uint16_t profile);
 const char *ca_dtls_cipher_suite_name(uint16_t suite);
+
+/* How a suite's key exchange is made and authenticated. */
+typedef enum {
+    CA_KX_UNKNOWN,       /* a suite this build does not name */
+    CA_KX_SIGNED,        /* (EC)DHE, the parameters signed by the server's certificate key */
+    CA_KX_PSK_EPHEMERAL, /* (EC)DHE_PSK, EC-JPAKE: ephemeral, authenticated by a shared secret */
+    CA_KX_PSK,           /* plain PSK: no forward secrecy */
+    CA_KX_STATIC,        /* RSA key transport (or none): no forward secrecy */
+    CA_KX_TLS13,         /* a TLS 1.3 suite: the key exchange is negotiated apart from it */
+} ca_dtls_kx_t;
+ca_dtls_kx_t ca_dtls_suite_key_exchange(uint16_t suite);
 const char *ca_dtls_group_name(uint16_t group);
 const char *ca_dtls_sig_alg_name(uint16_t scheme);
 

@@ -2,6 +2,8 @@
  * registries; handshake types in DESIGN.md's lower-case JSON spelling). */
 #include "dtls.h"
 
+#include <string.h>
+
 typedef struct {
     uint16_t value;
     const char *name;
@@ -84,14 +86,25 @@ static const name_t suite_names[] = {
     {0x0035, "TLS_RSA_WITH_AES_256_CBC_SHA"},
     {0x0039, "TLS_DHE_RSA_WITH_AES_256_CBC_SHA"},
     {0x003B, "TLS_RSA_WITH_NULL_SHA256"},
+    {0x003C, "TLS_RSA_WITH_AES_128_CBC_SHA256"},
+    {0x003D, "TLS_RSA_WITH_AES_256_CBC_SHA256"},
+    {0x0067, "TLS_DHE_RSA_WITH_AES_128_CBC_SHA256"},
+    {0x006B, "TLS_DHE_RSA_WITH_AES_256_CBC_SHA256"},
+    {0x008C, "TLS_PSK_WITH_AES_128_CBC_SHA"},
+    {0x008D, "TLS_PSK_WITH_AES_256_CBC_SHA"},
     {0x009C, "TLS_RSA_WITH_AES_128_GCM_SHA256"},
     {0x009D, "TLS_RSA_WITH_AES_256_GCM_SHA384"},
     {0x009E, "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256"},
     {0x009F, "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384"},
+    {0x00A8, "TLS_PSK_WITH_AES_128_GCM_SHA256"},
+    {0x00A9, "TLS_PSK_WITH_AES_256_GCM_SHA384"},
+    {0x00AE, "TLS_PSK_WITH_AES_128_CBC_SHA256"},
     {0x00FF, "TLS_EMPTY_RENEGOTIATION_INFO_SCSV"},
     {0x1301, "TLS_AES_128_GCM_SHA256"},
     {0x1302, "TLS_AES_256_GCM_SHA384"},
     {0x1303, "TLS_CHACHA20_POLY1305_SHA256"},
+    {0x1304, "TLS_AES_128_CCM_SHA256"},
+    {0x1305, "TLS_AES_128_CCM_8_SHA256"},
     {0x5600, "TLS_FALLBACK_SCSV"},
     {0xC006, "TLS_ECDHE_ECDSA_WITH_NULL_SHA"},
     {0xC009, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA"},
@@ -107,8 +120,22 @@ static const name_t suite_names[] = {
     {0xC02C, "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"},
     {0xC02F, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"},
     {0xC030, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"},
+    {0xC035, "TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA"},
+    {0xC036, "TLS_ECDHE_PSK_WITH_AES_256_CBC_SHA"},
+    {0xC037, "TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256"},
+    {0xC0A4, "TLS_PSK_WITH_AES_128_CCM"},
+    {0xC0A8, "TLS_PSK_WITH_AES_128_CCM_8"},
+    {0xC0AC, "TLS_ECDHE_ECDSA_WITH_AES_128_CCM"},
+    {0xC0AD, "TLS_ECDHE_ECDSA_WITH_AES_256_CCM"},
+    {0xC0AE, "TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8"},
+    {0xC0AF, "TLS_ECDHE_ECDSA_WITH_AES_256_CCM_8"},
+    {0xC0FF, "TLS_ECJPAKE_WITH_AES_128_CCM_8"},
     {0xCCA8, "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"},
     {0xCCA9, "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256"},
+    {0xCCAA, "TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256"},
+    {0xCCAB, "TLS_PSK_WITH_CHACHA20_POLY1305_SHA256"},
+    {0xCCAC, "TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256"},
+    {0xD001, "TLS_ECDHE_PSK_WITH_AES_128_GCM_SHA256"},
 };
 
 static const name_t group_names[] = {
@@ -173,6 +200,33 @@ const char *ca_dtls_srtp_profile_name(uint16_t profile)
 const char *ca_dtls_cipher_suite_name(uint16_t suite)
 {
     return LOOKUP(suite_names, suite);
+}
+
+/* RFC 5246 7.4.3, RFC 8422 5.4: the suites whose ServerKeyExchange carries
+ * a DigitallySigned over the randoms and the (EC)DH parameters. PSK suites
+ * (RFC 4279, 5489) and EC-JPAKE authenticate by the shared secret instead. */
+ca_dtls_kx_t ca_dtls_suite_key_exchange(uint16_t suite)
+{
+    const char *name = ca_dtls_cipher_suite_name(suite);
+    static const struct {
+        const char *prefix;
+        ca_dtls_kx_t kx;
+    } kinds[] = {
+        {"TLS_ECDHE_PSK_", CA_KX_PSK_EPHEMERAL},
+        {"TLS_DHE_PSK_", CA_KX_PSK_EPHEMERAL},
+        {"TLS_ECDHE_", CA_KX_SIGNED},
+        {"TLS_DHE_", CA_KX_SIGNED},
+        {"TLS_ECJPAKE_", CA_KX_PSK_EPHEMERAL},
+        {"TLS_PSK_", CA_KX_PSK},
+        {"TLS_RSA_", CA_KX_STATIC},
+        {"TLS_NULL_", CA_KX_STATIC},
+        {"TLS_AES_", CA_KX_TLS13},
+        {"TLS_CHACHA20_", CA_KX_TLS13},
+    };
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (strncmp(name, kinds[i].prefix, strlen(kinds[i].prefix)) == 0)
+            return kinds[i].kx;
+    return CA_KX_UNKNOWN;
 }
 
 const char *ca_dtls_group_name(uint16_t group)

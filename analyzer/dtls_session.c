@@ -377,6 +377,17 @@ static void check_ske(ca_dtls_session_t *s, const ca_dtls_message_t *msg)
         snprintf(r->why, sizeof r->why, "a hello is missing: the signed randoms are unknown");
         return;
     }
+    /* Reading a PSK or EC-JPAKE exchange as signed ECDHE would take its
+     * bytes for a signature and call it forged. */
+    ca_dtls_kx_t kx = ca_dtls_suite_key_exchange(s->cipher_suite);
+    if (kx != CA_KX_SIGNED) {
+        r->status = kx == CA_KX_UNKNOWN ? CA_SIG_UNCHECKED : CA_SIG_UNSIGNED;
+        snprintf(r->why, sizeof r->why, "%s%s",
+                 kx == CA_KX_UNKNOWN ? "the key exchange of an unknown suite cannot be read"
+                                     : "the key exchange of this suite is not signed: ",
+                 kx == CA_KX_UNKNOWN ? "" : ca_dtls_cipher_suite_name(s->cipher_suite));
+        return;
+    }
     if (ca_cursor_u8(&c, &curve_type) != CA_OK || curve_type != 3 ||
         ca_cursor_skip(&c, 2) != CA_OK || ca_cursor_u8(&c, &point_len) != CA_OK ||
         ca_cursor_skip(&c, point_len) != CA_OK) {

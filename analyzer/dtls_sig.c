@@ -49,6 +49,8 @@ const char *ca_sig_status_name(ca_sig_status_t s)
         return "invalid";
     case CA_SIG_UNCHECKED:
         return "unchecked";
+    case CA_SIG_UNSIGNED:
+        return "unsigned";
     }
     return "?";
 }

@@ -23,6 +23,7 @@ typedef enum {
     CA_SIG_VALID,
     CA_SIG_INVALID,
     CA_SIG_UNCHECKED, /* present, but could not be checked (see the reason) */
+    CA_SIG_UNSIGNED,  /* the suite signs no key exchange (PSK, EC-JPAKE): nothing to check */
 } ca_sig_status_t;
 
 typedef struct {

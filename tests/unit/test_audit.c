@@ -75,6 +75,44 @@ static void broken_handshakes_fail(void **state)
     }
 }
 
+/* Suites whose key exchange carries no signature (PSK, EC-JPAKE) or that
+ * name none (TLS 1.3's): the ServerKeyExchange bytes are not read as a
+ * forged signature, and ephemeral ones are not "static key exchange". */
+static void unsigned_key_exchanges(void **state)
+{
+    (void)state;
+    static const struct {
+        uint16_t suite;
+        const char *weak; /* the WEAK_CIPHER message expected, or NULL for none */
+    } cases[] = {
+        {0xD001, NULL}, /* ECDHE_PSK_WITH_AES_128_GCM_SHA256 */
+        {0xC0FF, NULL}, /* ECJPAKE_WITH_AES_128_CCM_8 (Thread, mbed TLS) */
+        {0x1301, NULL}, /* TLS_AES_128_GCM_SHA256 in a 1.2 ServerHello */
+        {0x00A8, "no forward secrecy (a pre-shared key alone)"}, /* PSK_WITH_AES_128_GCM */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        hs_opts_t o = good;
+        o.suite = cases[i].suite;
+        o.corrupt_ske = true; /* were it read as a signature, it would be invalid */
+        scenario_t sc;
+        sc_init(&sc);
+        sc_handshake(&sc, &o);
+        sc_rtp(&sc, true, 7, 3);
+        sc_audit(&sc, NULL);
+        const ca_call_t *c = &sc.audit.calls[0];
+        if (has_finding(c, "SIGNATURE_INVALID") || has_finding(c, "SIGNATURE_UNCHECKED"))
+            fail_msg("suite 0x%04x: a signature finding", cases[i].suite);
+        assert_int_equal(c->dtls->ske_signature.status, CA_SIG_UNSIGNED);
+        bool weak = false;
+        for (size_t k = 0; k < c->n_findings; k++)
+            if (strcmp(c->findings[k].id, "WEAK_CIPHER") == 0)
+                weak = cases[i].weak && strstr(c->findings[k].message, cases[i].weak) != NULL;
+        assert_int_equal(weak, cases[i].weak != NULL);
+        assert_int_equal(has_finding(c, "WEAK_CIPHER"), cases[i].weak != NULL);
+        sc_free(&sc);
+    }
+}
+
 static void media_before_handshake(void **state)
 {
     (void)state;
@@ -429,6 +467,7 @@ int ca_test_audit(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(good_call_passes_with_the_spec_code),
         cmocka_unit_test(broken_handshakes_fail),
+        cmocka_unit_test(unsigned_key_exchanges),
         cmocka_unit_test(media_before_handshake),
         cmocka_unit_test(alert_aborts_handshake),
         cmocka_unit_test(plain_rtp_and_empty_captures),
