@@ -131,6 +131,10 @@ static void rule_handshake(ca_call_t *call, const ca_audit_opts_t *opts)
                      "fatal alert %s (%u) from the %s",
                      ca_dtls_alert_name(s->fatal_alert_description), s->fatal_alert_description,
                      ca_side_name((int)s->fatal_alert_dir));
+    else if (s->encrypted_alert_before_complete && ca_dtls_session_gap(s))
+        ca_call_find(call, "HANDSHAKE_ALERT", CA_SEV_INCONCLUSIVE, s->last_frame,
+                     "an encrypted alert, with part of the handshake not in the capture: whether "
+                     "it came before the handshake completed cannot be told");
     else if (s->encrypted_alert_before_complete)
         ca_call_find(call, "HANDSHAKE_ALERT", CA_SEV_FAIL, s->last_frame,
                      "an encrypted alert before the handshake completed (unreadable without keys)");
@@ -158,7 +162,14 @@ static void rule_handshake(ca_call_t *call, const ca_audit_opts_t *opts)
     /* What the capture did not show cannot be judged either way. */
     if (ca_dtls_session_gap(s)) {
         uint64_t missed = s->messages_missed[CA_C2S] + s->messages_missed[CA_S2C];
-        if (ca_dtls_client_flight_missed(s))
+        if (call->flow.truncated) /* the snaplen, not another path, hid them */
+            ca_call_find(call, "HANDSHAKE_NOT_SEEN", CA_SEV_INCONCLUSIVE, s->first_frame,
+                         "the capture misses part of the handshake: %llu packets of this "
+                         "transport were cut by the snaplen%s, and the handshake messages past "
+                         "it could not be read",
+                         (unsigned long long)call->flow.truncated,
+                         opts->cut_at ? " (see CAPTURE_TRUNCATED)" : "");
+        else if (ca_dtls_client_flight_missed(s))
             ca_call_find(call, "HANDSHAKE_NOT_SEEN", CA_SEV_INCONCLUSIVE, s->first_frame,
                          "the capture misses the client's flight before its Finished: the "
                          "server's Finished (frame %llu) shows it reached the server by a path "
@@ -610,9 +621,20 @@ void ca_audit_call_rules(ca_call_t *call, const ca_audit_opts_t *opts, bool *sdp
 void ca_audit_run_findings(ca_audit_t *a, const ca_audit_opts_t *opts, const bool *sdp_used)
 {
     if (a->calls_total == 0) {
-        ca_finding_t t = {.id = "NO_CALL", .severity = CA_SEV_FAIL};
-        add_finding(a->findings, &a->n_findings, CA_RUN_MAX_FINDINGS, &t,
-                    "no media session in the capture");
+        /* the snaplen may have cut away what would have shown one */
+        ca_finding_t t = {.id = "NO_CALL",
+                          .severity = opts->truncated_frames ? CA_SEV_INCONCLUSIVE : CA_SEV_FAIL};
+        char at[32] = "";
+        if (opts->cut_at)
+            snprintf(at, sizeof at, " (%u bytes)", opts->cut_at);
+        if (opts->truncated_frames)
+            add_finding(a->findings, &a->n_findings, CA_RUN_MAX_FINDINGS, &t,
+                        "no media session recognised in the capture, but %llu of its frames were "
+                        "cut by the snaplen%s: a call in them may not show",
+                        (unsigned long long)opts->truncated_frames, at);
+        else
+            add_finding(a->findings, &a->n_findings, CA_RUN_MAX_FINDINGS, &t,
+                        "no media session in the capture");
     }
     for (size_t i = 0; i < opts->n_sdps; i++) {
         if (sdp_used[i])

@@ -91,6 +91,7 @@ typedef struct {
     bool capture_truncated; /* a file ended mid-packet */
     const char *capture_truncated_why;
     uint64_t truncated_frames; /* caplen < len */
+    uint32_t cut_at;           /* the snaplen those frames were cut at (the longest); 0: unknown */
     bool keylog;               /* --keylog: every session must be opened with it */
     int64_t capture_now_us;    /* the time the capture has reached (its last frame); 0: unknown */
     int64_t capture_start_us;  /* the time of its first frame; 0: unknown */

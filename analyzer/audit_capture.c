@@ -95,7 +95,12 @@ static void rule_capture(ca_call_t *call, const ca_audit_opts_t *opts)
 
 static void rule_truncation(ca_call_t *call, const ca_audit_opts_t *opts)
 {
-    if (call->flow.truncated)
+    if (call->flow.truncated && opts->cut_at)
+        ca_call_find(call, "CAPTURE_TRUNCATED", CA_SEV_WARN, 0,
+                     "%llu packets cut by the capture's snaplen of %u bytes: what they held past "
+                     "it was not seen",
+                     (unsigned long long)call->flow.truncated, opts->cut_at);
+    else if (call->flow.truncated)
         ca_call_find(call, "CAPTURE_TRUNCATED", CA_SEV_WARN, 0, "%llu packets cut by the snaplen",
                      (unsigned long long)call->flow.truncated);
     if (opts->capture_truncated)

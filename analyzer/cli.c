@@ -210,6 +210,7 @@ void ca_cli_audit_opts(const ca_cli_opts_t *o, const ca_pipeline_t *p, ca_audit_
         aopts->sdp_names[aopts->n_sdps++] = names[i];
     }
     aopts->truncated_frames = ca_pipeline_stats(p)->truncated_frames;
+    aopts->cut_at = ca_pipeline_stats(p)->cut_at;
     aopts->capture_now_us = ca_pipeline_stats(p)->last_us;
     aopts->capture_start_us = ca_pipeline_stats(p)->first_us;
     aopts->keylog = o->keylog != NULL;

@@ -16,7 +16,19 @@
 #define IPV6_DSTOPTS  60
 #define IPV6_MAX_EXT  8
 
-CA_MUST_CHECK static ca_err_t decode_ipv4(ca_cursor_t *c, ca_ip_t *ip)
+/* Take LEN bytes of C as SUB or, when the frame was cut by the capture
+ * (FRAME_CUT) short of them, what there is, setting *CUT. */
+CA_MUST_CHECK static ca_err_t sub_or_cut(ca_cursor_t *c, size_t len, bool frame_cut,
+                                         ca_cursor_t *sub, bool *cut)
+{
+    if (frame_cut && ca_cursor_left(c) < len) {
+        *cut = true;
+        len = ca_cursor_left(c);
+    }
+    return ca_cursor_sub(c, len, sub);
+}
+
+CA_MUST_CHECK static ca_err_t decode_ipv4(ca_cursor_t *c, bool frame_cut, ca_ip_t *ip)
 {
     uint8_t vihl, ttl;
     uint16_t total, id, frag;
@@ -45,12 +57,12 @@ CA_MUST_CHECK static ca_err_t decode_ipv4(ca_cursor_t *c, ca_ip_t *ip)
     ip->more_fragments = (frag & 0x2000) != 0;
     ip->fragment = ip->more_fragments || ip->frag_offset != 0;
     /* The payload is what the length field says: trailing bytes are padding. */
-    CA_GUARD(ca_cursor_sub(&start, total, &ip->payload));
+    CA_GUARD(sub_or_cut(&start, total, frame_cut, &ip->payload, &ip->cut));
     CA_GUARD(ca_cursor_skip(&ip->payload, ihl));
     return CA_OK;
 }
 
-CA_MUST_CHECK static ca_err_t decode_ipv6(ca_cursor_t *c, ca_ip_t *ip)
+CA_MUST_CHECK static ca_err_t decode_ipv6(ca_cursor_t *c, bool frame_cut, ca_ip_t *ip)
 {
     uint32_t vtf;
     uint16_t plen;
@@ -68,7 +80,7 @@ CA_MUST_CHECK static ca_err_t decode_ipv6(ca_cursor_t *c, ca_ip_t *ip)
     memcpy(ip->dst.bytes, addr, 16);
     /* A payload length of 0 is a jumbogram (RFC 2675): not for media. */
     CA_ENSURE(plen > 0, CA_ERR_UNSUPPORTED);
-    CA_GUARD(ca_cursor_sub(c, plen, &ip->payload));
+    CA_GUARD(sub_or_cut(c, plen, frame_cut, &ip->payload, &ip->cut));
 
     for (int n = 0;; n++) {
         uint8_t hdr_next, len;
@@ -116,24 +128,25 @@ CA_MUST_CHECK static ca_err_t decode_ipv6(ca_cursor_t *c, ca_ip_t *ip)
     }
 }
 
-ca_err_t ca_ip_decode(ca_net_t net, ca_cursor_t *c, ca_ip_t *ip)
+ca_err_t ca_ip_decode(ca_net_t net, ca_cursor_t *c, bool frame_cut, ca_ip_t *ip)
 {
     memset(ip, 0, sizeof *ip);
     if (net == CA_NET_IPV4)
-        return decode_ipv4(c, ip);
+        return decode_ipv4(c, frame_cut, ip);
     if (net == CA_NET_IPV6)
-        return decode_ipv6(c, ip);
+        return decode_ipv6(c, frame_cut, ip);
     return CA_ERR_UNSUPPORTED;
 }
 
-ca_err_t ca_udp_decode(ca_cursor_t *c, ca_udp_t *udp)
+ca_err_t ca_udp_decode(ca_cursor_t *c, bool cut, ca_udp_t *udp)
 {
     uint16_t len;
+    udp->cut = false;
     CA_GUARD(ca_cursor_u16(c, &udp->sport));
     CA_GUARD(ca_cursor_u16(c, &udp->dport));
     CA_GUARD(ca_cursor_u16(c, &len));
     CA_GUARD(ca_cursor_skip(c, 2)); /* checksum: offloaded on capture hosts, not checked */
     CA_ENSURE(len >= 8, CA_ERR_MALFORMED);
-    CA_GUARD(ca_cursor_sub(c, len - 8u, &udp->payload));
+    CA_GUARD(sub_or_cut(c, len - 8u, cut, &udp->payload, &udp->cut));
     return CA_OK;
 }

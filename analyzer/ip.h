@@ -20,17 +20,24 @@ typedef struct {
     uint32_t frag_offset; /* in bytes */
     bool more_fragments;
     ca_cursor_t payload; /* bounded by the IP length field, not the frame */
+    bool cut;            /* the capture's snaplen cut the payload short of the length field */
 } ca_ip_t;
 
-/* Decode the IP header at C. A total length beyond the captured bytes is
- * CA_ERR_TRUNCATED; the payload is cut to the length field (Ethernet pads). */
-CA_MUST_CHECK ca_err_t ca_ip_decode(ca_net_t net, ca_cursor_t *c, ca_ip_t *ip);
+/* Decode the IP header at C; the payload is cut to the length field
+ * (Ethernet pads). A length beyond the captured bytes is CA_ERR_TRUNCATED,
+ * unless FRAME_CUT says the capture cut the frame (caplen < len): then, as
+ * tcpdump does, the payload is what was captured and ip->cut is set, so the
+ * layers above read the headers a snaplen keeps. */
+CA_MUST_CHECK ca_err_t ca_ip_decode(ca_net_t net, ca_cursor_t *c, bool frame_cut, ca_ip_t *ip);
 
 typedef struct {
     uint16_t sport, dport;
     ca_cursor_t payload;
+    bool cut; /* shorter than the length field says: the snaplen cut it */
 } ca_udp_t;
 
-CA_MUST_CHECK ca_err_t ca_udp_decode(ca_cursor_t *c, ca_udp_t *udp);
+/* Decode a UDP header; CUT (the IP payload was cut by the snaplen): a length
+ * beyond the captured bytes keeps what was captured, with udp->cut set. */
+CA_MUST_CHECK ca_err_t ca_udp_decode(ca_cursor_t *c, bool cut, ca_udp_t *udp);
 
 #endif

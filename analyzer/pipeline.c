@@ -149,6 +149,7 @@ const char *ca_skip_name(ca_skip_t reason)
         [CA_SKIP_STUN_USERNAME_LONG] = "stun_username_too_long",
         [CA_SKIP_RTP_MALFORMED] = "rtp_malformed",
         [CA_SKIP_DTLS_MALFORMED] = "dtls_malformed",
+        [CA_SKIP_PAYLOAD_CUT] = "payload_cut",
         [CA_SKIP_TABLE_FULL] = "out_of_memory",
     };
     return reason < CA_SKIP_COUNT && names[reason] ? names[reason] : "unknown";
@@ -156,6 +157,10 @@ const char *ca_skip_name(ca_skip_t reason)
 
 void ca_pipeline_skip(ca_pipeline_t *p, ca_skip_t reason)
 {
+    /* What fails to parse in a datagram the snaplen cut is the cut's doing. */
+    if (p->payload_cut && (reason == CA_SKIP_STUN_MALFORMED || reason == CA_SKIP_RTP_MALFORMED ||
+                           reason == CA_SKIP_DTLS_MALFORMED || reason == CA_SKIP_UNKNOWN_PAYLOAD))
+        reason = CA_SKIP_PAYLOAD_CUT;
     p->stats.skipped[reason]++;
 }
 
@@ -288,7 +293,8 @@ static void authenticate(ca_pipeline_t *p, ca_flow_t *f, uint8_t from, ca_stream
         f->srtp_keyed = d;
     }
     size_t len = ca_cursor_left(&pkt);
-    if (!f->srtp || f->srtp_keyed != d || len > sizeof p->scratch) {
+    /* a packet the snaplen cut lost its tag: neither authentic nor forged */
+    if (!f->srtp || f->srtp_keyed != d || len > sizeof p->scratch || p->payload_cut) {
         st->auth_unchecked++;
         return;
     }
@@ -515,7 +521,10 @@ void ca_pipeline_event_frame(ca_pipeline_t *p, int64_t ts_us, uint32_t caplen, u
     expire_flows(p, ts_us);
     bool truncated = caplen < len;
     p->stats.truncated_frames += truncated;
+    if (truncated && caplen > p->stats.cut_at)
+        p->stats.cut_at = caplen;
     p->frame_truncated = truncated;
+    p->payload_cut = false;
     p->frame_relevant = false;
 }
 
@@ -537,10 +546,16 @@ void ca_pipeline_frame(ca_pipeline_t *p, int dlt, uint64_t frame_no, int64_t ts_
         ca_pipeline_skip(p, CA_SKIP_NOT_IP);
         return;
     }
-    ca_err_t rc = ca_ip_decode(net, &c, &ip);
+    ca_err_t rc = ca_ip_decode(net, &c, truncated, &ip);
     if (rc != CA_OK) {
         ca_pipeline_skip(p, rc == CA_ERR_TRUNCATED && truncated ? CA_SKIP_IP_TRUNCATED
                                                                 : CA_SKIP_IP_MALFORMED);
+        return;
+    }
+    /* A cut fragment or TCP segment would leave a hole the reassemblers
+     * cannot mark; a cut UDP datagram goes on, its headers readable. */
+    if (ip.cut && (ip.fragment || ip.proto != CA_IPPROTO_UDP)) {
+        ca_pipeline_skip(p, CA_SKIP_IP_TRUNCATED);
         return;
     }
     if (ip.fragment) {
@@ -562,10 +577,12 @@ void ca_pipeline_frame(ca_pipeline_t *p, int dlt, uint64_t frame_no, int64_t ts_
         ca_pipeline_skip(p, CA_SKIP_NOT_UDP);
         return;
     }
-    if (ca_udp_decode(&ip.payload, &udp) != CA_OK) {
+    p->payload_cut = ip.cut;
+    if (ca_udp_decode(&ip.payload, ip.cut, &udp) != CA_OK) {
         ca_pipeline_skip(p, truncated ? CA_SKIP_IP_TRUNCATED : CA_SKIP_UDP_MALFORMED);
         return;
     }
+    p->payload_cut = udp.cut;
     ca_endpoint_t src = {ip.src, udp.sport}, dst = {ip.dst, udp.dport};
     ca_pipeline_demux(p, &src, &dst, CA_IPPROTO_UDP, 0, frame_no, ts_us, udp.payload, 0);
 }

@@ -31,6 +31,7 @@ typedef enum {
     CA_SKIP_STUN_USERNAME_LONG, /* a USERNAME over CA_STUN_USERNAME_MAX bytes: not kept */
     CA_SKIP_RTP_MALFORMED,
     CA_SKIP_DTLS_MALFORMED, /* records that could not be parsed (counted per datagram) */
+    CA_SKIP_PAYLOAD_CUT,    /* a STUN, DTLS or RTP message the snaplen cut: its headers read */
     CA_SKIP_TABLE_FULL,     /* out of memory for a new flow or session */
     CA_SKIP_COUNT
 } ca_skip_t;
@@ -38,6 +39,7 @@ typedef enum {
 typedef struct {
     uint64_t frames, bytes;
     uint64_t truncated_frames; /* caplen < len */
+    uint32_t cut_at;           /* the longest of those frames as captured: the snaplen */
     uint64_t skipped[CA_SKIP_COUNT];
     int64_t first_us, last_us;
     uint64_t flows_expired;

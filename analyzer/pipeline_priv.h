@@ -9,6 +9,7 @@
 
 struct ca_pipeline {
     bool frame_truncated; /* the frame being decoded was cut by the snaplen */
+    bool payload_cut;     /* ...and the cut took part of its UDP payload */
     ca_flow_table_t *flows;
     ca_ipfrag_t *frags;
     ca_pipeline_stats_t stats;

@@ -54,11 +54,11 @@ static void ethernet_qinq_ipv4_udp(void **state)
     ca_udp_t udp;
     assert_int_equal(ca_link_decode(DLT_EN10MB, &c, &net), CA_OK);
     assert_int_equal(net, CA_NET_IPV4);
-    assert_int_equal(ca_ip_decode(net, &c, &ip), CA_OK);
+    assert_int_equal(ca_ip_decode(net, &c, false, &ip), CA_OK);
     assert_int_equal(ip.proto, 17);
     assert_false(ip.fragment);
     assert_int_equal(ip.src.bytes[0], 192);
-    assert_int_equal(ca_udp_decode(&ip.payload, &udp), CA_OK);
+    assert_int_equal(ca_udp_decode(&ip.payload, false, &udp), CA_OK);
     assert_int_equal(udp.sport, 1234);
     assert_int_equal(udp.dport, 5678);
     assert_int_equal(ca_cursor_left(&udp.payload), 3);
@@ -80,9 +80,9 @@ static void frame_prefixes_fail_cleanly(void **state)
         ca_udp_t udp;
         ca_err_t rc = ca_link_decode(DLT_EN10MB, &c, &net);
         if (rc == CA_OK)
-            rc = ca_ip_decode(net, &c, &ip);
+            rc = ca_ip_decode(net, &c, false, &ip);
         if (rc == CA_OK)
-            rc = ca_udp_decode(&ip.payload, &udp);
+            rc = ca_udp_decode(&ip.payload, false, &udp);
         assert_int_not_equal(rc, CA_OK);
         free(copy);
     }
@@ -168,16 +168,16 @@ static void ipv6_extension_headers(void **state)
     ca_cursor_t c = ca_cursor_make(b.data, b.len);
     ca_ip_t ip;
     ca_udp_t udp;
-    assert_int_equal(ca_ip_decode(CA_NET_IPV6, &c, &ip), CA_OK);
+    assert_int_equal(ca_ip_decode(CA_NET_IPV6, &c, false, &ip), CA_OK);
     assert_int_equal(ip.proto, 17);
     assert_int_equal(ip.src.family, 6);
     assert_int_equal(ip.dst.bytes[15], 0x21);
-    assert_int_equal(ca_udp_decode(&ip.payload, &udp), CA_OK);
+    assert_int_equal(ca_udp_decode(&ip.payload, false, &udp), CA_OK);
     assert_int_equal(ca_cursor_left(&udp.payload), 1);
     /* an extension header whose length runs past the packet */
     b.data[40 + 8 + 1] = 200;
     c = ca_cursor_make(b.data, b.len);
-    assert_int_equal(ca_ip_decode(CA_NET_IPV6, &c, &ip), CA_ERR_TRUNCATED);
+    assert_int_equal(ca_ip_decode(CA_NET_IPV6, &c, false, &ip), CA_ERR_TRUNCATED);
 }
 
 static void ipv4_bad_headers(void **state)
@@ -186,21 +186,56 @@ static void ipv4_bad_headers(void **state)
     uint8_t h[20] = {0x45, 0, 0, 20, 0, 0, 0, 0, 64, 17};
     ca_cursor_t c = ca_cursor_make(h, sizeof h);
     ca_ip_t ip;
-    assert_int_equal(ca_ip_decode(CA_NET_IPV4, &c, &ip), CA_OK);
+    assert_int_equal(ca_ip_decode(CA_NET_IPV4, &c, false, &ip), CA_OK);
     h[0] = 0x44; /* IHL 16 bytes */
     c = ca_cursor_make(h, sizeof h);
-    assert_int_equal(ca_ip_decode(CA_NET_IPV4, &c, &ip), CA_ERR_MALFORMED);
+    assert_int_equal(ca_ip_decode(CA_NET_IPV4, &c, false, &ip), CA_ERR_MALFORMED);
     h[0] = 0x45;
     h[3] = 10; /* total length below the header */
     c = ca_cursor_make(h, sizeof h);
-    assert_int_equal(ca_ip_decode(CA_NET_IPV4, &c, &ip), CA_ERR_MALFORMED);
+    assert_int_equal(ca_ip_decode(CA_NET_IPV4, &c, false, &ip), CA_ERR_MALFORMED);
     h[3] = 60; /* total length past the capture */
     c = ca_cursor_make(h, sizeof h);
-    assert_int_equal(ca_ip_decode(CA_NET_IPV4, &c, &ip), CA_ERR_TRUNCATED);
+    assert_int_equal(ca_ip_decode(CA_NET_IPV4, &c, false, &ip), CA_ERR_TRUNCATED);
     uint8_t udp[8] = {0, 1, 0, 2, 0, 4, 0, 0}; /* UDP length below 8 */
     c = ca_cursor_make(udp, sizeof udp);
     ca_udp_t u;
-    assert_int_equal(ca_udp_decode(&c, &u), CA_ERR_MALFORMED);
+    assert_int_equal(ca_udp_decode(&c, false, &u), CA_ERR_MALFORMED);
+    c = ca_cursor_make(udp, sizeof udp);
+    assert_int_equal(ca_udp_decode(&c, true, &u), CA_ERR_MALFORMED); /* a cut never excuses that */
+}
+
+/* A frame the snaplen cut: IP and UDP keep what was captured and say it
+ * was cut; a frame that was not cut but is short is still an error. */
+static void snaplen_cut_keeps_the_headers(void **state)
+{
+    (void)state;
+    uint8_t h[20 + 8 + 12] = {0x45, 0, 0, 200, 0, 0, 0, 0, 64, 17}; /* 200 bytes on the wire */
+    uint8_t *udp = h + 20;
+    udp[4] = 0;
+    udp[5] = 180; /* UDP length: 172 bytes of payload, 12 captured */
+    ca_cursor_t c = ca_cursor_make(h, sizeof h);
+    ca_ip_t ip;
+    ca_udp_t u;
+    assert_int_equal(ca_ip_decode(CA_NET_IPV4, &c, false, &ip), CA_ERR_TRUNCATED);
+    c = ca_cursor_make(h, sizeof h);
+    assert_int_equal(ca_ip_decode(CA_NET_IPV4, &c, true, &ip), CA_OK);
+    assert_true(ip.cut);
+    assert_int_equal(ca_cursor_left(&ip.payload), 20);
+    assert_int_equal(ca_udp_decode(&ip.payload, false, &u), CA_ERR_TRUNCATED);
+    c = ca_cursor_make(h, sizeof h);
+    assert_int_equal(ca_ip_decode(CA_NET_IPV4, &c, true, &ip), CA_OK);
+    assert_int_equal(ca_udp_decode(&ip.payload, ip.cut, &u), CA_OK);
+    assert_true(u.cut);
+    assert_int_equal(ca_cursor_left(&u.payload), 12);
+    /* a frame cut in its Ethernet trailer only: the IP packet is whole */
+    h[3] = 40;
+    udp[5] = 20;
+    c = ca_cursor_make(h, sizeof h);
+    assert_int_equal(ca_ip_decode(CA_NET_IPV4, &c, true, &ip), CA_OK);
+    assert_false(ip.cut);
+    assert_int_equal(ca_udp_decode(&ip.payload, ip.cut, &u), CA_OK);
+    assert_false(u.cut);
 }
 
 static ca_ip_t frag(uint32_t id, uint32_t offset, bool more, const uint8_t *data, size_t n)
@@ -502,10 +537,10 @@ int ca_test_decoders(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(ethernet_qinq_ipv4_udp), cmocka_unit_test(frame_prefixes_fail_cleanly),
         cmocka_unit_test(other_link_types),       cmocka_unit_test(ipv6_extension_headers),
-        cmocka_unit_test(ipv4_bad_headers),       cmocka_unit_test(fragments_in_any_order),
-        cmocka_unit_test(stun_binding_and_turn),  cmocka_unit_test(stun_long_username),
-        cmocka_unit_test(rtp_and_rtcp_headers),   cmocka_unit_test(tcp_stream_reassembly),
-        cmocka_unit_test(rtcp_plain_bye),
+        cmocka_unit_test(ipv4_bad_headers),       cmocka_unit_test(snaplen_cut_keeps_the_headers),
+        cmocka_unit_test(fragments_in_any_order), cmocka_unit_test(stun_binding_and_turn),
+        cmocka_unit_test(stun_long_username),     cmocka_unit_test(rtp_and_rtcp_headers),
+        cmocka_unit_test(tcp_stream_reassembly),  cmocka_unit_test(rtcp_plain_bye),
     };
     return cmocka_run_group_tests_name("decoders", tests, NULL, NULL);
 }
