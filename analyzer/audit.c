@@ -416,9 +416,12 @@ static void rule_opacity(ca_call_t *call)
                          "SSRC 0x%08x (%s): %llu packets carry RTP header extensions in clear: %s",
                          st->ssrc, dir, (unsigned long long)st->header_extensions, names);
         }
+        /* RFC 3711 3.1: every SRTP packet ends with its tag; one too short to
+         * hold it (an RFC 4733 event is 4 bytes, comfort noise 1) is plain RTP */
         if (o->too_short)
-            ca_call_find(call, "SRTP_FRAMING", CA_SEV_FAIL, st->first_frame,
-                         "SSRC 0x%08x (%s): %llu packets too short for the SRTP profile's tag",
+            ca_call_find(call, "MEDIA_PLAINTEXT", CA_SEV_FAIL, st->first_frame,
+                         "SSRC 0x%08x (%s): %llu packets too short to hold the SRTP profile's "
+                         "tag: they are not SRTP, their payload travels in clear",
                          st->ssrc, dir, (unsigned long long)o->too_short);
         double cv;
         if (ca_opacity_length_leak(o, &cv))

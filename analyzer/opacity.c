@@ -95,16 +95,18 @@ bool ca_opacity_length_leak(const ca_opacity_t *o, double *cv)
 }
 
 void ca_opacity_rtp(ca_opacity_t *o, uint16_t seq, uint32_t timestamp, ca_cursor_t payload,
-                    uint16_t ext_profile, ca_cursor_t ext, uint16_t srtp_profile, uint64_t frame)
+                    uint16_t ext_profile, ca_cursor_t ext, uint16_t srtp_profile, bool cut,
+                    uint64_t frame)
 {
     size_t tag = srtp_profile ? tag_length(srtp_profile) : 0;
     if (srtp_profile && tag == 0)
         tag = 16; /* AEAD: the tag ends the payload */
-    if (srtp_profile && tag != SIZE_MAX && ca_cursor_left(&payload) < tag + 1)
+    if (srtp_profile && tag != SIZE_MAX && ca_cursor_left(&payload) < tag + 1 && !cut)
         o->too_short++;
     if (ca_cursor_left(&ext) > 0)
         note_extension_ids(o, ext_profile, ext);
-    note_length(o, (uint32_t)ca_cursor_left(&payload), timestamp);
+    if (!cut)
+        note_length(o, (uint32_t)ca_cursor_left(&payload), timestamp);
     /* Sequence bookkeeping (RFC 3550 A.1 in spirit): forward jumps are gaps,
      * a step back within 3000 is reordering, a wrap is a rollover. */
     bool fresh = true; /* a packet not seen before: an independent sample */

@@ -67,9 +67,12 @@ typedef struct {
 } ca_opacity_t;
 
 /* An RTP packet: sequence number, timestamp, payload (after header and
- * extension), the extension block (may be empty) and the SRTP profile (0 unknown). */
+ * extension), the extension block (may be empty) and the SRTP profile (0
+ * unknown). CUT: the capture's snaplen cut the packet, so its length and
+ * its tail (where the tag is) say nothing. */
 void ca_opacity_rtp(ca_opacity_t *o, uint16_t seq, uint32_t timestamp, ca_cursor_t payload,
-                    uint16_t ext_profile, ca_cursor_t ext, uint16_t srtp_profile, uint64_t frame);
+                    uint16_t ext_profile, ca_cursor_t ext, uint16_t srtp_profile, bool cut,
+                    uint64_t frame);
 
 /* RFC 6562: whether an audio stream's packet sizes vary with the signal (VBR).
  * Video (several packets per timestamp) and constant sizes do not count. */

@@ -373,7 +373,7 @@ void ca_pipeline_on_media(ca_pipeline_t *p, ca_flow_t *f, uint8_t from, uint64_t
         s->opacity.ext_profile = h.ext_profile;
     }
     ca_opacity_rtp(&s->opacity, h.seq, h.timestamp, h.payload, h.ext_profile, h.ext,
-                   flow_srtp_profile(f), frame);
+                   flow_srtp_profile(f), p->payload_cut, frame);
     if (p->keylog)
         authenticate(p, f, from, s, frame, ts_us, whole);
 }

@@ -316,6 +316,41 @@ static void abbreviated_handshake(void **state)
     sc_free(&sc);
 }
 
+/* RTP too short to carry the profile's tag cannot be SRTP: RFC 4733 events
+ * (4 bytes) sent in clear on a DTLS-SRTP call are plaintext, however opaque
+ * the voice beside them. */
+static void payloads_shorter_than_the_tag_are_plain(void **state)
+{
+    (void)state;
+    scenario_t sc;
+    sc_init(&sc);
+    sc_handshake(&sc, &good);
+    sc_rtp(&sc, true, 0x11111111, 60);
+    sc_rtp(&sc, false, 0x22222222, 60);
+    for (uint32_t i = 0; i < 12; i++) { /* telephone-event, digit 5, end bit on the last 3 */
+        tb_t pkt = {.len = 0};
+        tb_u8(&pkt, 0x80);
+        tb_u8(&pkt, 101);
+        tb_u16(&pkt, 500 + i);
+        tb_u32(&pkt, 48000);
+        tb_u32(&pkt, 0x33333333);
+        tb_u8(&pkt, 5);
+        tb_u8(&pkt, i >= 9 ? 0x8a : 0x0a);
+        tb_u16(&pkt, 160 * (i + 1));
+        sc_send(&sc, true, &pkt);
+    }
+    sc_audit(&sc, NULL);
+    const ca_call_t *c = &sc.audit.calls[0];
+    bool named = false;
+    for (size_t k = 0; k < c->n_findings; k++)
+        named |= strcmp(c->findings[k].id, "MEDIA_PLAINTEXT") == 0 &&
+                 strstr(c->findings[k].message, "0x33333333") != NULL &&
+                 strstr(c->findings[k].message, "too short") != NULL;
+    assert_true(named);
+    assert_int_equal(c->verdict, CA_VERDICT_FAIL);
+    sc_free(&sc);
+}
+
 /* Readable media after a good handshake: MEDIA_PLAINTEXT; too few packets to
  * tell: inconclusive, never a pass. */
 static void readable_media_after_handshake(void **state)
@@ -475,6 +510,7 @@ int ca_test_audit(void)
         cmocka_unit_test(turn_channel_call),
         cmocka_unit_test(abbreviated_handshake),
         cmocka_unit_test(readable_media_after_handshake),
+        cmocka_unit_test(payloads_shorter_than_the_tag_are_plain),
         cmocka_unit_test(rtcp_reuse_and_extensions),
         cmocka_unit_test(srtcp_reordering_is_not_framing),
     };
