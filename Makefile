@@ -44,7 +44,7 @@ LIB_SRC := analyzer/ca_error.c analyzer/cursor.c analyzer/seccode.c analyzer/sdp
 	analyzer/addr.c analyzer/link.c analyzer/ip.c analyzer/ipfrag.c analyzer/stun.c analyzer/rtp.c \
 	analyzer/dtls.c analyzer/dtls_names.c analyzer/dtls_reasm.c analyzer/certificate.c analyzer/dtls_session.c analyzer/dtls_ladder.c analyzer/dtls_session13.c analyzer/dtls_sig.c analyzer/dtls_keys.c analyzer/dtls13_keys.c analyzer/keylog.c analyzer/srtp_check.c \
 	analyzer/tcp.c analyzer/opacity.c analyzer/timeline.c analyzer/flow.c analyzer/pipeline.c analyzer/pipeline_tcp.c analyzer/pipeline_events.c analyzer/audit.c analyzer/audit_sdp.c analyzer/audit_capture.c analyzer/audit_cross.c analyzer/audit_keys.c analyzer/audit_calls.c analyzer/findings.c analyzer/engine_ws.c analyzer/engine_diff.c analyzer/report_json.c \
-	analyzer/report_text.c analyzer/report_junit.c analyzer/report_html.c analyzer/report_html_svg.c analyzer/expect.c capture/pcap_source.c capture/pcap_live.c capture/pcapng_writer.c
+	analyzer/report_text.c analyzer/report_junit.c analyzer/report_html.c analyzer/report_html_svg.c analyzer/expect.c capture/pcap_source.c capture/pcapng_reader.c capture/pcap_live.c capture/pcapng_writer.c
 CALLAUDIT_SRC := analyzer/callaudit.c analyzer/callaudit_live.c analyzer/cli.c analyzer/decrypt_out.c analyzer/annotate.c
 CALLSTACK_SRC := callstack/cert.c callstack/endpoint.c callstack/leg.c callstack/leg_dtls.c \
 	callstack/main.c callstack/media.c callstack/offer.c callstack/relay.c callstack/report.c \

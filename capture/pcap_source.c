@@ -8,6 +8,7 @@
 #include <pcap/pcap.h>
 
 #include "link.h"
+#include "pcapng_reader.h"
 
 int64_t ca_capture_time_us(long sec, long usec)
 {
@@ -44,8 +45,28 @@ int ca_capture_read_file_progress(const char *path, const char *filter, uint64_t
             snprintf(err, err_size, "%s: %s", name, errbuf);
         return -1;
     }
-    return read_all(pc, path, filter, next_frame, fn, user, progress, progress_user, res, err,
-                    err_size);
+    uint64_t first_frame = *next_frame;
+    int rc = read_all(pc, path, filter, next_frame, fn, user, progress, progress_user, res, err,
+                      err_size);
+    /* libpcap 1.10 refuses, at the interface block, a pcapng whose
+     * interfaces differ in link type or snap length; before any frame was
+     * handed on, the file is read again by pcapng_reader.c. */
+    if (rc != 0 && res->frames == 0 && ca_pcapng_is_libpcap_refusal(err)) {
+        if (strcmp(path, "-") == 0) {
+            snprintf(err, err_size,
+                     "stdin: a pcapng whose interfaces differ in link type or snap length is read "
+                     "from a file, not a pipe (libpcap 1.10 refuses it and a pipe cannot be read "
+                     "again)");
+            return -1;
+        }
+        FILE *fp = fopen(path, "rb");
+        if (!fp)
+            return -1;
+        *next_frame = first_frame;
+        return ca_pcapng_read(fp, path, filter, next_frame, fn, user, progress, progress_user, res,
+                              err, err_size);
+    }
+    return rc;
 }
 
 int ca_capture_read_stream(FILE *fp, const char *name, const char *filter, uint64_t *next_frame,

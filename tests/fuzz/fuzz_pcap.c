@@ -1,12 +1,16 @@
 /* fuzz_pcap.c - libFuzzer target for the whole analyzer on a capture file:
- * libpcap reading (capture/), the pipeline, the audit and all four reports. */
+ * libpcap reading (capture/), the pipeline, the audit and all four reports.
+ * A pcapng input whose last byte is odd is read by pcapng_reader.c instead
+ * (the reader for files with interfaces libpcap refuses). */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "audit.h"
 #include "pcap_source.h"
+#include "pcapng_reader.h"
 #include "pipeline.h"
 #include "report.h"
 
@@ -73,7 +77,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ca_pipeline_set_ladder(p, true); /* the HTML report draws it */
     /* A short idle timeout so that flows also end mid-capture. */
     ca_pipeline_set_flow_end(p, 1000000, on_flow_end, au);
-    if (ca_capture_read_stream(fp, "fuzz", NULL, &next, on_frame, p, &res, err, sizeof err) == 0) {
+    bool native = size >= 4 && memcmp(data, "\x0a\x0d\x0d\x0a", 4) == 0 && (data[size - 1] & 1);
+    int rc = native ? ca_pcapng_read(fp, "fuzz", NULL, &next, on_frame, p, NULL, NULL, &res, err,
+                                     sizeof err)
+                    : ca_capture_read_stream(fp, "fuzz", NULL, &next, on_frame, p, &res, err,
+                                             sizeof err);
+    if (rc == 0) {
         ca_audit_opts_t opts = {0};
         opts.keylog = true;
         ca_audit_t audit;
