@@ -38,6 +38,8 @@ typedef struct {
     bool relayed;      /* unwrapped from TURN */
     uint8_t relay_hop; /* relayed: how the client reached the TURN server (UDP, TCP) */
     uint64_t first_frame, last_frame;
+    int64_t first_us;
+    bool opened_with_response; /* its first packet answered a request not in the capture */
     uint64_t truncated;
     uint64_t capture_drops;                  /* packets the capture lost while the flow was live */
     uint64_t other;                          /* datagrams that were not STUN, DTLS, RTP or RTCP */

@@ -118,6 +118,8 @@ static ca_call_t *new_call(ca_auditor_t *au, const ca_flow_t *f)
     call->flow.relayed = f->relayed;
     call->flow.relay_hop = f->relay_hop;
     call->flow.first_frame = f->first_frame;
+    call->flow.first_us = f->first_us;
+    call->flow.opened_with_response = f->opened_with_response;
     call->flow.last_frame = f->last_frame;
     call->flow.truncated = f->truncated;
     call->flow.capture_drops = f->capture_drops;

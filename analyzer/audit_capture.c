@@ -36,11 +36,16 @@ static void excuse_absences(ca_call_t *call, const char *why)
  * joined: its ICE checks and handshake would have come before. */
 #define CA_JOINED_CALL_WINDOW_US (10 * 1000000LL)
 
-/* Whether the call's transport opened with media: its first packet began one
- * of the call's own streams (no ICE check, no handshake before it). AT_US:
- * when. */
+/* Whether the call's transport opened mid-session: its first packet began
+ * one of the call's own streams (no ICE check, no handshake before it), or
+ * answered a STUN request (a consent check, RFC 7675) the capture never
+ * saw. AT_US: when. */
 static bool opened_with_media(const ca_call_t *call, int64_t *at_us)
 {
+    if (call->flow.opened_with_response) {
+        *at_us = call->flow.first_us;
+        return true;
+    }
     for (size_t i = 0; i < call->n_streams; i++)
         if (!call->stream_paired[i] && call->streams[i].first_frame == call->flow.first_frame) {
             *at_us = call->streams[i].first_us;
@@ -67,8 +72,10 @@ static void rule_capture(ca_call_t *call, const ca_audit_opts_t *opts)
         opened_us - opts->capture_start_us < CA_JOINED_CALL_WINDOW_US) {
         char why[160];
         snprintf(why, sizeof why,
-                 "the flow's first packet is media, %.1f s into the capture: the call may have "
+                 "the flow's first packet is %s, %.1f s into the capture: the call may have "
                  "begun before it",
+                 call->flow.opened_with_response ? "a STUN response to a request not captured"
+                                                 : "media",
                  (double)(opened_us - opts->capture_start_us) / 1e6);
         excuse_absences(call, why);
     }

@@ -77,6 +77,10 @@ typedef struct {
     bool closed;            /* a goodbye (DTLS alert, RTCP BYE both ways): end when quiet */
     bool bye[2];            /* a clear RTCP BYE from each sender */
     uint64_t capture_drops; /* packets the kernel dropped while this flow was live */
+    /* its first packet was a STUN response (consent, keepalive) to a request
+     * the capture never saw: the session was under way before, or the other
+     * direction goes unseen */
+    bool opened_with_response;
     struct ca_srtp_check *srtp;          /* owned: the current session's keys, with a key log */
     const ca_dtls_session_t *srtp_keyed; /* the session SRTP was keyed from */
     /* TCP only: per sender, the reassembled stream and how it is read */

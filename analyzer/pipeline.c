@@ -391,6 +391,8 @@ static void on_stun(ca_pipeline_t *p, ca_flow_t *f, uint8_t from, const ca_endpo
         return;
     }
     f->stun++;
+    if (f->packets == 1 && (msg.klass == CA_STUN_CLASS_SUCCESS || msg.klass == CA_STUN_CLASS_ERROR))
+        f->opened_with_response = true;
     if (msg.has_username && msg.method == CA_STUN_METHOD_BINDING &&
         msg.klass == CA_STUN_CLASS_REQUEST) {
         /* one cut short would match no SDP and no other check: not kept */

@@ -215,13 +215,14 @@ static void drops_and_cut_calls_are_inconclusive(void **state)
     sc_free(&sc);
 }
 
-static ca_severity_t no_dtls_severity(int64_t capture_began_before_us, bool stun_first)
+/* STUN_FIRST: 0 none, else the STUN message type the flow opens with. */
+static ca_severity_t no_dtls_severity(int64_t capture_began_before_us, uint16_t stun_first)
 {
     scenario_t sc;
     sc_init(&sc);
     if (stun_first) {
         tb_t stun = {.len = 0};
-        tb_u16(&stun, 0x0001); /* Binding request, no attributes */
+        tb_u16(&stun, stun_first); /* no attributes */
         tb_u16(&stun, 0);
         tb_u32(&stun, 0x2112A442);
         tb_fill(&stun, 0x77, 12);
@@ -545,10 +546,14 @@ static void stalled_handshake_is_not_a_cut_capture(void **state)
 static void capture_that_joined_a_call(void **state)
 {
     (void)state;
-    assert_int_equal(no_dtls_severity(0, false), CA_SEV_INCONCLUSIVE);
-    assert_int_equal(no_dtls_severity(9000000, false), CA_SEV_INCONCLUSIVE);
-    assert_int_equal(no_dtls_severity(11000000, false), CA_SEV_FAIL);
-    assert_int_equal(no_dtls_severity(0, true), CA_SEV_FAIL); /* the call began in the capture */
+    assert_int_equal(no_dtls_severity(0, 0), CA_SEV_INCONCLUSIVE);
+    assert_int_equal(no_dtls_severity(9000000, 0), CA_SEV_INCONCLUSIVE);
+    assert_int_equal(no_dtls_severity(11000000, 0), CA_SEV_FAIL);
+    /* a Binding request first: the call began in the capture */
+    assert_int_equal(no_dtls_severity(0, 0x0001), CA_SEV_FAIL);
+    /* a Binding success response first: its request, and what came before, not seen */
+    assert_int_equal(no_dtls_severity(0, 0x0101), CA_SEV_INCONCLUSIVE);
+    assert_int_equal(no_dtls_severity(11000000, 0x0101), CA_SEV_FAIL);
 }
 
 int ca_test_audit_capture(void)
