@@ -225,8 +225,11 @@ void ca_pipeline_on_dtls(ca_pipeline_t *p, ca_flow_t *f, const ca_endpoint_t *sr
             if (s->complete && !was_complete && p->on_handshake)
                 p->on_handshake(p->handshake_user, f, s, ts_us);
             /* A close_notify (the other end's reply may be lost) or a fatal
-             * alert: the call is over once the flow falls quiet. */
-            if (s->alert_after_complete[0] || s->alert_after_complete[1] || s->fatal_alert)
+             * alert: the call is over once the flow falls quiet. So is it
+             * after an encrypted alert whose handshake the capture did not
+             * see complete (packets dropped): it is a goodbye or fatal. */
+            if (s->alert_after_complete[0] || s->alert_after_complete[1] || s->fatal_alert ||
+                s->encrypted_alert_before_complete)
                 f->closed = true;
             return;
         }

@@ -556,6 +556,39 @@ static void capture_that_joined_a_call(void **state)
     assert_int_equal(no_dtls_severity(11000000, 0x0101), CA_SEV_FAIL);
 }
 
+/* Encrypted alerts both ways end a call even when the capture lost the
+ * client's flight, so the handshake is never seen to complete: a live
+ * capture that dropped packets still settles the call once it falls quiet,
+ * instead of holding it until the idle timeout. */
+static void goodbye_after_an_unseen_flight_closes(void **state)
+{
+    (void)state;
+    scenario_t sc;
+    sc_init(&sc);
+    tb_t body, empty = {.len = 0};
+    client_hello_body(&body, true);
+    sc_handshake_msg(&sc, true, CA_HS_CLIENT_HELLO, 0, &body);
+    server_hello_body(&body, 7, 0xC02B);
+    sc_handshake_msg(&sc, false, CA_HS_SERVER_HELLO, 0, &body);
+    sc_handshake_msg(&sc, false, CA_HS_SERVER_HELLO_DONE, 1, &empty);
+    /* the client's flight dropped by the kernel; the server's Finished, then media */
+    sc_ccs_finished(&sc, false);
+    sc_rtp(&sc, true, 0x11111111, 20);
+    for (int from_client = 0; from_client < 2; from_client++) {
+        tb_t alert = {.len = 0}, rec = {.len = 0};
+        tb_fill(&alert, 0x3c, 26); /* close_notify under the epoch-1 keys */
+        record(&rec, CA_DTLS_CT_ALERT, 1, 5, &alert);
+        sc_send(&sc, from_client, &rec);
+    }
+    size_t n = 0;
+    ca_flow_t **flows = ca_flow_sorted(ca_pipeline_flows(sc.p), &n);
+    assert_non_null(flows);
+    assert_int_equal(n, 1);
+    assert_true(flows[0]->closed);
+    free(flows);
+    sc_free(&sc);
+}
+
 int ca_test_audit_capture(void)
 {
     const struct CMUnitTest tests[] = {
@@ -564,6 +597,7 @@ int ca_test_audit_capture(void)
         cmocka_unit_test(cross_rules_look_back_over_a_window),
         cmocka_unit_test(drops_and_cut_calls_are_inconclusive),
         cmocka_unit_test(capture_that_joined_a_call),
+        cmocka_unit_test(goodbye_after_an_unseen_flight_closes),
         cmocka_unit_test(only_structure_makes_a_call),
         cmocka_unit_test(every_stream_is_judged),
         cmocka_unit_test(one_direction_is_inconclusive),
