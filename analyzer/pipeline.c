@@ -389,8 +389,13 @@ static void on_stun(ca_pipeline_t *p, ca_flow_t *f, uint8_t from, const ca_endpo
                     int depth)
 {
     ca_stun_t msg;
+    ca_cursor_t whole = c;
     if (ca_stun_decode(&c, &msg) != CA_OK) {
-        ca_pipeline_skip(p, CA_SKIP_STUN_MALFORMED);
+        /* Without the magic cookie, on a flow that never carried STUN, the
+         * bytes only share STUN's first-byte range (a DNS or mDNS id below
+         * 0x4000): not STUN at all, rather than STUN gone wrong. */
+        ca_pipeline_skip(p, ca_stun_looks_like(&whole) || f->stun ? CA_SKIP_STUN_MALFORMED
+                                                                  : CA_SKIP_UNKNOWN_PAYLOAD);
         return;
     }
     f->stun++;
@@ -466,7 +471,12 @@ void ca_pipeline_demux(ca_pipeline_t *p, const ca_endpoint_t *src, const ca_endp
         uint16_t ch;
         ca_cursor_t inner;
         if (ca_turn_channel_decode(&c, &ch, &inner) != CA_OK) {
-            ca_pipeline_skip(p, CA_SKIP_STUN_MALFORMED);
+            /* ChannelData comes on a flow that has spoken TURN; elsewhere a
+             * first byte of 64-79 is just text ('M-SEARCH', SSDP) */
+            uint8_t side;
+            const ca_flow_t *outer = ca_flow_lookup(p->flows, src, dst, transport, 0, &side);
+            ca_pipeline_skip(p, outer && outer->stun ? CA_SKIP_STUN_MALFORMED
+                                                     : CA_SKIP_UNKNOWN_PAYLOAD);
             return;
         }
         /* Bound to a peer: the same inner flow as Send/Data indications to
