@@ -196,3 +196,14 @@ bool has_finding(const ca_call_t *c, const char *id)
 }
 
 const hs_opts_t good = {0x0007, 0xC02B, "vectors/caller.pem", "vectors/callee.pem", false};
+
+void sc_without_client_flight(scenario_t *sc)
+{
+    tb_t body, empty = {.len = 0};
+    client_hello_body(&body, true);
+    sc_handshake_msg(sc, true, CA_HS_CLIENT_HELLO, 0, &body);
+    server_hello_body(&body, 0x0007, 0xC02B);
+    sc_handshake_msg(sc, false, CA_HS_SERVER_HELLO, 0, &body);
+    sc_handshake_msg(sc, false, CA_HS_SERVER_HELLO_DONE, 1, &empty);
+    sc_ccs_finished(sc, false);
+}

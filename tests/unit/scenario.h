@@ -48,6 +48,9 @@ void sc_handshake_msg(scenario_t *sc, bool from_client, uint8_t type, uint16_t s
 void sc_ccs_finished(scenario_t *sc, bool from_client);
 /* A full DTLS 1.2 handshake as O says, hello to both Finished. */
 void sc_handshake(scenario_t *sc, const hs_opts_t *o);
+/* A ClientHello, the server's flight and its CCS and Finished: the client's
+ * flight missing from the capture. */
+void sc_without_client_flight(scenario_t *sc);
 void sc_rtp_kind(scenario_t *sc, bool from_client, uint32_t ssrc, int n, payload_t kind);
 void sc_rtp(scenario_t *sc, bool from_client, uint32_t ssrc, int n);
 /* Audit what the pipeline holds into sc->audit (OPTS NULL: no options). */

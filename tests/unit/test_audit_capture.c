@@ -494,13 +494,7 @@ static void server_finished_shows_the_clients_flight(void **state)
     (void)state;
     scenario_t sc;
     sc_init(&sc);
-    tb_t body, empty = {.len = 0};
-    client_hello_body(&body, true);
-    sc_handshake_msg(&sc, true, CA_HS_CLIENT_HELLO, 0, &body);
-    server_hello_body(&body, 0x0007, 0xC02B);
-    sc_handshake_msg(&sc, false, CA_HS_SERVER_HELLO, 0, &body);
-    sc_handshake_msg(&sc, false, CA_HS_SERVER_HELLO_DONE, 1, &empty);
-    sc_ccs_finished(&sc, false);
+    sc_without_client_flight(&sc);
     sc_rtp(&sc, false, 0x22222222, 80);
     sc_rtp(&sc, true, 0x11111111, 80);
     sc_audit(&sc, NULL);
@@ -565,14 +559,7 @@ static void goodbye_after_an_unseen_flight_closes(void **state)
     (void)state;
     scenario_t sc;
     sc_init(&sc);
-    tb_t body, empty = {.len = 0};
-    client_hello_body(&body, true);
-    sc_handshake_msg(&sc, true, CA_HS_CLIENT_HELLO, 0, &body);
-    server_hello_body(&body, 7, 0xC02B);
-    sc_handshake_msg(&sc, false, CA_HS_SERVER_HELLO, 0, &body);
-    sc_handshake_msg(&sc, false, CA_HS_SERVER_HELLO_DONE, 1, &empty);
-    /* the client's flight dropped by the kernel; the server's Finished, then media */
-    sc_ccs_finished(&sc, false);
+    sc_without_client_flight(&sc); /* dropped by the kernel */
     sc_rtp(&sc, true, 0x11111111, 20);
     for (int from_client = 0; from_client < 2; from_client++) {
         tb_t alert = {.len = 0}, rec = {.len = 0};
